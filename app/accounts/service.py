@@ -1,0 +1,199 @@
+"""Accounts: registration, passwords, sessions, API tokens, invitations, login throttling."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.accounts.schemas import AcceptInvite, Registration
+from app.audit import record
+from app.config import get_settings
+from app.errors import Conflict, NotFound, Throttled
+from app.models import (
+    ApiToken, Invitation, LoginAttempt, ManufacturerProfile, Membership, Organization, OrgKind,
+    Role, SupplierProfile, User, UserSession, utcnow,
+)
+
+hasher = PasswordHasher()
+# Verifying against a dummy hash keeps unknown e-mails as slow as wrong passwords.
+_DUMMY_HASH = hasher.hash("not-a-real-password")
+INVITE_DAYS = 7
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_taken(session: Session, email: str) -> bool:
+    return session.scalar(select(User.id).where(User.email == normalize_email(email))) is not None
+
+
+def create_user(session: Session, org: Organization, email: str, password: str, name: str,
+                role: Role, locale: str = "ko") -> User:
+    if email_taken(session, email):
+        raise Conflict("An account with this e-mail already exists.")
+    user = User(organization=org, email=normalize_email(email), name=name, role=role,
+                password_hash=hasher.hash(password), locale=locale)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def register(session: Session, data: Registration, locale: str) -> User:
+    kind = OrgKind(data.kind)
+    org = Organization(kind=kind, name=data.organization_name)
+    session.add(org)
+    if kind is OrgKind.supplier:
+        session.add(SupplierProfile(organization=org, membership=Membership.applied))
+    else:
+        session.add(ManufacturerProfile(organization=org))
+    user = create_user(session, org, data.email, data.password, data.name, Role(data.kind), locale)
+    record(session, user, "organization.registered", org, after={"name": org.name, "kind": kind})
+    return user
+
+
+def authenticate(session: Session, email: str, password: str, ip: str) -> User | None:
+    """The user for these credentials, or None (the failure is recorded for throttling)."""
+    email = normalize_email(email)
+    check_throttle(session, email, ip)
+    user = session.scalar(select(User).where(User.email == email))
+    if _password_ok(user.password_hash if user else _DUMMY_HASH, password) and user:
+        if user.is_active:
+            session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+            return user
+    session.add(LoginAttempt(email=email, ip=ip))
+    return None
+
+
+def _password_ok(stored: str, password: str) -> bool:
+    try:
+        return hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_throttle(session: Session, email: str, ip: str) -> None:
+    settings = get_settings()
+    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
+    recent = select(func.count(LoginAttempt.id)).where(LoginAttempt.created_at >= since)
+    by_email = session.scalar(recent.where(LoginAttempt.email == email)) or 0
+    by_ip = session.scalar(recent.where(LoginAttempt.ip == ip)) or 0
+    if by_email >= settings.login_max_failures or by_ip >= settings.login_ip_max_failures:
+        raise Throttled("Too many failed logins. Try again in %(minutes)s minutes.",
+                        minutes=settings.login_window_minutes)
+
+
+def start_session(session: Session, user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(days=get_settings().session_days)
+    session.add(UserSession(user=user, token_hash=token_hash(token), expires_at=expires))
+    return token
+
+
+def user_for_session(session: Session, token: str) -> User | None:
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    if row is None or row.revoked_at or row.expires_at <= utcnow() or not row.user.is_active:
+        return None
+    return row.user
+
+
+def end_session(session: Session, token: str) -> None:
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    secret = "axm_" + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, token_hash=token_hash(secret), prefix=secret[:10])
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def user_for_api_token(session: Session, secret: str) -> User | None:
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    token.last_used_at = utcnow()
+    return token.user
+
+
+def list_api_tokens(session: Session, user: User) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    return list(session.scalars(query))
+
+
+def revoke_api_token(session: Session, user: User, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("API token not found.")
+    token.revoked_at = token.revoked_at or utcnow()
+    return token
+
+
+def invite(session: Session, inviter: User, email: str) -> tuple[Invitation, str]:
+    if email_taken(session, email):
+        raise Conflict("An account with this e-mail already exists.")
+    secret = secrets.token_urlsafe(24)
+    invitation = Invitation(
+        organization_id=inviter.organization_id, email=normalize_email(email),
+        token_hash=token_hash(secret), invited_by_id=inviter.id,
+        expires_at=utcnow() + timedelta(days=INVITE_DAYS),
+    )
+    session.add(invitation)
+    session.flush()
+    record(session, inviter, "user.invited", invitation.organization, after={"email": email})
+    return invitation, secret
+
+
+def open_invitation(session: Session, secret: str) -> Invitation:
+    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(secret)))
+    if invitation is None or invitation.accepted_at or invitation.expires_at <= utcnow():
+        raise NotFound("This invitation is not valid or has expired.")
+    return invitation
+
+
+def accept_invitation(session: Session, secret: str, data: AcceptInvite, locale: str) -> User:
+    invitation = open_invitation(session, secret)
+    inviter = session.get(User, invitation.invited_by_id)
+    role = inviter.role if inviter else Role(invitation.organization.kind.value)
+    user = create_user(session, invitation.organization, invitation.email, data.password,
+                       data.name, role, locale)
+    invitation.accepted_at = utcnow()
+    record(session, user, "user.joined", invitation.organization, after={"email": user.email})
+    return user
+
+
+def pending_invitations(session: Session, org_id: int) -> list[Invitation]:
+    query = select(Invitation).where(
+        Invitation.organization_id == org_id, Invitation.accepted_at.is_(None),
+        Invitation.expires_at > utcnow()).order_by(Invitation.id.desc())
+    return list(session.scalars(query))
+
+
+def org_users(session: Session, org_id: int) -> list[User]:
+    return list(session.scalars(select(User).where(User.organization_id == org_id).order_by(User.id)))
+
+
+def set_locale(session: Session, user: User, locale: str) -> None:
+    user.locale = locale
+
+
+def create_staff(session: Session, email: str, password: str, name: str, role: Role) -> User:
+    """Coordinators and admins belong to the support group's organisation."""
+    org = session.scalar(select(Organization).where(Organization.kind == OrgKind.support_group))
+    if org is None:
+        org = Organization(kind=OrgKind.support_group, name="경남 제조AI 지원단")
+        session.add(org)
+    return create_user(session, org, email, password, name, role)
+
+

@@ -1,0 +1,68 @@
+"""Engine and session factories; one transaction per request.
+
+SQLite: foreign keys on, WAL, busy timeout, and the SQLAlchemy-documented fix that
+lets SQLAlchemy (not pysqlite) emit BEGIN, so SAVEPOINTs work and writes start with
+BEGIN IMMEDIATE instead of silently upgrading a read lock mid-transaction.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+BEGIN_MODE = "sqlite_begin"
+
+
+def make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(BEGIN_MODE, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """Holds the engine and two session factories: reads, and writes (BEGIN IMMEDIATE)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.read = sessionmaker(engine, expire_on_commit=False)
+        writer = engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
+        self.write = sessionmaker(writer, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str) -> "Database":
+        return cls(make_engine(url))
+
+    def bind_to(self, connection: Connection) -> None:
+        """Tests: run every session inside `connection`'s outer transaction."""
+        factory = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        self.read = self.write = factory
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        factory = self.write if write else self.read
+        with factory.begin() as session:
+            yield session

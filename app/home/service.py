@@ -1,0 +1,35 @@
+"""Public programme figures for the landing page (no private data)."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app.models import ManufacturerProfile, Membership, Need, NeedStatus, SupplierProfile
+
+SUPPLIER_GOAL = 500
+
+
+@dataclass(frozen=True)
+class Summary:
+    suppliers: int
+    supplier_goal: int
+    manufacturers: int
+    open_needs: int
+    needs: int
+
+
+def programme_summary(session: Session) -> Summary:
+    admitted = select(func.count(SupplierProfile.id)).where(
+        SupplierProfile.membership == Membership.admitted)
+    open_needs = select(func.count(Need.id)).where(Need.status == NeedStatus.open)
+    published = select(func.count(Need.id)).where(Need.status != NeedStatus.draft)
+    return Summary(
+        suppliers=session.scalar(admitted) or 0, supplier_goal=SUPPLIER_GOAL,
+        manufacturers=session.scalar(select(func.count(ManufacturerProfile.id))) or 0,
+        open_needs=session.scalar(open_needs) or 0, needs=session.scalar(published) or 0,
+    )
+
+
+def ping(session: Session) -> None:
+    session.execute(text("SELECT 1"))

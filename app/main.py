@@ -1,0 +1,124 @@
+"""Application factory: middleware, error handlers, routers, static files."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from asgi_csrf import asgi_csrf
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.accounts import api as accounts_api
+from app.accounts import pages as accounts_pages
+from app.config import Settings, get_settings
+from app.db import Database
+from app.errors import AppError, Conflict, Unauthenticated
+from app.home import pages as home_pages
+from app.i18n import gettext
+from app.web import redirect, render, request_locale
+
+STATIC_DIR = Path(__file__).parent / "static"
+ROUTERS = [home_pages.router, accounts_pages.router, accounts_api.router]
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+       "base-uri 'self'; object-src 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def error_response(request: Request, status: int, code: str, message: str) -> Response:
+    if is_api(request):
+        return JSONResponse({"error": code, "message": message}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message}, status)
+
+
+async def app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    if isinstance(exc, Unauthenticated) and not is_api(request):
+        return redirect("/login?next=" + quote(request.url.path))
+    message = gettext(request_locale(request), exc.message, **exc.params)
+    return error_response(request, exc.status, exc.code, message)
+
+
+async def stale_error(request: Request, exc: Exception) -> Response:
+    return await app_error(request, Conflict(
+        "Someone else changed this record while you were editing. Reload and try again."))
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if is_api(request) or exc.status_code not in (404, 405):
+        return JSONResponse({"error": "http_error", "message": exc.detail},
+                            status_code=exc.status_code, headers=exc.headers)
+    message = gettext(request_locale(request), "Page not found.")
+    return error_response(request, exc.status_code, "not_found", message)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if is_api(request):
+        detail = [{k: e[k] for k in ("loc", "msg", "type")} for e in exc.errors()]
+        return JSONResponse({"error": "invalid", "detail": detail}, status_code=422)
+    message = gettext(request_locale(request), "This value is not valid.")
+    return error_response(request, 422, "invalid", message)
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.db.engine.dispose()
+
+    app = FastAPI(title="axmatch", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
+    app.state.settings = settings
+    app.state.db = database or Database.from_url(settings.database_url)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_exception_handler(AppError, app_error)
+    app.add_exception_handler(StaleDataError, stale_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_middleware(asgi_csrf, signing_secret=settings.secret_key,
+                       always_protect={"/login", "/register", "/lang"},
+                       cookie_secure=settings.cookie_secure)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+app = create_app()

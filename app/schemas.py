@@ -1,0 +1,23 @@
+"""Pydantic building blocks shared by the features' request models."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254,
+                      pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+Password = Annotated[str, StringConstraints(min_length=10, max_length=200)]
+Money = Annotated[int, Field(ge=0, le=10_000_000)]  # 만원 (KRW 10,000): up to KRW 100 bn
+
+
+class Input(BaseModel):
+    """Request bodies: unknown fields rejected, JSON types not coerced (forms opt out)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)

@@ -1,0 +1,126 @@
+"""Template environment, page rendering and form parsing shared by every feature."""
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+
+from app import vocab
+from app.i18n import gettext, normalize_locale, template_gettext
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+M = TypeVar("M", bound=BaseModel)
+
+env = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=select_autoescape(["html"]),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.globals["vocab"] = vocab
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def _money(value: int | None, locale: str) -> str:
+    """Amounts are stored in 만원 (KRW 10,000)."""
+    if value is None:
+        return "—"
+    return f"{value:,}만원" if locale == "ko" else f"KRW {value * 10_000:,}"
+
+
+def _seoul(value: datetime) -> str:
+    return value.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M KST")
+
+
+env.filters["money"] = _money
+env.filters["seoul"] = _seoul
+
+
+def request_locale(request: Request) -> str:
+    user = getattr(request.state, "user", None)
+    if user is not None:
+        return normalize_locale(user.locale)
+    return normalize_locale(request.cookies.get("lang"))
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    locale = request_locale(request)
+    csrf = request.scope.get("csrftoken")
+    ctx = {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "locale": locale,
+        "_": template_gettext(locale),
+        "gettext": template_gettext(locale),
+        "csrftoken": csrf() if csrf else "",
+        "label": lambda terms, code: terms[code].label(locale) if code in terms else code,
+        **(context or {}),
+    }
+    return HTMLResponse(env.get_template(name).render(ctx), status_code=status_code)
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def form_dict(form: FormData, list_fields: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Form fields as a dict for a Pydantic model: empty strings become None, lists stay lists."""
+    data: dict[str, Any] = {}
+    for key in form:
+        if key == "csrftoken":
+            continue
+        if key in list_fields:
+            data[key] = [v for v in form.getlist(key) if isinstance(v, str) and v.strip()]
+        else:
+            value = form.get(key)
+            data[key] = value.strip() or None if isinstance(value, str) else value
+    for key in list_fields:
+        data.setdefault(key, [])
+    return data
+
+
+def validate_form(model: type[M], data: dict[str, Any], locale: str
+                  ) -> tuple[M | None, dict[str, str]]:
+    """Validate with the API's model (form strings may be coerced); errors keyed by field."""
+    try:
+        return model.model_validate(data, strict=False), {}
+    except ValidationError as exc:
+        return None, field_errors(exc, locale)
+
+
+def field_errors(exc: ValidationError, locale: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "__all__"
+        errors.setdefault(field, error_message(err, locale))
+    return errors
+
+
+def error_message(err: Any, locale: str) -> str:
+    ctx = err.get("ctx") or {}
+    kind = err["type"]
+    if kind == "missing":
+        return gettext(locale, "This field is required.")
+    if kind == "string_too_long":
+        return gettext(locale, "At most %(n)s characters.", n=ctx.get("max_length"))
+    if kind == "string_too_short":
+        return gettext(locale, "At least %(n)s characters.", n=ctx.get("min_length"))
+    if kind in ("less_than_equal", "less_than"):
+        return gettext(locale, "Must be at most %(n)s.", n=ctx.get("le", ctx.get("lt")))
+    if kind in ("greater_than_equal", "greater_than"):
+        return gettext(locale, "Must be at least %(n)s.", n=ctx.get("ge", ctx.get("gt")))
+    if kind in ("int_parsing", "int_type", "float_parsing", "float_type", "int_from_float"):
+        return gettext(locale, "Enter a number.")
+    if kind in ("literal_error", "enum"):
+        return gettext(locale, "Choose one of the listed options.")
+    if kind == "value_error":
+        return gettext(locale, str(ctx.get("error", err["msg"])))
+    return gettext(locale, "This value is not valid.")
