@@ -7,15 +7,29 @@ from sqlalchemy.orm import Session
 from app.models import AuditEntry, Base, Organization, User
 
 
-def record(session: Session, actor: User | None, action: str, entity: Base,
-           *, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-           reason: str | None = None) -> AuditEntry:
+def record(
+    session: Session,
+    actor: User | None,
+    action: str,
+    entity: Base,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> AuditEntry:
     session.flush()
-    org_id = entity.id if isinstance(entity, Organization) else getattr(entity, "organization_id", None)
+    org_id = (
+        entity.id if isinstance(entity, Organization) else getattr(entity, "organization_id", None)
+    )
     entry = AuditEntry(
-        actor_id=actor.id if actor else None, action=action, entity_type=entity.__tablename__,
-        entity_id=entity.id, organization_id=org_id, before=_jsonable(before),
-        after=_jsonable(after), reason=reason,
+        actor_id=actor.id if actor else None,
+        action=action,
+        entity_type=entity.__tablename__,
+        entity_id=entity.id,
+        organization_id=org_id,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason,
     )
     session.add(entry)
     return entry
@@ -24,5 +38,7 @@ def record(session: Session, actor: User | None, action: str, entity: Base,
 def _jsonable(data: dict[str, Any] | None) -> dict[str, Any] | None:
     if data is None:
         return None
-    return {k: v if isinstance(v, (int, float, bool, list, type(None))) else str(v)
-            for k, v in data.items()}
+    return {
+        k: v if isinstance(v, (int, float, bool, list, type(None))) else str(v)
+        for k, v in data.items()
+    }

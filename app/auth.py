@@ -1,6 +1,7 @@
 """Who is asking: session cookie (browsers) or bearer API token; role checks for routers."""
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,6 +13,31 @@ from app.errors import Forbidden, Unauthenticated
 from app.models import Role, User
 
 SESSION_COOKIE = "axm_session"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, detached from the session so error pages can still show it."""
+
+    id: int
+    name: str
+    role: str
+    locale: str
+    organization_id: int
+    organization_name: str
+
+    @classmethod
+    def of(cls, user: User) -> "Viewer":
+        return cls(
+            user.id,
+            user.name,
+            user.role.value,
+            user.locale,
+            user.organization_id,
+            user.organization.name,
+        )
+
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -34,6 +60,7 @@ def optional_user(request: Request, session: DbSession) -> User | None:
         token = request.cookies.get(SESSION_COOKIE)
         user = accounts.user_for_session(session, token) if token else None
     request.state.user = user
+    request.state.viewer = Viewer.of(user) if user else None
     return user
 
 

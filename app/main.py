@@ -16,18 +16,40 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
+from app.admin import api as admin_api
+from app.admin import pages as admin_pages
 from app.config import Settings, get_settings
+from app.coordinator import api as coordinator_api
+from app.coordinator import pages as coordinator_pages
 from app.db import Database
 from app.errors import AppError, Conflict, Unauthenticated
 from app.home import pages as home_pages
 from app.i18n import gettext
+from app.needs import api as needs_api
+from app.needs import pages as needs_pages
+from app.profiles import api as profiles_api
+from app.profiles import pages as profiles_pages
 from app.web import redirect, render, request_locale
 
 STATIC_DIR = Path(__file__).parent / "static"
-ROUTERS = [home_pages.router, accounts_pages.router, accounts_api.router]
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-       "base-uri 'self'; object-src 'none'")
+ROUTERS = [
+    home_pages.router,
+    accounts_pages.router,
+    accounts_api.router,
+    profiles_pages.router,
+    profiles_api.router,
+    needs_pages.router,
+    needs_api.router,
+    coordinator_pages.router,
+    coordinator_api.router,
+    admin_pages.router,
+    admin_api.router,
+]
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'self'; object-src 'none'"
+)
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -73,15 +95,20 @@ async def app_error(request: Request, exc: Exception) -> Response:
 
 
 async def stale_error(request: Request, exc: Exception) -> Response:
-    return await app_error(request, Conflict(
-        "Someone else changed this record while you were editing. Reload and try again."))
+    return await app_error(
+        request,
+        Conflict("Someone else changed this record while you were editing. Reload and try again."),
+    )
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if is_api(request) or exc.status_code not in (404, 405):
-        return JSONResponse({"error": "http_error", "message": exc.detail},
-                            status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(
+            {"error": "http_error", "message": exc.detail},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
     message = gettext(request_locale(request), "Page not found.")
     return error_response(request, exc.status_code, "not_found", message)
 
@@ -103,8 +130,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         yield
         app.state.db.engine.dispose()
 
-    app = FastAPI(title="axmatch", version="0.1.0", lifespan=lifespan,
-                  docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
+    app = FastAPI(
+        title="axmatch",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.db = database or Database.from_url(settings.database_url)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -114,9 +147,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_exception_handler(StaleDataError, stale_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_middleware(asgi_csrf, signing_secret=settings.secret_key,
-                       always_protect={"/login", "/register", "/lang"},
-                       cookie_secure=settings.cookie_secure)
+    app.add_middleware(
+        asgi_csrf,
+        signing_secret=settings.secret_key,
+        always_protect={"/login", "/register", "/lang"},
+        cookie_secure=settings.cookie_secure,
+    )
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Enum, ForeignKey, Integer, MetaData, String, Text
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -83,9 +83,7 @@ class Organization(Base):
 
     users: Mapped[list["User"]] = relationship(back_populates="organization")
     supplier: Mapped["SupplierProfile | None"] = relationship(back_populates="organization")
-    manufacturer: Mapped["ManufacturerProfile | None"] = relationship(
-        back_populates="organization"
-    )
+    manufacturer: Mapped["ManufacturerProfile | None"] = relationship(back_populates="organization")
     __mapper_args__ = {"version_id_col": version}
 
 
@@ -301,4 +299,3 @@ class NeedKpi(Base):
     target: Mapped[float | None] = mapped_column()
 
     need: Mapped[Need] = relationship(back_populates="kpis")
-

@@ -44,19 +44,21 @@ env.filters["seoul"] = _seoul
 
 
 def request_locale(request: Request) -> str:
-    user = getattr(request.state, "user", None)
-    if user is not None:
-        return normalize_locale(user.locale)
+    viewer = getattr(request.state, "viewer", None)
+    if viewer is not None:
+        return normalize_locale(viewer.locale)
     return normalize_locale(request.cookies.get("lang"))
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None,
-           status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
     locale = request_locale(request)
     csrf = request.scope.get("csrftoken")
     ctx = {
         "request": request,
         "user": getattr(request.state, "user", None),
+        "viewer": getattr(request.state, "viewer", None),
         "locale": locale,
         "_": template_gettext(locale),
         "gettext": template_gettext(locale),
@@ -87,8 +89,9 @@ def form_dict(form: FormData, list_fields: tuple[str, ...] = ()) -> dict[str, An
     return data
 
 
-def validate_form(model: type[M], data: dict[str, Any], locale: str
-                  ) -> tuple[M | None, dict[str, str]]:
+def validate_form(
+    model: type[M], data: dict[str, Any], locale: str
+) -> tuple[M | None, dict[str, str]]:
     """Validate with the API's model (form strings may be coerced); errors keyed by field."""
     try:
         return model.model_validate(data, strict=False), {}

@@ -5,7 +5,14 @@ from fastapi.responses import JSONResponse
 
 from app.accounts import service
 from app.accounts.schemas import (
-    InvitationOut, InviteIn, LocaleIn, NewTokenOut, Registration, TokenIn, TokenLogin, TokenOut,
+    InvitationOut,
+    InviteIn,
+    LocaleIn,
+    NewTokenOut,
+    Registration,
+    TokenIn,
+    TokenLogin,
+    TokenOut,
     UserOut,
 )
 from app.auth import CurrentUser, DbSession
@@ -18,15 +25,26 @@ router = APIRouter(prefix="/api", tags=["accounts"])
 
 
 def user_out(user: User) -> UserOut:
-    return UserOut(id=user.id, email=user.email, name=user.name, role=user.role,
-                   locale=user.locale, organization_id=user.organization_id,
-                   organization_name=user.organization.name)
+    return UserOut(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        locale=user.locale,
+        organization_id=user.organization_id,
+        organization_name=user.organization.name,
+    )
 
 
 def token_out(token: ApiToken) -> TokenOut:
-    return TokenOut(id=token.id, name=token.name, prefix=token.prefix,
-                    created_at=token.created_at.isoformat(), revoked=token.revoked_at is not None,
-                    last_used_at=token.last_used_at.isoformat() if token.last_used_at else None)
+    return TokenOut(
+        id=token.id,
+        name=token.name,
+        prefix=token.prefix,
+        created_at=token.created_at.isoformat(),
+        revoked=token.revoked_at is not None,
+        last_used_at=token.last_used_at.isoformat() if token.last_used_at else None,
+    )
 
 
 @router.post("/register", status_code=201)
@@ -39,9 +57,15 @@ def register(data: Registration, request: Request, session: DbSession) -> NewTok
     return NewTokenOut(**token_out(token).model_dump(), token=secret)
 
 
-@router.post("/tokens/login", status_code=201, response_model=NewTokenOut,
-             responses={401: {"description": "Wrong e-mail or password"}})
-def token_login(data: TokenLogin, request: Request, session: DbSession) -> NewTokenOut | JSONResponse:
+@router.post(
+    "/tokens/login",
+    status_code=201,
+    response_model=NewTokenOut,
+    responses={401: {"description": "Wrong e-mail or password"}},
+)
+def token_login(
+    data: TokenLogin, request: Request, session: DbSession
+) -> NewTokenOut | JSONResponse:
     """Exchange e-mail and password for a new API token (throttled like the login page)."""
     ip = request.client.host if request.client else "unknown"
     user = service.authenticate(session, data.email, data.password, ip)
@@ -85,9 +109,14 @@ def organization_users(session: DbSession, user: CurrentUser) -> list[UserOut]:
 
 
 @router.post("/organization/invitations", status_code=201)
-def invite(data: InviteIn, request: Request, session: DbSession,
-           user: CurrentUser) -> InvitationOut:
+def invite(
+    data: InviteIn, request: Request, session: DbSession, user: CurrentUser
+) -> InvitationOut:
     invitation, secret = service.invite(session, user, data.email)
     url = str(request.url_for("invitation_form", secret=secret))
-    return InvitationOut(id=invitation.id, email=invitation.email,
-                         expires_at=invitation.expires_at.isoformat(), accept_url=url)
+    return InvitationOut(
+        id=invitation.id,
+        email=invitation.email,
+        expires_at=invitation.expires_at.isoformat(),
+        accept_url=url,
+    )

@@ -15,11 +15,18 @@ router = APIRouter()
 
 
 def _login_response(request: Request, token: str, next_url: str = "/") -> Response:
-    response = redirect(next_url if next_url.startswith("/") and not next_url.startswith("//")
-                        else "/")
+    response = redirect(
+        next_url if next_url.startswith("/") and not next_url.startswith("//") else "/"
+    )
     secure = get_settings().cookie_secure or request.url.scheme == "https"
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure,
-                        max_age=get_settings().session_days * 86400)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        max_age=get_settings().session_days * 86400,
+    )
     return response
 
 
@@ -88,13 +95,15 @@ async def set_language(request: Request, session: DbSession, user: OptionalUser)
     return response
 
 
-def _account_page(request: Request, session: DbSession, user: CurrentUser, **extra: object
-                  ) -> Response:
+def _account_page(
+    request: Request, session: DbSession, user: CurrentUser, **extra: object
+) -> Response:
     context = {
         "members": service.org_users(session, user.organization_id),
         "invitations": service.pending_invitations(session, user.organization_id),
         "tokens": service.list_api_tokens(session, user),
-        "errors": {}, **extra,
+        "errors": {},
+        **extra,
     }
     return render(request, "accounts/account.html", context, 422 if extra.get("errors") else 200)
 
@@ -134,16 +143,19 @@ def revoke_token(token_id: int, session: DbSession, user: CurrentUser) -> Respon
 
 
 @router.get("/invitations/{secret}", name="invitation_form")
-def invitation_form(request: Request, secret: str, session: DbSession,
-                    user: OptionalUser) -> Response:
+def invitation_form(
+    request: Request, secret: str, session: DbSession, user: OptionalUser
+) -> Response:
     invitation = service.open_invitation(session, secret)
-    return render(request, "accounts/invitation.html",
-                  {"invitation": invitation, "form": {}, "errors": {}})
+    return render(
+        request, "accounts/invitation.html", {"invitation": invitation, "form": {}, "errors": {}}
+    )
 
 
 @router.post("/invitations/{secret}")
-async def accept_invitation(request: Request, secret: str, session: DbSession,
-                            user: OptionalUser) -> Response:
+async def accept_invitation(
+    request: Request, secret: str, session: DbSession, user: OptionalUser
+) -> Response:
     locale = request_locale(request)
     invitation = service.open_invitation(session, secret)
     data = form_dict(await request.form())

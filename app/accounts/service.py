@@ -14,8 +14,18 @@ from app.audit import record
 from app.config import get_settings
 from app.errors import Conflict, NotFound, Throttled
 from app.models import (
-    ApiToken, Invitation, LoginAttempt, ManufacturerProfile, Membership, Organization, OrgKind,
-    Role, SupplierProfile, User, UserSession, utcnow,
+    ApiToken,
+    Invitation,
+    LoginAttempt,
+    ManufacturerProfile,
+    Membership,
+    Organization,
+    OrgKind,
+    Role,
+    SupplierProfile,
+    User,
+    UserSession,
+    utcnow,
 )
 
 hasher = PasswordHasher()
@@ -36,12 +46,25 @@ def email_taken(session: Session, email: str) -> bool:
     return session.scalar(select(User.id).where(User.email == normalize_email(email))) is not None
 
 
-def create_user(session: Session, org: Organization, email: str, password: str, name: str,
-                role: Role, locale: str = "ko") -> User:
+def create_user(
+    session: Session,
+    org: Organization,
+    email: str,
+    password: str,
+    name: str,
+    role: Role,
+    locale: str = "ko",
+) -> User:
     if email_taken(session, email):
         raise Conflict("An account with this e-mail already exists.")
-    user = User(organization=org, email=normalize_email(email), name=name, role=role,
-                password_hash=hasher.hash(password), locale=locale)
+    user = User(
+        organization=org,
+        email=normalize_email(email),
+        name=name,
+        role=role,
+        password_hash=hasher.hash(password),
+        locale=locale,
+    )
     session.add(user)
     session.flush()
     return user
@@ -65,10 +88,10 @@ def authenticate(session: Session, email: str, password: str, ip: str) -> User |
     email = normalize_email(email)
     check_throttle(session, email, ip)
     user = session.scalar(select(User).where(User.email == email))
-    if _password_ok(user.password_hash if user else _DUMMY_HASH, password) and user:
-        if user.is_active:
-            session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
-            return user
+    ok = _password_ok(user.password_hash if user else _DUMMY_HASH, password)
+    if ok and user is not None and user.is_active:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+        return user
     session.add(LoginAttempt(email=email, ip=ip))
     return None
 
@@ -87,8 +110,10 @@ def check_throttle(session: Session, email: str, ip: str) -> None:
     by_email = session.scalar(recent.where(LoginAttempt.email == email)) or 0
     by_ip = session.scalar(recent.where(LoginAttempt.ip == ip)) or 0
     if by_email >= settings.login_max_failures or by_ip >= settings.login_ip_max_failures:
-        raise Throttled("Too many failed logins. Try again in %(minutes)s minutes.",
-                        minutes=settings.login_window_minutes)
+        raise Throttled(
+            "Too many failed logins. Try again in %(minutes)s minutes.",
+            minutes=settings.login_window_minutes,
+        )
 
 
 def start_session(session: Session, user: User) -> str:
@@ -145,8 +170,10 @@ def invite(session: Session, inviter: User, email: str) -> tuple[Invitation, str
         raise Conflict("An account with this e-mail already exists.")
     secret = secrets.token_urlsafe(24)
     invitation = Invitation(
-        organization_id=inviter.organization_id, email=normalize_email(email),
-        token_hash=token_hash(secret), invited_by_id=inviter.id,
+        organization_id=inviter.organization_id,
+        email=normalize_email(email),
+        token_hash=token_hash(secret),
+        invited_by_id=inviter.id,
         expires_at=utcnow() + timedelta(days=INVITE_DAYS),
     )
     session.add(invitation)
@@ -156,7 +183,9 @@ def invite(session: Session, inviter: User, email: str) -> tuple[Invitation, str
 
 
 def open_invitation(session: Session, secret: str) -> Invitation:
-    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(secret)))
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.token_hash == token_hash(secret))
+    )
     if invitation is None or invitation.accepted_at or invitation.expires_at <= utcnow():
         raise NotFound("This invitation is not valid or has expired.")
     return invitation
@@ -166,22 +195,31 @@ def accept_invitation(session: Session, secret: str, data: AcceptInvite, locale:
     invitation = open_invitation(session, secret)
     inviter = session.get(User, invitation.invited_by_id)
     role = inviter.role if inviter else Role(invitation.organization.kind.value)
-    user = create_user(session, invitation.organization, invitation.email, data.password,
-                       data.name, role, locale)
+    user = create_user(
+        session, invitation.organization, invitation.email, data.password, data.name, role, locale
+    )
     invitation.accepted_at = utcnow()
     record(session, user, "user.joined", invitation.organization, after={"email": user.email})
     return user
 
 
 def pending_invitations(session: Session, org_id: int) -> list[Invitation]:
-    query = select(Invitation).where(
-        Invitation.organization_id == org_id, Invitation.accepted_at.is_(None),
-        Invitation.expires_at > utcnow()).order_by(Invitation.id.desc())
+    query = (
+        select(Invitation)
+        .where(
+            Invitation.organization_id == org_id,
+            Invitation.accepted_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+        .order_by(Invitation.id.desc())
+    )
     return list(session.scalars(query))
 
 
 def org_users(session: Session, org_id: int) -> list[User]:
-    return list(session.scalars(select(User).where(User.organization_id == org_id).order_by(User.id)))
+    return list(
+        session.scalars(select(User).where(User.organization_id == org_id).order_by(User.id))
+    )
 
 
 def set_locale(session: Session, user: User, locale: str) -> None:
@@ -195,5 +233,3 @@ def create_staff(session: Session, email: str, password: str, name: str, role: R
         org = Organization(kind=OrgKind.support_group, name="경남 제조AI 지원단")
         session.add(org)
     return create_user(session, org, email, password, name, role)
-
-

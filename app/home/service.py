@@ -21,13 +21,16 @@ class Summary:
 
 def programme_summary(session: Session) -> Summary:
     admitted = select(func.count(SupplierProfile.id)).where(
-        SupplierProfile.membership == Membership.admitted)
+        SupplierProfile.membership == Membership.admitted
+    )
     open_needs = select(func.count(Need.id)).where(Need.status == NeedStatus.open)
     published = select(func.count(Need.id)).where(Need.status != NeedStatus.draft)
     return Summary(
-        suppliers=session.scalar(admitted) or 0, supplier_goal=SUPPLIER_GOAL,
+        suppliers=session.scalar(admitted) or 0,
+        supplier_goal=SUPPLIER_GOAL,
         manufacturers=session.scalar(select(func.count(ManufacturerProfile.id))) or 0,
-        open_needs=session.scalar(open_needs) or 0, needs=session.scalar(published) or 0,
+        open_needs=session.scalar(open_needs) or 0,
+        needs=session.scalar(published) or 0,
     )
 
 

@@ -1,0 +1,124 @@
+"""Plain builder functions for tests (no factory library)."""
+
+import itertools
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy.orm import Session
+
+from app.accounts import service as accounts
+from app.models import (
+    ManufacturerProfile,
+    Membership,
+    Need,
+    NeedKpi,
+    NeedStatus,
+    Organization,
+    OrgKind,
+    Role,
+    SupplierProfile,
+    User,
+    utcnow,
+)
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+def make_user(
+    session: Session, org: Organization, role: Role, email: str | None = None, locale: str = "ko"
+) -> User:
+    email = email or f"user{next(_seq)}@{org.kind.value}.example.kr"
+    return accounts.create_user(session, org, email, PASSWORD, f"User {email}", role, locale)
+
+
+def make_manufacturer(session: Session, name: str = "테스트정밀", **profile: Any) -> User:
+    org = Organization(kind=OrgKind.manufacturer, name=name)
+    profile = {"industry": "30", "region": "gn-changwon", "sf_level": "basic", **profile}
+    session.add(ManufacturerProfile(organization=org, **profile))
+    return make_user(session, org, Role.manufacturer)
+
+
+def make_supplier(
+    session: Session,
+    name: str = "테스트AI",
+    membership: Membership = Membership.admitted,
+    **profile: Any,
+) -> User:
+    org = Organization(kind=OrgKind.supplier, name=name)
+    profile = {
+        "description_ko": "비전 검사 전문 기업",
+        "region": "gn-changwon",
+        "capacity": 3,
+        "specialties": ["machine_vision"],
+        "ai_techniques": ["vision_inspection"],
+        **profile,
+    }
+    session.add(SupplierProfile(organization=org, membership=membership, **profile))
+    return make_user(session, org, Role.supplier)
+
+
+def make_staff(session: Session, role: Role = Role.coordinator) -> User:
+    return accounts.create_staff(
+        session, f"staff{next(_seq)}@gn-ai.example.kr", PASSWORD, "코디네이터", role
+    )
+
+
+def make_need(
+    session: Session, owner: User, status: NeedStatus = NeedStatus.open, **fields: Any
+) -> Need:
+    values = {
+        "title": "프레스 불량 검사 자동화",
+        "description": "프레스 공정의 찍힘 불량을 육안으로 검사합니다.",
+        "industry": "30",
+        "process": "press",
+        "ai_techniques": ["vision_inspection"],
+        "region": "gn-changwon",
+        "budget_min": 3000,
+        "budget_max": 8000,
+        **fields,
+    }
+    need = Need(
+        organization_id=owner.organization_id,
+        created_by_id=owner.id,
+        status=status,
+        published_at=utcnow() if status is not NeedStatus.draft else None,
+        **values,
+    )
+    need.kpis.append(NeedKpi(metric="defect_rate", unit="%", baseline=3.0, target=1.0))
+    session.add(need)
+    session.flush()
+    return need
+
+
+class Browser:
+    """Drives the app like a browser: session cookie, CSRF token in every form."""
+
+    def __init__(self, client: TestClient, session: Session) -> None:
+        self.client = client
+        self.session = session
+
+    def login(self, user: User) -> "Browser":
+        self.client.cookies.set("axm_session", accounts.start_session(self.session, user))
+        self.session.flush()
+        return self
+
+    def logout(self) -> None:
+        self.client.cookies.delete("axm_session")
+
+    def csrf(self) -> str:
+        if "csrftoken" not in self.client.cookies:
+            self.client.get("/login")
+        return self.client.cookies["csrftoken"]
+
+    def get(self, url: str, **kwargs: Any) -> Response:
+        return self.client.get(url, follow_redirects=False, **kwargs)
+
+    def post(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Response:
+        form = {"csrftoken": self.csrf(), **(data or {})}
+        return self.client.post(url, data=form, follow_redirects=False, **kwargs)
+
+    def api(self, method: str, url: str, json: Any = None, **kwargs: Any) -> Response:
+        headers = {"x-csrftoken": self.csrf(), **kwargs.pop("headers", {})}
+        return self.client.request(method, url, json=json, headers=headers, **kwargs)

@@ -1,0 +1,96 @@
+"""Test fixtures: schema from Alembic once per session; each test in a rolled-back transaction.
+
+DATABASE_URL picks the backend (SQLite in a temp folder by default; CI also runs PostgreSQL).
+"""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="axmatch-test-"))
+os.environ.setdefault("AXMATCH_ENV", "test")
+os.environ["AXMATCH_DATA_DIR"] = str(_TMP)
+os.environ.setdefault("AXMATCH_EMBEDDING_MODEL", "fake")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP / 'test.db'}")
+
+import pytest  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import Connection, Engine, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from app.config import Settings, get_settings  # noqa: E402
+from app.db import Database, make_engine  # noqa: E402
+from app.main import create_app  # noqa: E402
+from tests.builders import Browser  # noqa: E402
+
+
+def migrate(url: str, revision: str = "head", down: bool = False) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(Path(__file__).parent.parent / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url)
+    (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def reset_postgres(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.database_url)
+    if engine.dialect.name == "postgresql":
+        reset_postgres(engine)
+    migrate(settings.database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def database(engine: Engine, connection: Connection) -> Database:
+    db = Database(engine)
+    db.bind_to(connection)
+    return db
+
+
+@pytest.fixture
+def session(database: Database) -> Iterator[Session]:
+    """A session for arranging and checking data, inside the test's outer transaction."""
+    with database.write() as s:
+        yield s
+        s.flush()
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database) -> FastAPI:
+    return create_app(settings, database=database)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def browser(client: TestClient, session: Session) -> Browser:
+    """A test client that logs users in and sends CSRF tokens with forms."""
+    return Browser(client, session)

@@ -1,0 +1,52 @@
+"""Every message a user can read has a Korean translation (English msgids are the source)."""
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+
+from app.i18n import translations
+
+ROOT = Path(__file__).resolve().parent.parent
+ERRORS = (
+    "AppError",
+    "Unauthenticated",
+    "Forbidden",
+    "NotFound",
+    "Conflict",
+    "Invalid",
+    "Throttled",
+)
+KEYWORDS = {"_": None, "gettext": (2,), "ValueError": None, **{name: None for name in ERRORS}}
+
+
+def extracted_messages() -> dict[str, str]:
+    found: dict[str, str] = {}
+    py = [("config.py", "ignore"), ("models.py", "ignore"), ("**.py", "python")]
+    sources = [("app", py), ("templates", [("**.html", "jinja2")])]
+    for folder, method_map in sources:
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            ROOT / folder,
+            method_map,
+            keywords=KEYWORDS,
+            options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+        ):
+            if isinstance(message, str) and message.strip():
+                found.setdefault(message, f"{folder}/{filename}:{lineno}")
+    return found
+
+
+def test_every_message_has_a_korean_translation() -> None:
+    catalog = translations("ko")
+    missing = {
+        msg: where
+        for msg, where in extracted_messages().items()
+        if catalog.gettext(msg) == msg and not msg.isupper()
+    }
+    assert not missing, "add these to app/locales/ko/<feature>.po:\n" + "\n".join(
+        f"{where}: {msg!r}" for msg, where in sorted(missing.items(), key=lambda kv: kv[1])
+    )
+
+
+def test_english_needs_no_catalog_and_korean_is_default() -> None:
+    assert translations("en").gettext("Log in") == "Log in"
+    assert translations("ko").gettext("Log in") == "로그인"
