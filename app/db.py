@@ -66,3 +66,13 @@ class Database:
         factory = self.write if write else self.read
         with factory.begin() as session:
             yield session
+
+
+def expect_version(record: object, version: int | None) -> None:
+    """Optimistic locking: a form or API body names the version it was based on."""
+    from app.errors import Conflict
+
+    if version is not None and record.version != version:  # type: ignore[attr-defined]
+        raise Conflict(
+            "Someone else changed this record while you were editing. Reload and try again."
+        )

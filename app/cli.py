@@ -1,0 +1,107 @@
+"""The `axmatch` command: serve, migrate, seed, create-admin (and the matching commands)."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.config import PROJECT_DIR, get_settings
+
+cli = typer.Typer(
+    help="axmatch: the manufacturing-AI marketplace.", no_args_is_help=True, add_completion=False
+)
+
+
+def alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_DIR / "migrations"))
+    return config
+
+
+@cli.command()
+def migrate(revision: str = "head") -> None:
+    """Upgrade the database schema (Alembic) to REVISION."""
+    from alembic import command
+
+    command.upgrade(alembic_config(), revision)
+    typer.echo(f"database at {revision}: {get_settings().database_url.split('@')[-1]}")
+
+
+@cli.command()
+def downgrade(revision: str = typer.Argument(..., help="target, e.g. base")) -> None:
+    """Downgrade the database schema to REVISION."""
+    from alembic import command
+
+    command.downgrade(alembic_config(), revision)
+
+
+@cli.command()
+def seed(
+    path: Annotated[Path | None, typer.Option(help="folder of demo JSONL files")] = None,
+) -> None:
+    """Load the Gyeongnam demo data (idempotent: loading twice changes nothing)."""
+    from app.db import Database
+    from seed.loader import DATA_DIR, load_demo
+
+    db = Database.from_url(get_settings().database_url)
+    with db.transaction() as session:
+        counts = load_demo(session, path or DATA_DIR)
+    typer.echo("seed: " + ", ".join(f"{k} +{v}" for k, v in counts.items()))
+
+
+@cli.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(prompt=True)],
+    name: Annotated[str, typer.Option(prompt=True)] = "관리자",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create an admin account in the support group's organisation."""
+    from pydantic import ValidationError
+
+    from app.accounts.schemas import AcceptInvite
+    from app.db import Database
+    from app.errors import AppError
+    from app.models import Role
+
+    try:
+        AcceptInvite(name=name, password=password)
+    except ValidationError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    from app.accounts.service import create_staff
+
+    db = Database.from_url(get_settings().database_url)
+    try:
+        with db.transaction() as session:
+            user = create_staff(session, email, password, name, Role.admin)
+    except AppError as exc:
+        raise typer.BadParameter(exc.message) from exc
+    typer.echo(f"admin created: {user.email}")
+
+
+@cli.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
+    reload: bool = False,
+) -> None:
+    """Serve the web app (uvicorn). Several workers need PostgreSQL."""
+    import uvicorn
+
+    uvicorn.run(
+        "app.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
+
+
+def main() -> None:
+    cli()
