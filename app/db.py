@@ -45,6 +45,9 @@ class Database:
     """Holds the engine and two session factories: reads, and writes (BEGIN IMMEDIATE)."""
 
     def __init__(self, engine: Engine) -> None:
+        from app.matches import tracking
+
+        tracking.install()  # every write path keeps the stored vectors in step
         self.engine = engine
         self.read = sessionmaker(engine, expire_on_commit=False)
         writer = engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})

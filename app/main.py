@@ -25,6 +25,9 @@ from app.db import Database
 from app.errors import AppError, Conflict, Unauthenticated
 from app.home import pages as home_pages
 from app.i18n import gettext
+from app.matches import api as matches_api
+from app.matches import pages as matches_pages
+from app.matches.engine import new_index_cache
 from app.needs import api as needs_api
 from app.needs import pages as needs_pages
 from app.profiles import api as profiles_api
@@ -44,6 +47,8 @@ ROUTERS = [
     coordinator_api.router,
     admin_pages.router,
     admin_api.router,
+    matches_pages.router,
+    matches_api.router,
 ]
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -140,6 +145,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.db = database or Database.from_url(settings.database_url)
+    app.state.index_cache = new_index_cache(settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

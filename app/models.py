@@ -4,7 +4,10 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Enum, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON, Boolean, DateTime, Enum, ForeignKey, Integer, LargeBinary, MetaData, String, Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -299,3 +302,34 @@ class NeedKpi(Base):
     target: Mapped[float | None] = mapped_column()
 
     need: Mapped[Need] = relationship(back_populates="kpis")
+
+
+class Embedding(Base):
+    """One vector per (owner, text unit, model), with the hash of the text it came from.
+
+    Owners: "supplier" (organisation id; profile and case-study units) and "need" (need id).
+    The row id is the vector's id in the FAISS index cache.
+    """
+
+    __tablename__ = "embeddings"
+    __table_args__ = (UniqueConstraint("owner_kind", "owner_id", "unit_key", "model"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_kind: Mapped[str] = mapped_column(String(16))
+    owner_id: Mapped[int] = mapped_column(Integer, index=True)
+    unit_key: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(String(120), index=True)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class IndexChange(Base):
+    """The change log every worker follows to keep its in-memory index in step."""
+
+    __tablename__ = "index_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_kind: Mapped[str] = mapped_column(String(16))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

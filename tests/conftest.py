@@ -80,8 +80,9 @@ def session(database: Database) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(settings: Settings, database: Database) -> FastAPI:
-    return create_app(settings, database=database)
+def app(settings: Settings, database: Database, tmp_path: Path) -> FastAPI:
+    """A fresh app per test, with its own data folder (so its own index cache)."""
+    return create_app(settings.model_copy(update={"data_dir": tmp_path}), database=database)
 
 
 @pytest.fixture

@@ -1,0 +1,46 @@
+"""JSON routes for matching (same service functions as the pages)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.auth import CurrentUser, DbSession, roles
+from app.matches import service
+from app.matches.pages import Cache
+from app.matches.schemas import Limit, MatchOut, Target, match_out
+from app.models import Role
+
+router = APIRouter(prefix="/api", tags=["matching"])
+
+
+@router.get(
+    "/needs/{need_id}/suggestions",
+    response_model=list[MatchOut],
+    dependencies=roles(Role.manufacturer, Role.coordinator, Role.admin),
+)
+def suggestions(
+    need_id: int, session: DbSession, cache: Cache, user: CurrentUser, limit: Limit = 10
+) -> list[MatchOut]:
+    """Ranked suppliers for a need, with score parts and the sentences that matched."""
+    return [match_out(s) for s in service.suggest_suppliers(session, cache, user, need_id, limit)]
+
+
+@router.get("/recommendations", response_model=list[MatchOut], dependencies=roles(Role.supplier))
+def recommendations(
+    session: DbSession, cache: Cache, user: CurrentUser, limit: Limit = 10
+) -> list[MatchOut]:
+    """Open needs the calling supplier should look at."""
+    return [match_out(s) for s in service.recommend_needs(session, cache, user, limit)]
+
+
+@router.get("/match", response_model=list[MatchOut])
+def match(
+    session: DbSession,
+    cache: Cache,
+    user: CurrentUser,
+    q: Annotated[str, Query(min_length=2, max_length=500)],
+    target: Target = "suppliers",
+    limit: Limit = 10,
+) -> list[MatchOut]:
+    """Free-text match: supplier organisation ids (or need ids) with scores, best first."""
+    return [match_out(s) for s in service.search(session, cache, user, q.strip(), target, limit)]

@@ -1,0 +1,145 @@
+"""Each worker's FAISS copy of the stored vectors, kept in step through the change log.
+
+The database is the source of truth. A worker loads the on-disk cache (or rebuilds it from
+the database), then every `poll_seconds` applies the owners named in `index_changes` rows
+it has not seen. The log is read over a trailing window rather than by id, because ids from
+concurrent transactions can commit out of order; reloading an owner is idempotent.
+"""
+
+import json
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import matching
+from app.matches.store import NEED, SUPPLIER, model_key
+from app.models import Embedding, IndexChange, utcnow
+
+WINDOW = timedelta(seconds=120)
+Match = tuple[int, str, float]
+KINDS = (SUPPLIER, NEED)
+
+
+class IndexCache:
+    def __init__(self, embedder: matching.Embedder, folder: Path, poll_seconds: float) -> None:
+        self.embedder, self.model = embedder, model_key(embedder)
+        self.folder = folder / self.model.replace("/", "_").replace("@", "_v")
+        self.poll_seconds = poll_seconds
+        self.lock = threading.Lock()
+        self._reset()
+        self.loaded, self.checked_at = False, 0.0
+
+    def _reset(self) -> None:
+        self.indexes = {kind: matching.VectorIndex(self.embedder.dim) for kind in KINDS}
+        self.owner_of: dict[int, tuple[int, str]] = {}  # vector id -> (owner id, unit key)
+        self.ids_of: dict[tuple[str, int], list[int]] = {}
+        self.applied: dict[int, datetime] = {}
+        self.horizon = utcnow()
+
+    def ensure_fresh(self, session: Session) -> None:
+        with self.lock:
+            if not self.loaded:
+                if not self._load():
+                    self._rebuild(session)
+                self.loaded = True
+                self._apply_changes(session)
+            elif time.monotonic() - self.checked_at >= self.poll_seconds:
+                self._apply_changes(session)
+
+    def _apply_changes(self, session: Session) -> None:
+        self.checked_at = time.monotonic()
+        since, now = self.horizon - WINDOW, utcnow()
+        rows = session.execute(select(IndexChange).where(IndexChange.created_at >= since)).scalars()
+        fresh = [row for row in rows if row.id not in self.applied]
+        for kind, owner in {(row.owner_kind, row.owner_id) for row in fresh}:
+            self._reload_owner(session, kind, owner)
+        self.applied.update((row.id, row.created_at) for row in fresh)
+        self.applied = {i: t for i, t in self.applied.items() if t >= now - 2 * WINDOW}
+        self.horizon = now
+
+    def _reload_owner(self, session: Session, kind: str, owner: int) -> None:
+        old = self.ids_of.pop((kind, owner), [])
+        self.indexes[kind].remove(old)
+        for vector_id in old:
+            self.owner_of.pop(vector_id, None)
+        query = select(Embedding.id, Embedding.unit_key, Embedding.vector).where(
+            Embedding.owner_kind == kind, Embedding.owner_id == owner, Embedding.model == self.model
+        )
+        self._add(kind, [(i, owner, key, vec) for i, key, vec in session.execute(query)])
+
+    def _add(self, kind: str, rows: list[tuple[int, int, str, bytes]]) -> None:
+        if not rows:
+            return
+        vectors = np.vstack([np.frombuffer(vec, dtype=np.float32) for *_, vec in rows])
+        self.indexes[kind].upsert([row[0] for row in rows], vectors)
+        for vector_id, owner, key, _ in rows:
+            self.owner_of[vector_id] = (owner, key)
+            self.ids_of.setdefault((kind, owner), []).append(vector_id)
+
+    def _rebuild(self, session: Session) -> None:
+        self._reset()
+        for kind in KINDS:
+            query = select(
+                Embedding.id, Embedding.owner_id, Embedding.unit_key, Embedding.vector
+            ).where(Embedding.owner_kind == kind, Embedding.model == self.model)
+            result = session.execute(query.execution_options(yield_per=5000))
+            for chunk in result.partitions():
+                self._add(kind, [tuple(row) for row in chunk])  # type: ignore[misc]
+        self.save()
+
+    def rebuild(self, session: Session) -> None:
+        with self.lock:
+            self._rebuild(session)
+            self.loaded = True
+
+    def save(self) -> None:
+        """Write the cache atomically (each file is replaced whole)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for kind in KINDS:
+            self.indexes[kind].save(self.folder / f"{kind}.faiss")
+        meta = {
+            "model": self.model,
+            "horizon": self.horizon.isoformat(),
+            "owners": {str(i): list(v) for i, v in self.owner_of.items()},
+            "kinds": {kind: [int(i) for i in self.indexes[kind].ids()] for kind in KINDS},
+        }
+        tmp = self.folder / "meta.json.tmp"
+        tmp.write_text(json.dumps(meta), encoding="utf-8")
+        tmp.replace(self.folder / "meta.json")
+
+    def _load(self) -> bool:
+        try:
+            meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
+            indexes = {k: matching.VectorIndex.load(self.folder / f"{k}.faiss") for k in KINDS}
+        except (OSError, ValueError, RuntimeError):
+            return False  # missing or damaged: the caller rebuilds from the database
+        if meta.get("model") != self.model or any(
+            sorted(meta["kinds"][k]) != sorted(int(i) for i in indexes[k].ids()) for k in KINDS
+        ):
+            return False
+        self._reset()
+        self.indexes, self.horizon = indexes, datetime.fromisoformat(meta["horizon"]) - WINDOW
+        self.owner_of = {int(i): (int(o), str(key)) for i, (o, key) in meta["owners"].items()}
+        for kind in KINDS:
+            for vector_id in meta["kinds"][kind]:
+                owner = self.owner_of[vector_id][0]
+                self.ids_of.setdefault((kind, owner), []).append(vector_id)
+        return True
+
+    def search(self, kind: str, queries: np.ndarray, k: int) -> list[list[Match]]:
+        """Per query row, the k nearest stored units as (owner id, unit key, cosine)."""
+        with self.lock:
+            scores, ids = self.indexes[kind].search(queries, k)
+            return [
+                [
+                    (*self.owner_of[i], float(s))
+                    for s, i in zip(srow, irow, strict=True)
+                    if i in self.owner_of
+                ]
+                for srow, irow in zip(scores.tolist(), ids.tolist(), strict=True)
+            ]

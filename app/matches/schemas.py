@@ -1,0 +1,48 @@
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+import matching
+from app.matches.service import Suggestion
+
+Query = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)]
+Limit = Annotated[int, Field(ge=1, le=50)]
+Target = Literal["suppliers", "needs"]
+
+
+class EvidenceOut(BaseModel):
+    source: str
+    source_id: int
+    title: str
+    sentence: str
+    similarity: float
+
+
+class MatchOut(BaseModel):
+    id: int
+    name: str
+    score: float
+    parts: dict[str, float]
+    evidence: list[EvidenceOut]
+    flags: list[str]
+
+
+def match_out(item: Suggestion) -> MatchOut:
+    return MatchOut(
+        id=item.id,
+        name=item.name,
+        score=round(item.score, 4),
+        parts={k: round(v, 4) for k, v in item.parts.items()},
+        evidence=[_evidence(e) for e in item.evidence],
+        flags=item.flags,
+    )
+
+
+def _evidence(e: matching.Evidence) -> EvidenceOut:
+    return EvidenceOut(
+        source=e.source,
+        source_id=e.source_id,
+        title=e.title,
+        sentence=e.sentence,
+        similarity=round(e.similarity, 4),
+    )

@@ -1,0 +1,189 @@
+"""Matching in the app: suggested suppliers for a need, recommended needs for a supplier,
+free-text search. The one place where the database and the `matching` library meet."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import matching
+from app.errors import Forbidden, NotFound
+from app.matches.cache import IndexCache
+from app.matches.store import (
+    NEED,
+    SUPPLIER,
+    load_needs,
+    load_suppliers,
+    model_key,
+    need_record,
+    supplier_record,
+)
+from app.models import (
+    Embedding,
+    Membership,
+    Need,
+    NeedStatus,
+    Role,
+    SupplierProfile,
+    User,
+    utcnow,
+)
+
+CANDIDATE_UNITS = 600
+CANDIDATE_NEEDS = 300
+STAFF = (Role.coordinator, Role.admin)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One ranked result: `id` is the supplier's organisation id or the need id."""
+
+    id: int
+    name: str
+    score: float
+    parts: dict[str, float]
+    evidence: list[matching.Evidence]
+    flags: list[str]
+
+
+def _vectors(
+    session: Session,
+    cache: IndexCache,
+    kind: str,
+    owner: int,
+    texts: list[tuple[str, str]],
+    encode_kind: str,
+) -> tuple[list[str], np.ndarray]:
+    """Stored vectors of an owner's whole units, or fresh ones when none are stored yet."""
+    rows = session.execute(
+        select(Embedding.unit_key, Embedding.vector).where(
+            Embedding.owner_kind == kind,
+            Embedding.owner_id == owner,
+            Embedding.model == model_key(cache.embedder),
+            Embedding.unit_key.not_like("%#%"),
+        )
+    ).all()
+    if rows:
+        return [k for k, _ in rows], np.vstack([np.frombuffer(v, np.float32) for _, v in rows])
+    vectors = cache.embedder.encode([t for _, t in texts], kind=encode_kind)  # type: ignore[arg-type]
+    return [k for k, _ in texts], vectors
+
+
+def visible_need(session: Session, viewer: User, need_id: int) -> Need:
+    need = session.get(Need, need_id)
+    if need is None or (
+        viewer.role not in STAFF and need.organization_id != viewer.organization_id
+    ):
+        raise NotFound("Need not found.")
+    return need
+
+
+def suggest_suppliers(
+    session: Session, cache: IndexCache, viewer: User, need_id: int, limit: int = 10
+) -> list[Suggestion]:
+    """Suppliers for a need, for its manufacturer and the coordinators (never for suppliers)."""
+    need = visible_need(session, viewer, need_id)
+    ((need, sf_level),) = load_needs(session, [need.id])
+    record = need_record(need, sf_level)
+    cache.ensure_fresh(session)
+    keys, vectors = _vectors(
+        session, cache, NEED, need.id, [("need", matching.units.need_text(record))], "query"
+    )
+    return rank_for_need(session, cache, record, vectors[:1], limit)
+
+
+def rank_for_need(
+    session: Session, cache: IndexCache, need: matching.NeedProfile, vector: np.ndarray, limit: int
+) -> list[Suggestion]:
+    found = cache.search(SUPPLIER, vector, CANDIDATE_UNITS)[0]
+    sims = [matching.UnitSim(need.id, owner, key, score) for owner, key, score in found]
+    profiles = {p.id: p for p in load_suppliers(session, {s.supplier_id for s in sims})}
+    records = [supplier_record(p) for p in profiles.values()]
+    hits = matching.rank_suppliers(need, records, sims, limit=limit)
+    return [
+        _suggestion(h, profiles[h.id].organization_id, profiles[h.id].organization.name)
+        for h in hits
+    ]
+
+
+def _suggestion(hit: matching.Hit, id_: int, name: str) -> Suggestion:
+    return Suggestion(id_, name, hit.score, hit.parts, hit.evidence, hit.flags)
+
+
+def supplier_of(session: Session, viewer: User) -> SupplierProfile:
+    profile = session.scalar(
+        select(SupplierProfile).where(SupplierProfile.organization_id == viewer.organization_id)
+    )
+    if profile is None:
+        raise Forbidden("Your role cannot use this page.")
+    return profile
+
+
+def admitted_supplier_of(session: Session, viewer: User) -> SupplierProfile:
+    profile = supplier_of(session, viewer)
+    if profile.membership is not Membership.admitted:
+        raise Forbidden("Only admitted suppliers can see open needs.")
+    return profile
+
+
+def recommend_needs(
+    session: Session, cache: IndexCache, viewer: User, limit: int = 10
+) -> list[Suggestion]:
+    """Open needs (deadline not passed) a supplier should look at, best first."""
+    profile = admitted_supplier_of(session, viewer)
+    record = supplier_record(load_suppliers(session, [profile.id])[0])
+    cache.ensure_fresh(session)
+    whole = [(u.key, u.text) for u in matching.supplier_units(record, sentences=False)]
+    if not whole:
+        return []
+    keys, vectors = _vectors(session, cache, SUPPLIER, profile.id, whole, "passage")
+    found = cache.search(NEED, vectors, CANDIDATE_NEEDS)
+    sims = [
+        matching.UnitSim(owner, profile.id, key, score)
+        for key, row in zip(keys, found, strict=True)
+        for owner, _, score in row
+    ]
+    needs = _open_needs(session, {s.need_id for s in sims})
+    hits = matching.rank_needs(record, [need_record(n, lvl) for n, lvl in needs], sims, limit=limit)
+    titles = {n.id: n.title for n, _ in needs}
+    return [_suggestion(h, h.id, titles[h.id]) for h in hits]
+
+
+def _open_needs(session: Session, ids: set[int]) -> list[tuple[Need, str | None]]:
+    now = utcnow()
+    return [
+        (n, lvl)
+        for n, lvl in load_needs(session, ids)
+        if n.status is NeedStatus.open and (n.deadline_at is None or n.deadline_at > now)
+    ]
+
+
+def search(
+    session: Session, cache: IndexCache, viewer: User, text: str, target: str, limit: int = 10
+) -> list[Suggestion]:
+    """Free-text search: suppliers (not for suppliers) or needs the viewer may see."""
+    cache.ensure_fresh(session)
+    vector = cache.embedder.encode([text], kind="query")
+    if target == "suppliers":
+        if viewer.role is Role.supplier:
+            raise Forbidden("Your role cannot use this page.")
+        return rank_for_need(session, cache, matching.NeedProfile(0, "", text), vector, limit)
+    if viewer.role is Role.supplier:
+        admitted_supplier_of(session, viewer)
+    found = cache.search(NEED, vector, CANDIDATE_NEEDS)[0]
+    scores = {owner: score for owner, _, score in found}
+    needs = [n for n, _ in load_needs(session, scores) if _may_see(viewer, n)]
+    needs.sort(key=lambda n: (-scores[n.id], n.id))
+    return [
+        Suggestion(n.id, n.title, scores[n.id], {"semantic": scores[n.id]}, [], [])
+        for n in needs[:limit]
+    ]
+
+
+def _may_see(viewer: User, need: Need) -> bool:
+    if viewer.role in STAFF:
+        return True
+    if viewer.role is Role.manufacturer:
+        return need.organization_id == viewer.organization_id
+    return need.status is NeedStatus.open

@@ -1,0 +1,166 @@
+"""Vectors in the database: matching records from the ORM, and hash-checked re-embedding.
+
+Owners are supplier profiles (kind "supplier", id = supplier_profiles.id) and needs
+(kind "need"). Only units whose text hash changed are embedded again; every owner whose
+vectors changed gets a row in the change log that the workers' index caches follow.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+import matching
+from app.models import (
+    Embedding,
+    IndexChange,
+    ManufacturerProfile,
+    Membership,
+    Need,
+    SupplierProfile,
+)
+
+SUPPLIER, NEED = "supplier", "need"
+Progress = Callable[[int], None]
+
+
+def model_key(embedder: matching.Embedder) -> str:
+    return f"{embedder.name}@{embedder.version}"
+
+
+def supplier_record(
+    profile: SupplierProfile, active_engagements: int = 0, track_record: float = 0.0
+) -> matching.SupplierProfile:
+    description = "\n\n".join(t for t in (profile.description_ko, profile.description_en) if t)
+    cases = tuple(
+        matching.CaseStudy(c.id, c.title, c.text, c.industry, c.process, c.outcome or "")
+        for c in profile.case_studies
+    )
+    return matching.SupplierProfile(
+        id=profile.id,
+        name=profile.organization.name,
+        description=description,
+        case_studies=cases,
+        specialties=frozenset(profile.specialties),
+        ai_techniques=frozenset(profile.ai_techniques),
+        industries=frozenset(profile.industries),
+        processes=frozenset(profile.processes),
+        region=profile.region,
+        in_province=matching.is_in_province(profile.region),
+        capacity=profile.capacity,
+        active_engagements=active_engagements,
+        price_min=profile.price_min,
+        price_max=profile.price_max,
+        min_sf_level=profile.min_sf_level,
+        track_record=track_record,
+        admitted=profile.membership is Membership.admitted,
+    )
+
+
+def need_record(need: Need, sf_level: str | None = None) -> matching.NeedProfile:
+    return matching.NeedProfile(
+        id=need.id,
+        title=need.title,
+        description=need.description,
+        industry=need.industry,
+        process=need.process,
+        ai_techniques=frozenset(need.ai_techniques),
+        region=need.region,
+        prefer_in_province=need.prefer_in_province,
+        budget_min=need.budget_min,
+        budget_max=need.budget_max,
+        sf_level=sf_level,
+    )
+
+
+def load_suppliers(session: Session, ids: Iterable[int] | None = None) -> list[SupplierProfile]:
+    query = select(SupplierProfile).options(
+        selectinload(SupplierProfile.case_studies), selectinload(SupplierProfile.organization)
+    )
+    if ids is not None:
+        query = query.where(SupplierProfile.id.in_(list(ids)))
+    return list(session.scalars(query))
+
+
+def load_needs(session: Session, ids: Iterable[int] | None = None) -> list[tuple[Need, str | None]]:
+    """Needs with their manufacturer's smart-factory level."""
+    query = select(Need, ManufacturerProfile.sf_level).outerjoin(
+        ManufacturerProfile, ManufacturerProfile.organization_id == Need.organization_id
+    )
+    if ids is not None:
+        query = query.where(Need.id.in_(list(ids)))
+    return [(need, level) for need, level in session.execute(query)]
+
+
+def units_of(session: Session, kind: str, ids: Sequence[int]) -> dict[int, list[matching.TextUnit]]:
+    if kind == SUPPLIER:
+        return {
+            p.id: matching.supplier_units(supplier_record(p)) for p in load_suppliers(session, ids)
+        }
+    return {n.id: matching.need_units(need_record(n)) for n, _ in load_needs(session, ids)}
+
+
+def sync(
+    session: Session,
+    embedder: matching.Embedder,
+    kind: str,
+    ids: Sequence[int],
+    progress: Progress | None = None,
+) -> int:
+    """Bring the stored vectors of these owners in step with their texts; returns re-embedded count."""
+    model = model_key(embedder)
+    units = units_of(session, kind, ids)
+    stored: dict[tuple[int, str], Embedding] = {
+        (e.owner_id, e.unit_key): e
+        for e in session.scalars(
+            select(Embedding).where(
+                Embedding.owner_kind == kind,
+                Embedding.owner_id.in_(list(ids)),
+                Embedding.model == model,
+            )
+        )
+    }
+    todo = [
+        (owner, u)
+        for owner, us in units.items()
+        for u in us
+        if (row := stored.get((owner, u.key))) is None or row.text_sha256 != u.sha256
+    ]
+    _store(session, embedder, kind, todo, stored, progress)
+    wanted = {(owner, u.key) for owner, us in units.items() for u in us}
+    gone = [row for key, row in stored.items() if key not in wanted]
+    for row in gone:
+        session.delete(row)
+    changed = {owner for owner, _ in todo} | {row.owner_id for row in gone}
+    session.add_all(IndexChange(owner_kind=kind, owner_id=owner) for owner in sorted(changed))
+    session.flush()
+    return len(todo)
+
+
+def _store(
+    session: Session,
+    embedder: matching.Embedder,
+    kind: str,
+    todo: list[tuple[int, matching.TextUnit]],
+    stored: dict[tuple[int, str], Embedding],
+    progress: Progress | None,
+    batch: int = 64,
+) -> None:
+    model, encode_kind = model_key(embedder), "passage" if kind == SUPPLIER else "query"
+    for start in range(0, len(todo), batch):
+        chunk = todo[start : start + batch]
+        vectors = embedder.encode([u.text for _, u in chunk], kind=encode_kind)
+        for (owner, unit), vector in zip(chunk, vectors, strict=True):
+            row = stored.get((owner, unit.key)) or Embedding(
+                owner_kind=kind, owner_id=owner, unit_key=unit.key, model=model
+            )
+            row.text_sha256, row.vector = unit.sha256, np.asarray(vector, np.float32).tobytes()
+            session.add(row)
+        if progress:
+            progress(len(chunk))
+
+
+def all_owner_ids(session: Session, kind: str) -> list[int]:
+    model = SupplierProfile if kind == SUPPLIER else Need
+    return list(session.scalars(select(model.id).order_by(model.id)))

@@ -1,0 +1,73 @@
+from html.parser import HTMLParser
+
+from tests.builders import make_manufacturer, make_need, make_staff, make_supplier
+from tests.matches.test_service import arrange
+
+
+class Matches(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.quotes = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "article" and (values.get("id") or "").startswith("match-"):
+            self.ids.append(values["id"] or "")
+        self.quotes += tag == "blockquote"
+
+
+def test_manufacturer_sees_suggestions_page_with_evidence(browser, session) -> None:
+    vision, energy, owner, need = arrange(session)
+    page = browser.login(owner).get(f"/needs/{need.id}/suggestions")
+    assert page.status_code == 200
+    found = Matches(page.text)
+    assert found.ids[0] == f"match-{vision.organization_id}" and found.quotes >= 1
+
+
+def test_suggestions_api_returns_scores_and_parts(browser, session) -> None:
+    vision, energy, owner, need = arrange(session)
+    body = browser.login(owner).api("GET", f"/api/needs/{need.id}/suggestions?limit=5").json()
+    assert body[0]["id"] == vision.organization_id
+    assert abs(body[0]["score"] - sum(body[0]["parts"].values())) < 1e-3
+
+
+def test_suppliers_never_see_suggestions_and_others_get_404(browser, session) -> None:
+    vision, energy, owner, need = arrange(session)
+    assert browser.login(vision).get(f"/needs/{need.id}/suggestions").status_code == 403
+    assert browser.api("GET", f"/api/needs/{need.id}/suggestions").status_code == 403
+    stranger = make_manufacturer(session, name="다른공장")
+    assert browser.login(stranger).get(f"/needs/{need.id}/suggestions").status_code == 404
+
+
+def test_supplier_recommendations_page_and_api(browser, session) -> None:
+    vision, energy, owner, need = arrange(session)
+    browser.login(vision)
+    assert f"match-{need.id}" in Matches(browser.get("/recommendations").text).ids
+    assert browser.api("GET", "/api/recommendations").json()[0]["id"] == need.id
+
+
+def test_applied_supplier_gets_no_recommendations(browser, session) -> None:
+    from app.models import Membership
+
+    applicant = make_supplier(session, "신청중AI", membership=Membership.applied)
+    session.commit()
+    assert browser.login(applicant).api("GET", "/api/recommendations").status_code == 403
+
+
+def test_free_text_match_endpoint_and_search_page(browser, session) -> None:
+    vision, energy, owner, need = arrange(session)
+    browser.login(make_staff(session))
+    body = browser.api("GET", "/api/match?q=forging%20furnace%20energy&target=suppliers").json()
+    assert body[0]["id"] == energy.organization_id
+    page = browser.get("/search?q=프레스 찍힘 불량 검사&target=suppliers")
+    assert page.status_code == 200 and Matches(page.text).ids
+    assert browser.api("GET", "/api/match?q=x").status_code == 422
+
+
+def test_supplier_cannot_search_competitors(browser, session) -> None:
+    vision, *_ = arrange(session)
+    response = browser.login(vision).api("GET", "/api/match?q=비전 검사&target=suppliers")
+    assert response.status_code == 403
+    make_need(session, make_manufacturer(session), title="용접 비드 검사")

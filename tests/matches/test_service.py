@@ -1,0 +1,127 @@
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+import matching
+from app.matches import service, store
+from app.matches.cache import IndexCache
+from app.models import CaseStudy, Embedding, IndexChange, Membership, NeedStatus, SupplierProfile
+from tests.builders import make_manufacturer, make_need, make_staff, make_supplier
+
+VISION = "프레스 공정 찍힘 불량을 딥러닝 비전 검사로 자동 판정합니다. 카메라와 조명을 설계합니다."
+ENERGY = "Forging furnace energy optimisation with gas consumption forecasting and control."
+
+
+def profile_of(session, user) -> SupplierProfile:
+    return session.scalar(
+        select(SupplierProfile).where(SupplierProfile.organization_id == user.organization_id)
+    )
+
+
+def new_cache(tmp_path: Path) -> IndexCache:
+    return IndexCache(matching.FakeEmbedder(), tmp_path, poll_seconds=0)
+
+
+def arrange(session):
+    vision = make_supplier(session, "비전AI", description_ko=VISION)
+    energy = make_supplier(
+        session,
+        "FurnaceAI",
+        description_ko="",
+        description_en=ENERGY,
+        ai_techniques=["energy_optimization"],
+        specialties=["fems"],
+    )
+    owner = make_manufacturer(session)
+    need = make_need(
+        session,
+        owner,
+        title="프레스 찍힘 불량 비전 검사",
+        description="프레스 공정에서 찍힘 불량을 사람이 검사합니다. 비전 검사로 자동화하고 싶습니다.",
+    )
+    session.commit()
+    return vision, energy, owner, need
+
+
+def test_saving_embeds_and_logs_changes_in_the_same_transaction(session) -> None:
+    vision, *_ = arrange(session)
+    profile = profile_of(session, vision)
+    rows = session.scalar(
+        select(func.count()).where(
+            Embedding.owner_kind == "supplier", Embedding.owner_id == profile.id
+        )
+    )
+    assert rows >= 2  # the whole profile and its sentences
+    assert session.scalar(select(func.count()).where(IndexChange.owner_id == profile.id))
+
+
+def test_only_changed_text_is_embedded_again(session) -> None:
+    vision, *_ = arrange(session)
+    profile = profile_of(session, vision)
+    assert store.sync(session, matching.FakeEmbedder(), "supplier", [profile.id]) == 0
+    profile.case_studies.append(
+        CaseStudy(title="도장 불량", text="도장 라인의 흐름 불량을 검출했습니다.")
+    )
+    session.flush()
+    assert store.sync(session, matching.FakeEmbedder(), "supplier", [profile.id]) == 1
+
+
+def test_suggestions_rank_the_fitting_supplier_first_with_reasons(session, tmp_path) -> None:
+    vision, energy, owner, need = arrange(session)
+    items = service.suggest_suppliers(session, new_cache(tmp_path), owner, need.id)
+    assert [i.name for i in items][:2] == ["비전AI", "FurnaceAI"]
+    best = items[0]
+    assert abs(best.score - sum(best.parts.values())) < 1e-6
+    assert best.evidence and "비전" in best.evidence[0].sentence
+
+
+def test_suspended_suppliers_are_never_suggested(session, tmp_path) -> None:
+    vision, energy, owner, need = arrange(session)
+    profile_of(session, vision).membership = Membership.suspended
+    session.commit()
+    names = [
+        i.name for i in service.suggest_suppliers(session, new_cache(tmp_path), owner, need.id)
+    ]
+    assert "비전AI" not in names
+
+
+def test_recommendations_show_only_open_needs(session, tmp_path) -> None:
+    vision, energy, owner, need = arrange(session)
+    closed = make_need(session, owner, status=NeedStatus.closed, title="프레스 비전 검사 (마감)")
+    session.commit()
+    ids = [i.id for i in service.recommend_needs(session, new_cache(tmp_path), vision)]
+    assert need.id in ids and closed.id not in ids
+
+
+def test_another_worker_sees_an_edit_after_polling(session, tmp_path) -> None:
+    vision, energy, owner, need = arrange(session)
+    worker_a, worker_b = new_cache(tmp_path / "a"), new_cache(tmp_path / "b")
+
+    def semantic_of_furnace(worker: IndexCache) -> float:
+        items = service.suggest_suppliers(session, worker, owner, need.id)
+        return next(i.parts["semantic"] for i in items if i.name == "FurnaceAI")
+
+    before = semantic_of_furnace(worker_b)
+    assert semantic_of_furnace(worker_a) == before
+    profile_of(session, energy).description_en = "프레스 찍힘 불량 비전 검사 자동화."
+    session.commit()  # as if worker A saved the edit
+    assert semantic_of_furnace(worker_b) > before + 0.2
+
+
+def test_a_damaged_cache_file_is_rebuilt_from_the_database(session, tmp_path) -> None:
+    vision, energy, owner, need = arrange(session)
+    first = new_cache(tmp_path)
+    first.rebuild(session)
+    (first.folder / "supplier.faiss").write_bytes(b"garbage")
+    second = new_cache(tmp_path)
+    assert service.suggest_suppliers(session, second, owner, need.id)[0].name == "비전AI"
+
+
+def test_free_text_search_both_targets(session, tmp_path) -> None:
+    vision, energy, owner, need = arrange(session)
+    staff = make_staff(session)
+    cache = new_cache(tmp_path)
+    suppliers = service.search(session, cache, staff, "forging furnace energy", "suppliers")
+    assert suppliers[0].name == "FurnaceAI"
+    needs = service.search(session, cache, vision, "찍힘 불량 비전", "needs")
+    assert needs[0].id == need.id
