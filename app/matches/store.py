@@ -108,7 +108,7 @@ def sync(
     ids: Sequence[int],
     progress: Progress | None = None,
 ) -> int:
-    """Bring the stored vectors of these owners in step with their texts; returns re-embedded count."""
+    """Bring these owners' vectors in step with their texts; returns how many were re-embedded."""
     model = model_key(embedder)
     units = units_of(session, kind, ids)
     stored: dict[tuple[int, str], Embedding] = {

@@ -9,6 +9,7 @@ from app.models import CaseStudy, Embedding, IndexChange, Membership, NeedStatus
 from tests.builders import make_manufacturer, make_need, make_staff, make_supplier
 
 VISION = "프레스 공정 찍힘 불량을 딥러닝 비전 검사로 자동 판정합니다. 카메라와 조명을 설계합니다."
+NEED_TEXT = "프레스 공정에서 찍힘 불량을 사람이 검사합니다. 비전 검사로 자동화하고 싶습니다."
 ENERGY = "Forging furnace energy optimisation with gas consumption forecasting and control."
 
 
@@ -37,7 +38,7 @@ def arrange(session):
         session,
         owner,
         title="프레스 찍힘 불량 비전 검사",
-        description="프레스 공정에서 찍힘 불량을 사람이 검사합니다. 비전 검사로 자동화하고 싶습니다.",
+        description=NEED_TEXT,
     )
     session.commit()
     return vision, energy, owner, need
