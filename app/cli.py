@@ -103,5 +103,18 @@ def serve(
     )
 
 
+def _register_matching_commands() -> None:
+    from app.matches import commands
+
+    cli.command("import")(commands.import_command)
+    cli.command("reindex")(commands.reindex)
+    cli.command("eval")(commands.eval_command)
+
+
 def main() -> None:
+    _register_matching_commands()
     cli()
+
+
+if __name__ == "__main__":
+    main()

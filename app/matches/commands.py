@@ -1,0 +1,95 @@
+"""The matching commands of `axmatch`: import, reindex, eval (bench lives in bench.py)."""
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tqdm import tqdm
+
+from app.config import get_settings
+from app.db import Database
+from app.matches import engine
+from app.matches.importer import InvalidImport, import_files
+from app.matches.store import NEED, SUPPLIER, all_owner_ids, sync
+
+BATCH = 100
+
+
+def import_command(
+    suppliers: Annotated[Path | None, typer.Option(exists=True, dir_okay=False)] = None,
+    manufacturers: Annotated[Path | None, typer.Option(exists=True, dir_okay=False)] = None,
+    needs: Annotated[Path | None, typer.Option(exists=True, dir_okay=False)] = None,
+) -> None:
+    """Import JSON Lines (idempotent by external_id); a bad line aborts the whole import."""
+    db = Database.from_url(get_settings().database_url)
+    try:
+        with db.transaction() as session:
+            counts = import_files(session, suppliers, manufacturers, needs)
+    except InvalidImport as exc:
+        for problem in exc.problems:
+            typer.echo(problem, err=True)
+        typer.echo(f"nothing imported: {len(exc.problems)} bad line(s)", err=True)
+        raise typer.Exit(1) from None
+    typer.echo("imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def reindex() -> None:
+    """Embed every changed text (committed in batches, so an interrupted run resumes where it
+    stopped) and rebuild the on-disk index cache from the database."""
+    settings = get_settings()
+    db, embedder = Database.from_url(settings.database_url), engine.embedder(settings)
+    started, embedded = time.perf_counter(), 0
+    for kind in (SUPPLIER, NEED):
+        with db.transaction(write=False) as session:
+            ids = all_owner_ids(session, kind)
+        with tqdm(total=len(ids), desc=f"{kind}s", unit=kind, file=sys.stderr) as bar:
+            for start in range(0, len(ids), BATCH):
+                with db.transaction() as session:
+                    embedded += sync(session, embedder, kind, ids[start : start + BATCH])
+                bar.update(len(ids[start : start + BATCH]))
+    cache = engine.new_index_cache(settings)
+    with db.transaction(write=False) as session:
+        cache.rebuild(session)
+    seconds = time.perf_counter() - started
+    typer.echo(
+        f"reindexed in {seconds:.1f}s: {embedded} texts embedded, "
+        f"{len(cache.indexes[SUPPLIER])} supplier units, {len(cache.indexes[NEED])} needs "
+        f"indexed with {engine.model_name(settings)}"
+    )
+
+
+def eval_command(
+    suppliers: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    needs: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object only")] = False,
+    model: Annotated[str | None, typer.Option(help="embedding model (default: settings)")] = None,
+) -> None:
+    """recall@10, nDCG@10 and MRR of the product's ranking and of two plain baselines."""
+    import matching
+    from matching.evaluate import evaluate
+
+    embedder = matching.get_embedder(model or engine.model_name())
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in bars:
+            bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False)
+        bar = bars[stage]
+        bar.n = done
+        bar.refresh()
+
+    results = evaluate(suppliers, needs, embedder, progress=progress)
+    for bar in bars.values():
+        bar.close()
+    if as_json:
+        typer.echo(json.dumps(results))
+        return
+    typer.echo(f"{'method':<12}{'recall@10':>11}{'nDCG@10':>10}{'MRR':>8}   ({embedder.name})")
+    for method, figures in results.items():
+        typer.echo(
+            f"{method:<12}{figures['recall@10']:>11.3f}{figures['ndcg@10']:>10.3f}"
+            f"{figures['mrr']:>8.3f}"
+        )
