@@ -109,6 +109,7 @@ def _register_matching_commands() -> None:
     cli.command("import")(commands.import_command)
     cli.command("reindex")(commands.reindex)
     cli.command("eval")(commands.eval_command)
+    cli.command("bench")(commands.bench_command)
 
 
 def main() -> None:

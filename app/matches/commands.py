@@ -93,3 +93,22 @@ def eval_command(
             f"{method:<12}{figures['recall@10']:>11.3f}{figures['ndcg@10']:>10.3f}"
             f"{figures['mrr']:>8.3f}"
         )
+
+
+def bench_command(
+    suppliers: Annotated[int, typer.Option(min=10, max=5000)] = 500,
+    manufacturers: Annotated[int, typer.Option(min=10, max=1_000_000)] = 160_000,
+    needs: Annotated[int, typer.Option(min=10, max=500_000)] = 50_000,
+    national: Annotated[bool, typer.Option(help="610,000 manufacturers")] = False,
+    queries: Annotated[int, typer.Option(min=10, max=5000)] = 200,
+    model: Annotated[str | None, typer.Option(help="embedding model (default: settings)")] = None,
+    database_url: Annotated[str | None, typer.Option(help="default: a fresh SQLite file")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Matching speed at DESIGN.md's scale: encode and reindex rates, raw vs service vs HTTP
+    latency, supplier -> needs, index memory, edit-to-visibility across workers."""
+    from app.matches.bench import Scale
+    from app.matches.benchrun import report, run
+
+    scale = Scale(suppliers, 610_000 if national else manufacturers, needs)
+    report(run(scale, queries, model, database_url), as_json)

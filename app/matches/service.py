@@ -17,6 +17,7 @@ from app.matches.store import (
     load_suppliers,
     model_key,
     need_record,
+    open_need_records,
     supplier_record,
 )
 from app.models import (
@@ -27,11 +28,10 @@ from app.models import (
     Role,
     SupplierProfile,
     User,
-    utcnow,
 )
 
 CANDIDATE_UNITS = 600
-CANDIDATE_NEEDS = 300
+CANDIDATE_NEEDS = 100
 STAFF = (Role.coordinator, Role.admin)
 
 
@@ -100,7 +100,8 @@ def rank_for_need(
     sims = [matching.UnitSim(need.id, owner, key, score) for owner, key, score in found]
     profiles = {p.id: p for p in load_suppliers(session, {s.supplier_id for s in sims})}
     records = [supplier_record(p) for p in profiles.values()]
-    hits = matching.rank_suppliers(need, records, sims, limit=limit)
+    calibration = matching.calibration_for(cache.embedder.name)
+    hits = matching.rank_suppliers(need, records, sims, limit=limit, calibration=calibration)
     return [
         _suggestion(h, profiles[h.id].organization_id, profiles[h.id].organization.name)
         for h in hits
@@ -144,19 +145,11 @@ def recommend_needs(
         for key, row in zip(keys, found, strict=True)
         for owner, _, score in row
     ]
-    needs = _open_needs(session, {s.need_id for s in sims})
-    hits = matching.rank_needs(record, [need_record(n, lvl) for n, lvl in needs], sims, limit=limit)
-    titles = {n.id: n.title for n, _ in needs}
+    needs = open_need_records(session, {s.need_id for s in sims})
+    calibration = matching.calibration_for(cache.embedder.name)
+    hits = matching.rank_needs(record, needs, sims, limit=limit, calibration=calibration)
+    titles = {n.id: n.title for n in needs}
     return [_suggestion(h, h.id, titles[h.id]) for h in hits]
-
-
-def _open_needs(session: Session, ids: set[int]) -> list[tuple[Need, str | None]]:
-    now = utcnow()
-    return [
-        (n, lvl)
-        for n, lvl in load_needs(session, ids)
-        if n.status is NeedStatus.open and (n.deadline_at is None or n.deadline_at > now)
-    ]
 
 
 def search(

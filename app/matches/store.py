@@ -8,7 +8,7 @@ vectors changed gets a row in the change log that the workers' index caches foll
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import matching
@@ -18,7 +18,9 @@ from app.models import (
     ManufacturerProfile,
     Membership,
     Need,
+    NeedStatus,
     SupplierProfile,
+    utcnow,
 )
 
 SUPPLIER, NEED = "supplier", "need"
@@ -91,6 +93,51 @@ def load_needs(session: Session, ids: Iterable[int] | None = None) -> list[tuple
     if ids is not None:
         query = query.where(Need.id.in_(list(ids)))
     return [(need, level) for need, level in session.execute(query)]
+
+
+NEED_COLUMNS = (
+    Need.id,
+    Need.title,
+    Need.description,
+    Need.industry,
+    Need.process,
+    Need.ai_techniques,
+    Need.region,
+    Need.prefer_in_province,
+    Need.budget_min,
+    Need.budget_max,
+    ManufacturerProfile.sf_level,
+)
+
+
+def open_need_records(session: Session, ids: Iterable[int]) -> list[matching.NeedProfile]:
+    """Open needs whose deadline has not passed, read as plain rows (the hot path)."""
+    now = utcnow()
+    query = (
+        select(*NEED_COLUMNS)
+        .outerjoin(ManufacturerProfile, ManufacturerProfile.organization_id == Need.organization_id)
+        .where(
+            Need.id.in_(list(ids)),
+            Need.status == NeedStatus.open,
+            or_(Need.deadline_at.is_(None), Need.deadline_at > now),
+        )
+    )
+    return [
+        matching.NeedProfile(
+            id=r.id,
+            title=r.title,
+            description=r.description,
+            industry=r.industry,
+            process=r.process,
+            ai_techniques=frozenset(r.ai_techniques),
+            region=r.region,
+            prefer_in_province=r.prefer_in_province,
+            budget_min=r.budget_min,
+            budget_max=r.budget_max,
+            sf_level=r.sf_level,
+        )
+        for r in session.execute(query)
+    ]
 
 
 def units_of(session: Session, kind: str, ids: Sequence[int]) -> dict[int, list[matching.TextUnit]]:

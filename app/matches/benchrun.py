@@ -1,0 +1,235 @@
+"""Runs `axmatch bench`: set-up, then each measurement beside its raw ceiling."""
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import typer
+from alembic import command
+from sqlalchemy import select
+from tqdm import tqdm
+
+from app.accounts.service import create_api_token, create_staff, create_user
+from app.cli import alembic_config
+from app.config import Settings, get_settings
+from app.db import Database
+from app.matches import engine, service
+from app.matches.bench import Scale, generate, percentiles, timed
+from app.matches.cache import IndexCache
+from app.matches.store import NEED, SUPPLIER, all_owner_ids, sync
+from app.models import Need, Organization, Role, SupplierProfile, User
+
+
+def setup(settings: Settings, scale: Scale) -> Database:
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", settings.database_url)
+    command.upgrade(config, "head")
+    db = Database.from_url(settings.database_url)
+    with db.transaction() as session:
+        generate(session, scale)
+        create_staff(
+            session, "bench@axmatch.example.kr", "bench-password-1", "bench", Role.coordinator
+        )
+    return db
+
+
+def raw_encode_rate(db: Database, settings: Settings, n: int = 512) -> float:
+    embedder = engine.embedder(settings)
+    with db.transaction(write=False) as session:
+        texts = list(session.scalars(select(Need.description).limit(n)))
+    embedder.encode(texts[:8], kind="query")  # load and warm up
+    started = time.perf_counter()
+    for start in range(0, len(texts), 64):
+        embedder.encode(texts[start : start + 64], kind="query")
+    return len(texts) / (time.perf_counter() - started)
+
+
+def reindex_rate(db: Database, settings: Settings, batch: int = 500) -> float:
+    embedder, embedded, started = engine.embedder(settings), 0, time.perf_counter()
+    for kind in (SUPPLIER, NEED):
+        with db.transaction(write=False) as session:
+            ids = all_owner_ids(session, kind)
+        for start in tqdm(range(0, len(ids), batch), desc=f"reindex {kind}s", file=sys.stderr):
+            with db.transaction() as session:
+                embedded += sync(session, embedder, kind, ids[start : start + batch])
+    return embedded / (time.perf_counter() - started)
+
+
+def query_texts(db: Database, n: int) -> list[str]:
+    with db.transaction(write=False) as session:
+        return list(session.scalars(select(Need.title).order_by(Need.id).limit(n)))
+
+
+def raw_search(cache: IndexCache, queries: list[str]) -> list[float]:
+    texts = iter(queries * 2)
+    return timed(
+        lambda: cache.indexes[SUPPLIER].search(
+            cache.embedder.encode([next(texts)], kind="query"), service.CANDIDATE_UNITS
+        ),
+        len(queries),
+    )
+
+
+def service_search(db: Database, cache: IndexCache, queries: list[str]) -> list[float]:
+    texts = iter(queries * 2)
+    with db.transaction(write=False) as session:
+        staff = session.scalar(select(User).where(User.role == Role.coordinator))
+        service.search(session, cache, staff, queries[-1], "suppliers")  # warm-up
+        return timed(
+            lambda: service.search(session, cache, staff, next(texts), "suppliers"), len(queries)
+        )
+
+
+def supplier_to_needs(db: Database, cache: IndexCache, n: int) -> list[float]:
+    with db.transaction() as session:
+        orgs = session.scalars(select(Organization).join(SupplierProfile).limit(n)).all()
+        users = [
+            create_user(
+                session,
+                o,
+                f"bench-{o.id}@sup.example.kr",
+                "bench-password-1",
+                o.name,
+                Role.supplier,
+            )
+            for o in orgs
+        ]
+    with db.transaction(write=False) as session:
+        people = iter([session.merge(u) for u in users] * 2)
+        service.recommend_needs(session, cache, session.merge(users[-1]))  # warm-up
+        return timed(lambda: service.recommend_needs(session, cache, next(people)), n)
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(600):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("the bench server did not start")
+
+
+def api_token(db: Database) -> str:
+    with db.transaction() as session:
+        staff = session.scalar(select(User).where(User.role == Role.coordinator))
+        return create_api_token(session, staff, "bench")[1]
+
+
+def http_search(port: int, token: str, queries: list[str]) -> list[float]:
+    texts = iter(queries * 2)
+    with httpx.Client(
+        base_url=f"http://127.0.0.1:{port}",
+        headers={"authorization": f"Bearer {token}"},
+        timeout=30,
+    ) as client:
+        client.get("/api/match", params={"q": queries[0]}).raise_for_status()  # warm-up
+        return timed(
+            lambda: client.get(
+                "/api/match", params={"q": next(texts), "limit": 10}
+            ).raise_for_status(),
+            len(queries),
+        )
+
+
+def edit_visibility(db: Database, port: int, token: str) -> float:
+    """Seconds from committing a profile edit here to another worker ranking it first."""
+    phrase = f"초음파 용접 이음부 기공 검사 {random.randint(1000, 9999)} ultrasonic weld porosity"
+    with db.transaction() as session:
+        profile = session.scalar(select(SupplierProfile).order_by(SupplierProfile.id.desc()))
+        target, profile.description_ko = profile.organization_id, phrase
+    started = time.perf_counter()
+    with httpx.Client(
+        base_url=f"http://127.0.0.1:{port}",
+        headers={"authorization": f"Bearer {token}"},
+        timeout=30,
+    ) as client:
+        while time.perf_counter() - started < 60:
+            found = client.get("/api/match", params={"q": phrase, "limit": 1}).json()
+            if found and found[0]["id"] == target:
+                return time.perf_counter() - started
+            time.sleep(0.05)
+    return float("nan")
+
+
+def run(scale: Scale, queries: int, model: str | None, database_url: str | None) -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix="axmatch-bench-"))
+    os.environ.update(
+        {
+            "AXMATCH_DATA_DIR": str(tmp),
+            "AXMATCH_ENV": "development",
+            "DATABASE_URL": database_url or f"sqlite:///{tmp / 'bench.db'}",
+        }
+    )
+    if model:
+        os.environ["AXMATCH_EMBEDDING_MODEL"] = model
+    get_settings.cache_clear()  # every path (the write hooks too) must see the bench's settings
+    settings = get_settings()
+    typer.echo(f"bench: {scale} with {engine.model_name(settings)} in {tmp}", err=True)
+    db = setup(settings, scale)
+    figures: dict[str, Any] = {"model": engine.model_name(settings), "scale": vars(scale)}
+    figures["raw_encode_per_s"] = round(raw_encode_rate(db, settings), 1)
+    figures["reindex_per_s"] = round(reindex_rate(db, settings), 1)
+    figures["reindex_ratio"] = round(figures["reindex_per_s"] / figures["raw_encode_per_s"], 2)
+    cache = engine.new_index_cache(settings)
+    with db.transaction(write=False) as session:
+        cache.rebuild(session)
+    figures["index_vectors"] = {k: len(cache.indexes[k]) for k in (SUPPLIER, NEED)}
+    figures["index_memory_mb"] = round(
+        sum(len(i) * i.dim * 4 for i in cache.indexes.values()) / 1e6, 1
+    )
+    texts = query_texts(db, queries)
+    raw = percentiles(raw_search(cache, texts))
+    figures["raw_embed_search"] = raw
+    figures["service_need_to_suppliers"] = _with_ratio(
+        percentiles(service_search(db, cache, texts)), raw
+    )
+    figures["supplier_to_needs"] = percentiles(supplier_to_needs(db, cache, min(queries, 100)))
+    env = dict(os.environ)
+    token, servers = api_token(db), [start_server(env, p) for p in (18731, 18732)]
+    try:
+        figures["http_need_to_suppliers"] = _with_ratio(
+            percentiles(http_search(18731, token, texts)), raw
+        )
+        figures["edit_visible_in_other_worker_s"] = round(edit_visibility(db, 18732, token), 2)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    return figures
+
+
+def _with_ratio(figures: dict[str, float], raw: dict[str, float]) -> dict[str, float]:
+    return {**figures, "p99_ratio_to_raw": round(figures["p99_ms"] / max(raw["p99_ms"], 1e-6), 2)}
+
+
+def report(figures: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(figures))
+        return
+    for key, value in figures.items():
+        typer.echo(f"{key:<34} {value}")

@@ -1,0 +1,55 @@
+"""axmatch's matching library: embeddings, a FAISS index, explained ranking, evaluation.
+
+A library: it imports neither `app` nor SQLAlchemy, and never loads a model (or torch)
+until `get_embedder` is called with a real model name. `matching.evaluate` is imported on
+its own.
+"""
+
+from matching.embedders import (
+    DEFAULT_MODEL,
+    Calibration,
+    Embedder,
+    FakeEmbedder,
+    calibration_for,
+    get_embedder,
+)
+from matching.fit import Weights
+from matching.index import VectorIndex
+from matching.matcher import Matcher
+from matching.ranking import (
+    Evidence,
+    Hit,
+    UnitSim,
+    need_sims,
+    rank_needs,
+    rank_suppliers,
+    supplier_sims,
+)
+from matching.records import CaseStudy, NeedProfile, SupplierProfile, is_in_province
+from matching.units import TextUnit, need_units, supplier_units
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "Calibration",
+    "CaseStudy",
+    "Embedder",
+    "Evidence",
+    "FakeEmbedder",
+    "Hit",
+    "Matcher",
+    "NeedProfile",
+    "SupplierProfile",
+    "TextUnit",
+    "UnitSim",
+    "VectorIndex",
+    "Weights",
+    "calibration_for",
+    "get_embedder",
+    "is_in_province",
+    "need_sims",
+    "need_units",
+    "rank_needs",
+    "rank_suppliers",
+    "supplier_sims",
+    "supplier_units",
+]

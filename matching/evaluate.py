@@ -1,0 +1,198 @@
+"""Match quality on labelled data: the product ranking against two plain baselines.
+
+Files are the JSON Lines import format (suppliers: external_id, name, description,
+case_studies[{title, text}], specialties, industries, region, language; needs: external_id,
+title, description, language, relevant{supplier external_id: grade}).
+
+Scoring follows shared/eval/federal-dev/README.md: nDCG@10 with gain 2^grade - 1 and the
+ideal ranking built from all labels; recall@10 and MRR@10 count only the top grade (grade 2;
+in a set whose labels never exceed grade 1, grade 1). Every method ranks the whole corpus and
+breaks exact ties by md5(need external id | supplier external id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matching.embedders import Embedder, Vectors
+from matching.matcher import Matcher, Progress
+from matching.records import CaseStudy, NeedProfile, SupplierProfile
+from matching.units import need_text
+
+K = 10
+Labels = Mapping[int, int]  # supplier id -> grade
+Ranking = list[int]  # supplier ids, best first
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    suppliers: list[SupplierProfile]
+    needs: list[NeedProfile]
+    labels: dict[int, dict[int, int]]  # need id -> supplier id -> grade
+    external: dict[int, str]  # supplier id -> external id
+    need_external: dict[int, str]
+
+    @property
+    def relevant_grade(self) -> int:
+        return max((g for ls in self.labels.values() for g in ls.values()), default=1)
+
+
+def _read_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _supplier(id_: int, row: dict[str, Any], first_case_id: int) -> SupplierProfile:
+    cases = tuple(
+        CaseStudy(first_case_id + n, c.get("title", ""), c.get("text", ""))
+        for n, c in enumerate(row.get("case_studies") or [])
+    )
+    return SupplierProfile(
+        id=id_,
+        name=row.get("name", ""),
+        description=row.get("description") or "",
+        case_studies=cases,
+        specialties=frozenset(row.get("specialties") or ()),
+        industries=frozenset(row.get("industries") or ()),
+        region=row.get("region"),
+        in_province=str(row.get("region") or "").startswith("gn-"),
+    )
+
+
+def load_eval_set(suppliers_path: str | Path, needs_path: str | Path) -> EvalSet:
+    """Suppliers get ids 1..n in file order; labels naming unknown suppliers are dropped."""
+    suppliers, external, case_id = [], {}, 1
+    for n, row in enumerate(_read_jsonl(suppliers_path), start=1):
+        suppliers.append(_supplier(n, row, case_id))
+        case_id += len(row.get("case_studies") or [])
+        external[n] = str(row["external_id"])
+    by_external = {e: i for i, e in external.items()}
+    needs, labels, need_external = [], {}, {}
+    for n, row in enumerate(_read_jsonl(needs_path), start=1):
+        needs.append(NeedProfile(id=n, title=row.get("title", ""), description=row["description"]))
+        relevant = row.get("relevant") or {}
+        labels[n] = {by_external[e]: int(g) for e, g in relevant.items() if e in by_external}
+        need_external[n] = str(row["external_id"])
+    return EvalSet(suppliers, needs, labels, external, need_external)
+
+
+def recall_at_k(ranking: Ranking, labels: Labels, relevant: int, k: int = K) -> float:
+    wanted = {s for s, g in labels.items() if g >= relevant}
+    return len(wanted.intersection(ranking[:k])) / len(wanted) if wanted else 0.0
+
+
+def mrr_at_k(ranking: Ranking, labels: Labels, relevant: int, k: int = K) -> float:
+    for rank, supplier in enumerate(ranking[:k], start=1):
+        if labels.get(supplier, 0) >= relevant:
+            return 1.0 / rank
+    return 0.0
+
+
+def ndcg_at_k(ranking: Ranking, labels: Labels, k: int = K) -> float:
+    def dcg(grades: Sequence[int]) -> float:
+        return sum(float(2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades[:k]))
+
+    ideal = dcg(sorted(labels.values(), reverse=True))
+    return float(dcg([labels.get(s, 0) for s in ranking]) / ideal) if ideal else 0.0
+
+
+def score_rankings(rankings: Mapping[int, Ranking], data: EvalSet) -> dict[str, float]:
+    """Mean metrics over needs that have at least one top-grade label."""
+    top = data.relevant_grade
+    needs = [n for n, ls in data.labels.items() if any(g >= top for g in ls.values())]
+    rows = [
+        (
+            recall_at_k(rankings[n], data.labels[n], top),
+            ndcg_at_k(rankings[n], data.labels[n]),
+            mrr_at_k(rankings[n], data.labels[n], top),
+        )
+        for n in needs
+    ]
+    means = np.mean(rows, axis=0) if rows else np.zeros(3)
+    return {"recall@10": float(means[0]), "ndcg@10": float(means[1]), "mrr": float(means[2])}
+
+
+def _order(scores: Mapping[int, float], need_id: int, data: EvalSet) -> Ranking:
+    def tie(supplier: int) -> str:
+        key = f"{data.need_external[need_id]}|{data.external[supplier]}"
+        return hashlib.md5(key.encode("utf-8")).hexdigest()
+
+    return sorted(scores, key=lambda s: (-scores[s], tie(s)))
+
+
+def rank_axmatch(
+    matcher: Matcher, data: EvalSet, vectors: Vectors, progress: Progress | None = None
+) -> dict[int, Ranking]:
+    """The product ranking; `vectors` are the needs' query vectors (`Matcher.encode_needs`)."""
+    rankings = {}
+    for n, (need, vector) in enumerate(zip(data.needs, vectors, strict=True), start=1):
+        hits = matcher.suppliers_for(need, limit=None, vector=vector)
+        rankings[need.id] = _order({h.id: h.score for h in hits}, need.id, data)
+        if progress:
+            progress("rank axmatch", n, len(data.needs))
+    return rankings
+
+
+def rank_embedding(matcher: Matcher, data: EvalSet, vectors: Vectors) -> dict[int, Ranking]:
+    """Plain cosine: each supplier's best whole unit (profile or one case study)."""
+    whole = [i for i, (_, key) in matcher.unit_of.items() if "#" not in key]
+    owners = np.array([matcher.unit_of[i][0] for i in whole])
+    sims = vectors @ matcher.unit_vectors[whole].T
+    rankings = {}
+    for need, row in zip(data.needs, sims, strict=True):
+        best: dict[int, float] = {s.id: -1.0 for s in data.suppliers}
+        for owner, sim in zip(owners.tolist(), row.tolist(), strict=True):
+            best[owner] = max(best[owner], sim)
+        rankings[need.id] = _order(best, need.id, data)
+    return rankings
+
+
+def supplier_document(supplier: SupplierProfile) -> str:
+    cases = (f"{c.title}. {c.text}" for c in supplier.case_studies)
+    return "\n".join([supplier.description, *cases])
+
+
+def rank_bm25(data: EvalSet) -> dict[int, Ranking]:
+    """BM25 (bm25s, English stop words) over description + all case studies."""
+    import bm25s  # type: ignore[import-untyped]
+
+    docs = [supplier_document(s) for s in data.suppliers]
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(docs, stopwords="en", show_progress=False), show_progress=False)
+    rankings = {}
+    for need in data.needs:
+        tokens = bm25s.tokenize(
+            [need_text(need)], stopwords="en", return_ids=False, show_progress=False
+        )
+        scores = retriever.get_scores(tokens[0]) if tokens[0] else np.zeros(len(docs))
+        by_id = {s.id: float(x) for s, x in zip(data.suppliers, scores, strict=True)}
+        rankings[need.id] = _order(by_id, need.id, data)
+    return rankings
+
+
+def evaluate(
+    suppliers_path: str | Path,
+    needs_path: str | Path,
+    embedder: Embedder,
+    *,
+    progress: Progress | None = None,
+    matcher_factory: Callable[[Embedder, EvalSet, Progress | None], Matcher] | None = None,
+) -> dict[str, dict[str, float]]:
+    """{"axmatch": {"recall@10", "ndcg@10", "mrr"}, "bm25": {...}, "embedding": {...}}."""
+    data = load_eval_set(suppliers_path, needs_path)
+    factory = matcher_factory or (lambda e, d, p: Matcher(e, d.suppliers, progress=p))
+    matcher = factory(embedder, data, progress)
+    vectors = matcher.encode_needs(data.needs, progress)
+    return {
+        "axmatch": score_rankings(rank_axmatch(matcher, data, vectors, progress), data),
+        "bm25": score_rankings(rank_bm25(data), data),
+        "embedding": score_rankings(rank_embedding(matcher, data, vectors), data),
+    }

@@ -1,0 +1,219 @@
+"""Explained ranking both ways: suppliers for a need, needs for a supplier.
+
+Input is the similarity of a need to supplier text units (`UnitSim`, taken from a
+`VectorIndex` search, see `need_sims` / `supplier_sims`) plus the records. Hard filters come
+first (admitted suppliers only, excluded conflicts); the score is then the sum of its parts:
+semantic (best unit + discounted next ones) and structured fit, weighted by `Weights`.
+`Hit.score == sum(Hit.parts.values())` always holds.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.embedders import Calibration
+from matching.fit import Weights, structured_fit
+from matching.records import NeedProfile, SupplierProfile
+from matching.units import TextUnit, split_sentences, supplier_units
+
+
+@dataclass(frozen=True)
+class UnitSim:
+    """Raw cosine between one need and one supplier text unit (see `matching.units` keys)."""
+
+    need_id: int
+    supplier_id: int
+    unit_key: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    source: Literal["profile", "case_study"]
+    source_id: int
+    title: str
+    sentence: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    score: float
+    parts: dict[str, float]
+    evidence: list[Evidence] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+def need_sims(
+    need_id: int,
+    scores: npt.ArrayLike,
+    ids: npt.ArrayLike,
+    unit_of: Mapping[int, tuple[int, str]],
+) -> list[UnitSim]:
+    """UnitSims from one need's search over a supplier-unit index.
+
+    `unit_of` maps an index id to (supplier id, unit key); ids it does not know (stale cache
+    entries, faiss's -1 padding) are skipped.
+    """
+    pairs = zip(np.ravel(scores).tolist(), np.ravel(ids).tolist(), strict=True)
+    return [UnitSim(need_id, *unit_of[i], float(score)) for score, i in pairs if i in unit_of]
+
+
+def supplier_sims(
+    supplier_id: int, unit_keys: Sequence[str], scores: npt.ArrayLike, ids: npt.ArrayLike
+) -> list[UnitSim]:
+    """UnitSims from a search of a need index (keyed by need id) with one row per unit key."""
+    score_rows, id_rows = np.asarray(scores), np.asarray(ids)
+    sims = []
+    for key, row_scores, row_ids in zip(unit_keys, score_rows, id_rows, strict=True):
+        pairs = zip(row_scores.tolist(), row_ids.tolist(), strict=True)
+        sims += [UnitSim(int(i), supplier_id, key, float(s)) for s, i in pairs if i >= 0]
+    return sims
+
+
+def passes_filters(need: NeedProfile, supplier: SupplierProfile) -> bool:
+    """The hard filters: only admitted suppliers, never an excluded (conflicted) one."""
+    return supplier.admitted and supplier.id not in need.excluded_supplier_ids
+
+
+def unit_similarities(sims: Iterable[UnitSim], sentence_blend: float) -> list[float]:
+    """One similarity per whole unit, best first.
+
+    A whole unit's similarity blends its own cosine with its best sentence's, so a long case
+    study with one on-point sentence is not drowned by the rest of its text.
+    """
+    whole: dict[str, float] = {}
+    best_sentence: dict[str, float] = defaultdict(lambda: -1.0)
+    for sim in sims:
+        parent, _, sentence = sim.unit_key.partition("#")
+        if sentence:
+            best_sentence[parent] = max(best_sentence[parent], sim.similarity)
+        else:
+            whole[parent] = sim.similarity
+    for parent, best in best_sentence.items():
+        base = whole.get(parent, best)
+        whole[parent] = (1 - sentence_blend) * base + sentence_blend * max(base, best)
+    return sorted(whole.values(), reverse=True)
+
+
+def semantic_parts(
+    sims: Sequence[UnitSim], weights: Weights, calibration: Calibration
+) -> dict[str, float]:
+    """`semantic` (best unit) and `semantic_support` (next units, geometrically discounted)."""
+    ranked = [calibration(s) for s in unit_similarities(sims, weights.sentence_blend)]
+    best = ranked[0] if ranked else 0.0
+    support = sum(
+        s * weights.support_discount ** (n + 1)
+        for n, s in enumerate(ranked[1 : 1 + weights.support_depth])
+    )
+    return {"semantic": weights.semantic * best, "semantic_support": weights.semantic * support}
+
+
+def score_pair(
+    need: NeedProfile,
+    supplier: SupplierProfile,
+    sims: Sequence[UnitSim],
+    weights: Weights,
+    calibration: Calibration,
+) -> tuple[dict[str, float], list[str]]:
+    parts = semantic_parts(sims, weights, calibration)
+    fit, flags = structured_fit(need, supplier, weights)
+    return parts | fit, flags
+
+
+def evidence(supplier: SupplierProfile, sims: Iterable[UnitSim], count: int = 2) -> list[Evidence]:
+    """The supplier sentences most similar to the need, best first, from distinct sentences.
+
+    Sentence units are quoted directly; a whole unit quotes its only sentence, or its first
+    one when its sentence units were not searched.
+    """
+    units = _units_by_key(supplier)
+    sims = list(sims)
+    with_sentences = {s.unit_key.split("#")[0] for s in sims if "#" in s.unit_key}
+    best: dict[str, Evidence] = {}
+    for sim in sorted(sims, key=lambda s: -s.similarity):
+        unit = units.get(sim.unit_key)
+        if unit is None or unit.source == "need" or unit.key in with_sentences:
+            continue
+        quote = unit.text if unit.is_sentence else _first_sentence(unit)
+        if quote not in best:
+            best[quote] = Evidence(unit.source, unit.source_id, unit.title, quote, sim.similarity)
+        if len(best) == count:
+            break
+    return list(best.values())
+
+
+@functools.lru_cache(maxsize=4096)
+def _units_by_key(supplier: SupplierProfile) -> dict[str, TextUnit]:
+    return {u.key: u for u in supplier_units(supplier)}
+
+
+def _first_sentence(unit: TextUnit) -> str:
+    sentences = split_sentences(unit.text)
+    return sentences[0] if sentences else unit.text
+
+
+def _hit(id_: int, parts: dict[str, float], flags: list[str]) -> Hit:
+    return Hit(id_, float(sum(parts.values())), parts, [], flags)
+
+
+def _with_evidence(hit: Hit, supplier: SupplierProfile, sims: Sequence[UnitSim]) -> Hit:
+    return Hit(hit.id, hit.score, hit.parts, evidence(supplier, sims), hit.flags)
+
+
+def _top(hits: list[Hit], limit: int | None) -> list[Hit]:
+    hits.sort(key=lambda h: (-h.score, h.id))
+    return hits if limit is None else hits[:limit]
+
+
+def rank_suppliers(
+    need: NeedProfile,
+    suppliers: Iterable[SupplierProfile],
+    sims: Iterable[UnitSim],
+    *,
+    weights: Weights | None = None,
+    calibration: Calibration | None = None,
+    limit: int | None = 20,
+) -> list[Hit]:
+    """Suppliers for `need`, best first; `Hit.id` is the supplier id.
+
+    `sims` are this need's unit similarities; a supplier with none scores 0 on semantics but
+    can still rank on structured fit.
+    """
+    w, cal = weights or Weights(), calibration or Calibration()
+    grouped = _group(sims, lambda s: s.supplier_id)
+    pool = {s.id: s for s in suppliers if passes_filters(need, s)}
+    hits = [_hit(i, *score_pair(need, s, grouped.get(i, []), w, cal)) for i, s in pool.items()]
+    return [_with_evidence(h, pool[h.id], grouped.get(h.id, [])) for h in _top(hits, limit)]
+
+
+def rank_needs(
+    supplier: SupplierProfile,
+    needs: Iterable[NeedProfile],
+    sims: Iterable[UnitSim],
+    *,
+    weights: Weights | None = None,
+    calibration: Calibration | None = None,
+    limit: int | None = 20,
+) -> list[Hit]:
+    """Needs for `supplier`, best first; `Hit.id` is the need id. Same parts and evidence."""
+    w, cal = weights or Weights(), calibration or Calibration()
+    grouped = _group(sims, lambda s: s.need_id)
+    pool = {n.id: n for n in needs if passes_filters(n, supplier)}
+    hits = [_hit(i, *score_pair(n, supplier, grouped.get(i, []), w, cal)) for i, n in pool.items()]
+    return [_with_evidence(h, supplier, grouped.get(h.id, [])) for h in _top(hits, limit)]
+
+
+def _group(sims: Iterable[UnitSim], key: Callable[[UnitSim], int]) -> dict[int, list[UnitSim]]:
+    grouped: dict[int, list[UnitSim]] = defaultdict(list)
+    for sim in sims:
+        grouped[key(sim)].append(sim)
+    return grouped
