@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from asgi_csrf import asgi_csrf
@@ -10,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -81,6 +83,23 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class ErrorOut(BaseModel):
+    error: str
+    message: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in (
+        (401, "Not logged in, or the token is invalid or revoked"),
+        (403, "Your role cannot do this"),
+        (404, "Not found, or not visible to you"),
+        (409, "Conflicts with the current state"),
+        (429, "Too many requests"),
+    )
+}
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
@@ -133,7 +152,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        app.state.db.engine.dispose()
+        if database is None:  # an injected database (tests) belongs to its creator
+            app.state.db.engine.dispose()
 
     app = FastAPI(
         title="axmatch",
@@ -148,7 +168,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.index_cache = new_index_cache(settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
-        app.include_router(router)
+        api = router.prefix.startswith("/api")
+        app.include_router(
+            router, include_in_schema=api, responses=ERROR_RESPONSES if api else None
+        )
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(StaleDataError, stale_error)
     app.add_exception_handler(HTTPException, http_error)

@@ -1,3 +1,122 @@
-from fastapi import APIRouter
+"""JSON routes for coordinators (admins may use them too)."""
 
-router = APIRouter(prefix="/api")
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.auth import CurrentUser, DbSession, roles
+from app.coordinator import service
+from app.coordinator.schemas import (
+    AuditFilters,
+    AuditOut,
+    AuditPageOut,
+    MemberOut,
+    MembershipChange,
+    MembershipOut,
+    OrgDetailOut,
+    OrgFilters,
+    OrgOut,
+    OrgPageOut,
+    RecordId,
+)
+from app.models import AuditEntry, Role, SupplierProfile, User
+
+router = APIRouter(
+    prefix="/api/coordinator",
+    tags=["coordinator"],
+    dependencies=roles(Role.coordinator, Role.admin),
+)
+
+
+def org_out(row: service.OrgRow) -> OrgOut:
+    return OrgOut(
+        id=row.org.id,
+        name=row.org.name,
+        kind=row.org.kind.value,
+        region=row.region,
+        membership=row.membership.value if row.membership else None,
+        user_count=row.user_count,
+        created_at=row.org.created_at,
+    )
+
+
+def audit_out(entry: AuditEntry) -> AuditOut:
+    return AuditOut(
+        id=entry.id,
+        action=entry.action,
+        entity_type=entry.entity_type,
+        entity_id=entry.entity_id,
+        organization_id=entry.organization_id,
+        actor_id=entry.actor_id,
+        actor_name=entry.actor.name if entry.actor else None,
+        before=entry.before,
+        after=entry.after,
+        reason=entry.reason,
+        created_at=entry.created_at,
+    )
+
+
+def membership_out(profile: SupplierProfile) -> MembershipOut:
+    return MembershipOut(
+        organization_id=profile.organization_id,
+        membership=profile.membership.value,
+        membership_reason=profile.membership_reason,
+        membership_changed_at=profile.membership_changed_at,
+        version=profile.version,
+    )
+
+
+def member_out(user: User) -> MemberOut:
+    return MemberOut(
+        id=user.id,
+        name=user.name,
+        email=user.email,
+        role=user.role.value,
+        is_active=user.is_active,
+        created_at=user.created_at,
+    )
+
+
+@router.get("/organizations")
+def organizations(filters: Annotated[OrgFilters, Query()], session: DbSession) -> OrgPageOut:
+    page = service.list_organizations(session, filters)
+    items = [org_out(row) for row in page.items]
+    return OrgPageOut(items=items, total=page.total, page=page.page, pages=page.pages)
+
+
+@router.get("/applications")
+def applications(
+    session: DbSession, page: Annotated[int, Query(ge=1, le=10_000)] = 1
+) -> OrgPageOut:
+    result = service.applications(session, page)
+    items = [org_out(row) for row in result.items]
+    return OrgPageOut(items=items, total=result.total, page=result.page, pages=result.pages)
+
+
+@router.get("/organizations/{org_id}")
+def organization(org_id: RecordId, session: DbSession) -> OrgDetailOut:
+    detail = service.get_organization(session, org_id)
+    return OrgDetailOut(
+        **org_out(detail.row).model_dump(),
+        supplier=membership_out(detail.supplier) if detail.supplier else None,
+        users=[member_out(u) for u in detail.users],
+        membership_history=[audit_out(e) for e in detail.membership_history],
+        audit=[audit_out(e) for e in detail.audit],
+    )
+
+
+@router.post(
+    "/suppliers/{org_id}/membership",
+    responses={404: {"description": "Not a supplier"}, 409: {"description": "Move not allowed"}},
+)
+def change_membership(
+    org_id: RecordId, change: MembershipChange, session: DbSession, user: CurrentUser
+) -> MembershipOut:
+    return membership_out(service.change_membership(session, user, org_id, change))
+
+
+@router.get("/audit")
+def audit(filters: Annotated[AuditFilters, Query()], session: DbSession) -> AuditPageOut:
+    page = service.audit_log(session, filters)
+    items = [audit_out(e) for e in page.items]
+    return AuditPageOut(items=items, total=page.total, page=page.page, pages=page.pages)

@@ -1,3 +1,118 @@
-from fastapi import APIRouter
+"""HTML routes for coordinators (admins may use them too)."""
 
-router = APIRouter()
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app import vocab
+from app.auth import CurrentUser, DbSession, roles
+from app.coordinator import service
+from app.coordinator.schemas import (
+    AuditFilters,
+    MembershipChange,
+    OrgFilters,
+    PageFilter,
+    RecordId,
+)
+from app.errors import Conflict
+from app.i18n import gettext
+from app.models import Role
+from app.web import form_dict, redirect, render, request_locale, validate_form
+
+router = APIRouter(prefix="/coordinator", dependencies=roles(Role.coordinator, Role.admin))
+
+
+def query_of(filters: Any) -> dict[str, Any]:
+    """The active filters, for pager links."""
+    return filters.model_dump(exclude_none=True, exclude={"page"})
+
+
+@router.get("")
+def index() -> Response:
+    return redirect("/coordinator/applications")
+
+
+@router.get("/organizations")
+def organizations(
+    request: Request, filters: Annotated[OrgFilters, Query()], session: DbSession
+) -> Response:
+    context = {
+        "result": service.list_organizations(session, filters),
+        "form": filters.model_dump(),
+        "query": query_of(filters),
+        "regions": vocab.REGIONS,
+    }
+    return render(request, "coordinator/organizations.html", context)
+
+
+@router.get("/organizations/{org_id}")
+def organization(request: Request, org_id: RecordId, session: DbSession) -> Response:
+    detail = service.get_organization(session, org_id)
+    saved = request.query_params.get("saved") == "membership"
+    return render(request, "coordinator/organization.html", {"detail": detail, "saved": saved})
+
+
+@router.get("/applications")
+def applications(
+    request: Request, filters: Annotated[PageFilter, Query()], session: DbSession
+) -> Response:
+    result = service.applications(session, filters.page)
+    return render(request, "coordinator/applications.html", {"result": result, "query": {}})
+
+
+def _membership_page(
+    request: Request, session: DbSession, org_id: int, form: dict[str, Any], errors: dict[str, str]
+) -> Response:
+    detail = service.get_organization(session, org_id)
+    profile = service.supplier_for(session, org_id)
+    context = {
+        "detail": detail,
+        "profile": profile,
+        "moves": service.allowed_moves(profile.membership),
+        "form": {"version": profile.version, **form},
+        "errors": errors,
+    }
+    status = 409 if "__all__" in errors else 422 if errors else 200
+    return render(request, "coordinator/membership.html", context, status)
+
+
+@router.get("/suppliers/{org_id}/membership")
+def membership_form(request: Request, org_id: RecordId, session: DbSession) -> Response:
+    return _membership_page(request, session, org_id, {}, {})
+
+
+@router.post("/suppliers/{org_id}/membership")
+async def change_membership(
+    request: Request, org_id: RecordId, session: DbSession, user: CurrentUser
+) -> Response:
+    locale = request_locale(request)
+    data = form_dict(await request.form())
+    back = "/coordinator/applications" if data.pop("next", None) == "applications" else None
+    change, errors = validate_form(MembershipChange, data, locale)
+    if change is None:
+        return _membership_page(request, session, org_id, data, errors)
+    try:
+        service.change_membership(session, user, org_id, change)
+    except Conflict as exc:
+        errors = {"__all__": gettext(locale, exc.message, **exc.params)}
+        return _membership_page(request, session, org_id, {"reason": change.reason}, errors)
+    return redirect(back or f"/coordinator/organizations/{org_id}?saved=membership")
+
+
+@router.get("/audit")
+def audit(
+    request: Request, filters: Annotated[AuditFilters, Query()], session: DbSession
+) -> Response:
+    result = service.audit_log(session, filters)
+    org_ids = {e.organization_id for e in result.items if e.organization_id}
+    if filters.organization_id:
+        org_ids.add(filters.organization_id)
+    context = {
+        "result": result,
+        "form": filters.model_dump(),
+        "query": query_of(filters),
+        "actions": service.audit_actions(session),
+        "org_names": service.organization_names(session, org_ids),
+    }
+    return render(request, "coordinator/audit.html", context)

@@ -1,0 +1,117 @@
+"""Coordinator requests (filters, membership moves) and responses."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import Path
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from app.schemas import Input
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Blankable = BeforeValidator(_blank_to_none)
+MembershipCode = Literal["applied", "admitted", "suspended"]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
+Search = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+PageNumber = Annotated[int, Field(ge=1, le=10_000)]
+MAX_ID = 2_147_483_647
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RegionCode = Annotated[str, StringConstraints(max_length=32, pattern=r"^[a-z0-9-]+$")]
+ActionCode = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z_.]+$")]
+
+
+class Filters(BaseModel):
+    """Query-string filters: strings may be coerced, empty fields mean "any", and
+    unknown parameters (page notices, tracking tags) are ignored as on any web page."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class OrgFilters(Filters):
+    kind: Annotated[Literal["manufacturer", "supplier", "support_group"] | None, Blankable] = None
+    membership: Annotated[MembershipCode | None, Blankable] = None
+    region: Annotated[RegionCode | None, Blankable] = None
+    q: Annotated[Search | None, Blankable] = None
+    page: PageNumber = 1
+
+
+class AuditFilters(Filters):
+    organization_id: Annotated[Annotated[int, Field(ge=1, le=MAX_ID)] | None, Blankable] = None
+    action: Annotated[ActionCode | None, Blankable] = None
+    page: PageNumber = 1
+
+
+class PageFilter(Filters):
+    page: PageNumber = 1
+
+
+class MembershipChange(Input):
+    status: MembershipCode
+    reason: Reason
+    version: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
+
+
+class OrgOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    region: str | None
+    membership: str | None
+    user_count: int
+    created_at: datetime
+
+
+class OrgPageOut(BaseModel):
+    items: list[OrgOut]
+    total: int
+    page: int
+    pages: int
+
+
+class AuditOut(BaseModel):
+    id: int
+    action: str
+    entity_type: str
+    entity_id: int
+    organization_id: int | None
+    actor_id: int | None
+    actor_name: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str | None
+    created_at: datetime
+
+
+class AuditPageOut(BaseModel):
+    items: list[AuditOut]
+    total: int
+    page: int
+    pages: int
+
+
+class MemberOut(BaseModel):
+    id: int
+    name: str
+    email: str
+    role: str
+    is_active: bool
+    created_at: datetime
+
+
+class MembershipOut(BaseModel):
+    organization_id: int
+    membership: str
+    membership_reason: str | None
+    membership_changed_at: datetime | None
+    version: int
+
+
+class OrgDetailOut(OrgOut):
+    supplier: MembershipOut | None
+    users: list[MemberOut]
+    membership_history: list[AuditOut]
+    audit: list[AuditOut]

@@ -1,0 +1,195 @@
+"""Coordinator work: the organisation register, supplier membership and the audit log.
+
+Membership is a state machine: `MOVES` lists every allowed (from, to) pair with the
+audit action it records; `change_membership` is the only function that moves it.
+"""
+
+from dataclasses import dataclass, field
+from math import ceil
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.audit import record
+from app.coordinator.schemas import AuditFilters, MembershipChange, OrgFilters
+from app.db import expect_version
+from app.errors import Conflict, NotFound
+from app.models import (
+    AuditEntry,
+    ManufacturerProfile,
+    Membership,
+    Organization,
+    OrgKind,
+    SupplierProfile,
+    User,
+    utcnow,
+)
+
+PAGE_SIZE = 20
+TRAIL_SIZE = 20
+T = TypeVar("T")
+
+MOVES: dict[tuple[Membership, Membership], str] = {
+    (Membership.applied, Membership.admitted): "membership.admitted",
+    (Membership.applied, Membership.suspended): "membership.rejected",
+    (Membership.admitted, Membership.suspended): "membership.suspended",
+    (Membership.suspended, Membership.admitted): "membership.readmitted",
+}
+
+
+def allowed_moves(current: Membership) -> list[Membership]:
+    return [to for (frm, to) in MOVES if frm is current]
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.size))
+
+
+def paginate(session: Session, query: Select[Any], page: int, *, rows: bool = False) -> Page[Any]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    window = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    items = list(session.execute(window).all() if rows else session.scalars(window))
+    return Page(items, total or 0, page)
+
+
+@dataclass
+class OrgRow:
+    org: Organization
+    membership: Membership | None
+    region: str | None
+    user_count: int
+
+
+@dataclass
+class OrgDetail:
+    row: OrgRow
+    supplier: SupplierProfile | None
+    users: list[User]
+    membership_history: list[AuditEntry]
+    audit: list[AuditEntry] = field(default_factory=list)
+
+
+def _org_rows() -> Select[Any]:
+    users = (
+        select(User.organization_id, func.count(User.id).label("n"))
+        .group_by(User.organization_id)
+        .subquery()
+    )
+    region = func.coalesce(SupplierProfile.region, ManufacturerProfile.region)
+    return (
+        select(Organization, SupplierProfile.membership, region, func.coalesce(users.c.n, 0))
+        .outerjoin(SupplierProfile, SupplierProfile.organization_id == Organization.id)
+        .outerjoin(ManufacturerProfile, ManufacturerProfile.organization_id == Organization.id)
+        .outerjoin(users, users.c.organization_id == Organization.id)
+    )
+
+
+def list_organizations(session: Session, filters: OrgFilters) -> Page[OrgRow]:
+    query = _org_rows()
+    if filters.kind:
+        query = query.where(Organization.kind == OrgKind(filters.kind))
+    if filters.membership:
+        query = query.where(SupplierProfile.membership == Membership(filters.membership))
+    if filters.region:
+        region = func.coalesce(SupplierProfile.region, ManufacturerProfile.region)
+        query = query.where(region == filters.region)
+    if filters.q:
+        query = query.where(Organization.name.icontains(filters.q, autoescape=True))
+    query = query.order_by(Organization.created_at.desc(), Organization.id.desc())
+    page = paginate(session, query, filters.page, rows=True)
+    page.items = [OrgRow(*row) for row in page.items]
+    return page
+
+
+def applications(session: Session, page: int = 1) -> Page[OrgRow]:
+    """Applied suppliers, oldest application first: the review queue."""
+    query = _org_rows().where(SupplierProfile.membership == Membership.applied)
+    query = query.order_by(Organization.created_at, Organization.id)
+    result = paginate(session, query, page, rows=True)
+    result.items = [OrgRow(*row) for row in result.items]
+    return result
+
+
+def get_organization(session: Session, org_id: int) -> OrgDetail:
+    found = session.execute(_org_rows().where(Organization.id == org_id)).first()
+    if found is None:
+        raise NotFound("Organisation not found.")
+    row = OrgRow(*found)
+    users = session.scalars(select(User).where(User.organization_id == org_id).order_by(User.id))
+    trail = _audit_query(AuditFilters(organization_id=org_id))
+    history = trail.where(AuditEntry.action.startswith("membership."))
+    return OrgDetail(
+        row=row,
+        supplier=row.org.supplier,
+        users=list(users),
+        membership_history=list(session.scalars(history)),
+        audit=list(session.scalars(trail.limit(TRAIL_SIZE))),
+    )
+
+
+def supplier_for(session: Session, org_id: int) -> SupplierProfile:
+    profile = session.scalar(
+        select(SupplierProfile).where(SupplierProfile.organization_id == org_id)
+    )
+    if profile is None:
+        raise NotFound("Supplier not found.")
+    return profile
+
+
+def change_membership(
+    session: Session, actor: User, org_id: int, change: MembershipChange
+) -> SupplierProfile:
+    """Move a supplier's membership along `MOVES`, recording who, when and why."""
+    profile = supplier_for(session, org_id)
+    expect_version(profile, change.version)
+    before = profile.membership
+    target = Membership(change.status)
+    action = MOVES.get((before, target))
+    if action is None:
+        raise Conflict("This membership change is not allowed from the supplier's current status.")
+    profile.membership = target
+    profile.membership_reason = change.reason
+    profile.membership_changed_at = utcnow()
+    record(
+        session,
+        actor,
+        action,
+        profile,
+        before={"membership": before.value},
+        after={"membership": target.value},
+        reason=change.reason,
+    )
+    return profile
+
+
+def _audit_query(filters: AuditFilters) -> Select[Any]:
+    query = select(AuditEntry).options(selectinload(AuditEntry.actor))
+    if filters.organization_id:
+        query = query.where(AuditEntry.organization_id == filters.organization_id)
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    return query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+
+
+def audit_log(session: Session, filters: AuditFilters) -> Page[AuditEntry]:
+    return paginate(session, _audit_query(filters), filters.page)
+
+
+def audit_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def organization_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    query = select(Organization.id, Organization.name).where(Organization.id.in_(ids))
+    return {row.id: row.name for row in session.execute(query)}
