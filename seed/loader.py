@@ -149,6 +149,7 @@ def manufacturer_from(row: dict[str, Any], password_hash: str) -> Organization:
 def need_from(row: dict[str, Any], org: Organization) -> Need:
     now = utcnow()
     status = NeedStatus(row.get("status", "open"))
+    deadline = now + timedelta(days=row.get("deadline_days", 14))
     need = Need(
         organization=org,
         external_id=row["external_id"],
@@ -162,14 +163,16 @@ def need_from(row: dict[str, Any], org: Organization) -> Need:
         budget_min=row.get("budget_min"),
         budget_max=row.get("budget_max"),
         timeline_months=row.get("timeline_months"),
-        deadline_at=now + timedelta(days=row.get("deadline_days", 14)),
+        deadline_at=deadline,
         data_available=row.get("data_available", ""),
         must_have=row.get("must_have", []),
         nice_to_have=row.get("nice_to_have", []),
         confidential_notes=row.get("confidential_notes", ""),
         status=status,
-        published_at=None if status is NeedStatus.draft else now - timedelta(days=7),
-        closed_at=now if status is NeedStatus.closed else None,
+        published_at=None
+        if status is NeedStatus.draft
+        else min(now, deadline - timedelta(days=30)),
+        closed_at=min(now, deadline + timedelta(days=3)) if status is NeedStatus.closed else None,
     )
     need.created_by_id = None
     need.kpis = [

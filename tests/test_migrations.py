@@ -1,0 +1,69 @@
+"""Alembic: upgrade, downgrade to base and upgrade again on a database holding seed data;
+the models and the migrations agree (`alembic check`)."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from app.db import Database, make_engine
+from app.models import Need, Organization
+from seed.loader import load_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+@pytest.fixture
+def scratch_url(tmp_path: Path) -> Iterator[str]:
+    """A database of its own, so the shared test schema is left alone."""
+    url = make_url(os.environ["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    admin = make_engine(url.render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS axmatch_migrations"))
+        conn.execute(text("CREATE DATABASE axmatch_migrations"))
+    admin.dispose()
+    yield url.set(database="axmatch_migrations").render_as_string(hide_password=False)
+
+
+def test_upgrade_downgrade_upgrade_with_seed_data(scratch_url: str) -> None:
+    config = alembic_config(scratch_url)
+    command.upgrade(config, "head")
+    db = Database.from_url(scratch_url)
+    with db.transaction() as session:
+        load_demo(session)
+    command.downgrade(config, "base")
+    assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    command.upgrade(config, "head")
+    command.check(config)
+    with db.transaction() as session:
+        assert session.scalar(select(func.count(Organization.id))) == 0
+    db.engine.dispose()
+
+
+def test_seed_twice_changes_nothing(scratch_url: str) -> None:
+    command.upgrade(alembic_config(scratch_url), "head")
+    db = Database.from_url(scratch_url)
+    with db.transaction() as session:
+        first = load_demo(session)
+    with db.transaction() as session:
+        second = load_demo(session)
+        orgs = session.scalar(select(func.count(Organization.id)))
+        needs = session.scalar(select(func.count(Need.id)))
+    assert first["suppliers"] >= 80 and first["manufacturers"] >= 200 and first["needs"] >= 30
+    assert all(v == 0 for v in second.values())
+    assert orgs == first["suppliers"] + first["manufacturers"] + 1 and needs == first["needs"]
+    db.engine.dispose()
