@@ -59,26 +59,18 @@ def create_admin(
         str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
     ] = "",
 ) -> None:
-    """Create an admin account in the support group's organisation."""
-    from pydantic import ValidationError
-
-    from app.accounts.schemas import AcceptInvite
+    """Create an admin account in the support group's organisation (audited)."""
+    from app.admin.service import create_admin as create
     from app.db import Database
     from app.errors import AppError
-    from app.models import Role
-
-    try:
-        AcceptInvite(name=name, password=password)
-    except ValidationError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    from app.accounts.service import create_staff
+    from app.i18n import gettext
 
     db = Database.from_url(get_settings().database_url)
     try:
         with db.transaction() as session:
-            user = create_staff(session, email, password, name, Role.admin)
+            user = create(session, email, password, name)
     except AppError as exc:
-        raise typer.BadParameter(exc.message) from exc
+        raise typer.BadParameter(gettext("en", exc.message, **exc.params)) from exc
     typer.echo(f"admin created: {user.email}")
 
 

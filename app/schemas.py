@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Email = Annotated[
@@ -15,6 +16,8 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, ma
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Password = Annotated[str, StringConstraints(min_length=10, max_length=200)]
+MAX_ID = 2_147_483_647  # the largest id both databases store: bigger path ids are a 422
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Money = Annotated[int, Field(ge=0, le=10_000_000)]  # 만원 (KRW 10,000): up to KRW 100 bn
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
 from app.models import (
+    CaseStudy,
     ManufacturerProfile,
     Membership,
     Need,
@@ -122,3 +123,21 @@ class Browser:
     def api(self, method: str, url: str, json: Any = None, **kwargs: Any) -> Response:
         headers = {"x-csrftoken": self.csrf(), **kwargs.pop("headers", {})}
         return self.client.request(method, url, json=json, headers=headers, **kwargs)
+
+
+def make_case_study(session: Session, supplier: User, **fields: Any) -> CaseStudy:
+    profile = supplier.organization.supplier
+    assert profile is not None, "make_case_study needs a supplier user"
+    values = {
+        "title": "자동차 부품 프레스 비전 검사",
+        "text": "프레스 공정 찍힘 불량을 딥러닝 비전으로 검사했습니다.",
+        "industry": "30",
+        "process": "press",
+        "outcome": "불량 유출 90% 감소",
+        "year": 2024,
+        **fields,
+    }
+    study = CaseStudy(position=len(profile.case_studies) + 1, **values)
+    profile.case_studies.append(study)
+    session.flush()
+    return study

@@ -19,6 +19,7 @@ from app.auth import CurrentUser, DbSession
 from app.errors import Conflict
 from app.i18n import gettext
 from app.models import ApiToken, User
+from app.schemas import RowId
 from app.web import request_locale
 
 router = APIRouter(prefix="/api", tags=["accounts"])
@@ -99,7 +100,7 @@ def create_token(data: TokenIn, session: DbSession, user: CurrentUser) -> NewTok
 
 
 @router.delete("/tokens/{token_id}")
-def revoke_token(token_id: int, session: DbSession, user: CurrentUser) -> TokenOut:
+def revoke_token(token_id: RowId, session: DbSession, user: CurrentUser) -> TokenOut:
     return token_out(service.revoke_api_token(session, user, token_id))
 
 

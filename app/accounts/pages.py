@@ -9,6 +9,7 @@ from app.auth import SESSION_COOKIE, CurrentUser, DbSession, OptionalUser
 from app.config import get_settings
 from app.errors import Throttled
 from app.i18n import gettext
+from app.schemas import RowId
 from app.web import form_dict, redirect, render, request_locale, validate_form
 
 router = APIRouter()
@@ -137,7 +138,7 @@ async def create_token(request: Request, session: DbSession, user: CurrentUser) 
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(token_id: int, session: DbSession, user: CurrentUser) -> Response:
+def revoke_token(token_id: RowId, session: DbSession, user: CurrentUser) -> Response:
     service.revoke_api_token(session, user, token_id)
     return redirect("/account")
 

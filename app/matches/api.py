@@ -9,6 +9,7 @@ from app.matches import service
 from app.matches.pages import Cache
 from app.matches.schemas import Limit, MatchOut, Target, match_out
 from app.models import Role
+from app.schemas import RowId
 
 router = APIRouter(prefix="/api", tags=["matching"])
 
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/api", tags=["matching"])
     dependencies=roles(Role.manufacturer, Role.coordinator, Role.admin),
 )
 def suggestions(
-    need_id: int, session: DbSession, cache: Cache, user: CurrentUser, limit: Limit = 10
+    need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser, limit: Limit = 10
 ) -> list[MatchOut]:
     """Ranked suppliers for a need, with score parts and the sentences that matched."""
     return [match_out(s) for s in service.suggest_suppliers(session, cache, user, need_id, limit)]

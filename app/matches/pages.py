@@ -9,6 +9,7 @@ from app.auth import CurrentUser, DbSession, roles
 from app.matches import service
 from app.matches.cache import IndexCache
 from app.models import Role
+from app.schemas import RowId
 from app.web import render
 
 
@@ -25,7 +26,7 @@ router = APIRouter()
     dependencies=roles(Role.manufacturer, Role.coordinator, Role.admin),
 )
 def suggestions(
-    request: Request, need_id: int, session: DbSession, cache: Cache, user: CurrentUser
+    request: Request, need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
 ) -> Response:
     need = service.visible_need(session, user, need_id)
     items = service.suggest_suppliers(session, cache, user, need_id, limit=20)
