@@ -134,6 +134,15 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the bench server did not start")
 
 
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def api_token(db: Database) -> str:
     with db.transaction() as session:
         staff = session.scalar(select(User).where(User.role == Role.coordinator))
@@ -218,8 +227,7 @@ def run(scale: Scale, queries: int, model: str | None, database_url: str | None)
         figures["edit_visible_in_other_worker_s"] = round(edit_visibility(db, 18732, token), 2)
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
     return figures
 
 

@@ -56,21 +56,29 @@ class IndexCache:
         since, now = self.horizon - WINDOW, utcnow()
         rows = session.execute(select(IndexChange).where(IndexChange.created_at >= since)).scalars()
         fresh = [row for row in rows if row.id not in self.applied]
-        for kind, owner in {(row.owner_kind, row.owner_id) for row in fresh}:
-            self._reload_owner(session, kind, owner)
+        for kind in KINDS:
+            owners = sorted({row.owner_id for row in fresh if row.owner_kind == kind})
+            if owners:
+                self._reload(session, kind, owners)
         self.applied.update((row.id, row.created_at) for row in fresh)
         self.applied = {i: t for i, t in self.applied.items() if t >= now - 2 * WINDOW}
         self.horizon = now
 
-    def _reload_owner(self, session: Session, kind: str, owner: int) -> None:
-        old = self.ids_of.pop((kind, owner), [])
+    def _reload(self, session: Session, kind: str, owners: list[int]) -> None:
+        """Replace these owners' vectors with what the database holds now (one batch)."""
+        old = [i for owner in owners for i in self.ids_of.pop((kind, owner), [])]
         self.indexes[kind].remove(old)
         for vector_id in old:
             self.owner_of.pop(vector_id, None)
-        query = select(Embedding.id, Embedding.unit_key, Embedding.vector).where(
-            Embedding.owner_kind == kind, Embedding.owner_id == owner, Embedding.model == self.model
-        )
-        self._add(kind, [(i, owner, key, vec) for i, key, vec in session.execute(query)])
+        for start in range(0, len(owners), 500):
+            query = select(
+                Embedding.id, Embedding.owner_id, Embedding.unit_key, Embedding.vector
+            ).where(
+                Embedding.owner_kind == kind,
+                Embedding.model == self.model,
+                Embedding.owner_id.in_(owners[start : start + 500]),
+            )
+            self._add(kind, [tuple(row) for row in session.execute(query)])  # type: ignore[misc]
 
     def _add(self, kind: str, rows: list[tuple[int, int, str, bytes]]) -> None:
         if not rows:
@@ -83,6 +91,12 @@ class IndexCache:
 
     def _rebuild(self, session: Session) -> None:
         self._reset()
+        # Read the log first: a change that commits after this read is applied again later,
+        # which is harmless; one read after the vectors could be missed.
+        recent = select(IndexChange.id, IndexChange.created_at).where(
+            IndexChange.created_at >= self.horizon - WINDOW
+        )
+        self.applied = {i: t for i, t in session.execute(recent)}
         for kind in KINDS:
             query = select(
                 Embedding.id, Embedding.owner_id, Embedding.unit_key, Embedding.vector
@@ -123,7 +137,8 @@ class IndexCache:
         ):
             return False
         self._reset()
-        self.indexes, self.horizon = indexes, datetime.fromisoformat(meta["horizon"]) - WINDOW
+        self.indexes, self.horizon = indexes, datetime.fromisoformat(meta["horizon"])
+        self.applied = {int(i): datetime.fromisoformat(t) for i, t in meta["applied"].items()}
         self.owner_of = {int(i): (int(o), str(key)) for i, (o, key) in meta["owners"].items()}
         for kind in KINDS:
             for vector_id in meta["kinds"][kind]:
