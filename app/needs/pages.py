@@ -1,3 +1,216 @@
-from fastapi import APIRouter
+"""HTML routes for needs: post, edit, publish, close, list and read."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from app.auth import CurrentUser, DbSession, roles
+from app.errors import AppError, Conflict, Invalid
+from app.i18n import gettext
+from app.models import Need, NeedStatus, Role, User
+from app.needs import service
+from app.needs.schemas import SEOUL, CloseIn, NeedFilters, NeedIn, NeedUpdate, PublishIn
+from app.web import form_dict, redirect, render, request_locale, validate_form
 
 router = APIRouter()
+MANUFACTURER = roles(Role.manufacturer)
+KPI_ROWS = 8
+KPI_KEYS = ("metric", "unit", "baseline", "target")
+LINE_FIELDS = ("must_have", "nice_to_have")
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def parse_need_form(form: FormData) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(what the user typed, for re-rendering; the data for NeedIn/NeedUpdate)."""
+    raw = form_dict(form, list_fields=("ai_techniques",))
+    rows = [{k: raw.pop(f"kpi-{i}-{k}", None) for k in KPI_KEYS} for i in range(KPI_ROWS)]
+    for key in [k for k in raw if k.startswith("kpi-")]:
+        raw.pop(key)
+    raw["kpis"] = [row for row in rows if any(row.values())]
+    data = {k: v for k, v in raw.items() if v is not None}
+    data["kpis"] = [{k: v for k, v in row.items() if v is not None} for row in raw["kpis"]]
+    for field in LINE_FIELDS:
+        data[field] = _lines(raw.get(field))
+    return raw, data
+
+
+def _field_errors(errors: dict[str, str]) -> dict[str, str]:
+    """List items report under their list (`must_have.3` -> `must_have`); KPI rows keep theirs."""
+    out: dict[str, str] = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        out.setdefault(".".join(parts[:3]) if parts[0] == "kpis" else parts[0], message)
+    return out
+
+
+def _number(value: float | None) -> str | None:
+    return None if value is None else f"{value:g}"
+
+
+def need_form(need: Need) -> dict[str, Any]:
+    form: dict[str, Any] = {field: getattr(need, field) for field in service.FIELDS}
+    for field in LINE_FIELDS:
+        form[field] = "\n".join(form[field])
+    if need.deadline_at is not None:
+        form["deadline_at"] = need.deadline_at.astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M")
+    form["kpis"] = [
+        {
+            "metric": k.metric,
+            "unit": k.unit,
+            "baseline": _number(k.baseline),
+            "target": _number(k.target),
+        }
+        for k in need.kpis
+    ]
+    form["version"] = need.version
+    return form
+
+
+def _form_page(
+    request: Request,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    need: Need | None,
+    status: int = 200,
+) -> Response:
+    rows = min(KPI_ROWS, max(3, len(form.get("kpis") or []) + 1))
+    context = {"form": form, "errors": errors, "need": need, "kpi_rows": rows}
+    return render(request, "needs/form.html", context, status)
+
+
+def _detail_page(
+    request: Request,
+    user: User,
+    need: Need,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    context = {
+        "need": need,
+        "errors": errors or {},
+        "confidential": service.can_see_confidential(user, need),
+        "editable": service.can_edit(user, need),
+    }
+    return render(request, "needs/detail.html", context, status)
+
+
+def _filters(request: Request) -> tuple[NeedFilters, dict[str, Any], dict[str, str]]:
+    typed = {k: v.strip() for k, v in request.query_params.items() if v.strip()}
+    parsed, errors = validate_form(NeedFilters, typed, request_locale(request))
+    return parsed or NeedFilters(), typed, _field_errors(errors)
+
+
+def _list_context(request: Request, session: DbSession, user: User) -> dict[str, Any]:
+    filters, typed, errors = _filters(request)
+    page = service.search_needs(session, user, filters)
+    base = urlencode({k: v for k, v in typed.items() if k != "page"})
+    return {"page": page, "form": typed, "errors": errors, "query": base}
+
+
+@router.get("/needs")
+def list_needs(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    if user.role is Role.manufacturer:
+        return redirect("/needs/mine")
+    if not service.may_browse(user):
+        return render(request, "needs/list.html", {"refused": True}, 403)
+    context = _list_context(request, session, user)
+    return render(request, "needs/list.html", {**context, "staff": service.is_staff(user)})
+
+
+@router.get("/needs/mine", dependencies=MANUFACTURER)
+def my_needs(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    context = _list_context(request, session, user)
+    return render(request, "needs/mine.html", {**context, "statuses": list(NeedStatus)})
+
+
+@router.get("/needs/new", dependencies=MANUFACTURER)
+def new_need_form(request: Request, user: CurrentUser) -> Response:
+    return _form_page(request, {"kpis": [], **service.profile_defaults(user)}, {}, None)
+
+
+@router.post("/needs/new", dependencies=MANUFACTURER)
+async def create_need(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    raw, data = parse_need_form(await request.form())
+    parsed, errors = validate_form(NeedIn, data, request_locale(request))
+    if parsed is None:
+        return _form_page(request, raw, _field_errors(errors), None, 422)
+    need = service.create_need(session, user, parsed)
+    return redirect(f"/needs/{need.id}")
+
+
+@router.get("/needs/{need_id:int}")
+def need_detail(request: Request, need_id: int, session: DbSession, user: CurrentUser) -> Response:
+    return _detail_page(request, user, service.get_need(session, user, need_id))
+
+
+@router.get("/needs/{need_id:int}/edit", dependencies=MANUFACTURER)
+def edit_need_form(
+    request: Request, need_id: int, session: DbSession, user: CurrentUser
+) -> Response:
+    need = service.get_own_need(session, user, need_id)
+    if need.status is NeedStatus.closed:
+        raise Conflict("A closed need is read-only.")
+    return _form_page(request, need_form(need), {}, need)
+
+
+@router.post("/needs/{need_id:int}/edit", dependencies=MANUFACTURER)
+async def update_need(
+    request: Request, need_id: int, session: DbSession, user: CurrentUser
+) -> Response:
+    need = service.get_own_need(session, user, need_id)
+    locale = request_locale(request)
+    raw, data = parse_need_form(await request.form())
+    parsed, errors = validate_form(NeedUpdate, data, locale)
+    if parsed is None:
+        return _form_page(request, raw, _field_errors(errors), need, 422)
+    try:
+        service.update_need(session, user, need_id, parsed)
+    except Invalid as exc:  # the only Invalid here: an open need's deadline
+        message = gettext(locale, exc.message, **exc.params)
+        return _form_page(request, raw, {"deadline_at": message}, need, exc.status)
+    except Conflict as exc:
+        message = gettext(locale, exc.message, **exc.params)
+        return _form_page(request, raw, {"__all__": message}, need, exc.status)
+    return redirect(f"/needs/{need_id}")
+
+
+@router.post("/needs/{need_id:int}/publish", dependencies=MANUFACTURER)
+async def publish_need(
+    request: Request, need_id: int, session: DbSession, user: CurrentUser
+) -> Response:
+    parsed, _ = validate_form(PublishIn, form_dict(await request.form()), request_locale(request))
+    try:
+        service.publish_need(session, user, need_id, parsed.version if parsed else None)
+    except (Invalid, Conflict) as exc:
+        return _refused(request, session, user, need_id, exc)
+    return redirect(f"/needs/{need_id}")
+
+
+@router.post("/needs/{need_id:int}/close", dependencies=MANUFACTURER)
+async def close_need(
+    request: Request, need_id: int, session: DbSession, user: CurrentUser
+) -> Response:
+    data = form_dict(await request.form())
+    parsed, errors = validate_form(CloseIn, data, request_locale(request))
+    if parsed is None:
+        need = service.get_own_need(session, user, need_id)
+        return _detail_page(request, user, need, _field_errors(errors), 422)
+    try:
+        service.close_need(session, user, need_id, parsed.reason, parsed.version)
+    except Conflict as exc:
+        return _refused(request, session, user, need_id, exc)
+    return redirect(f"/needs/{need_id}")
+
+
+def _refused(
+    request: Request, session: DbSession, user: User, need_id: int, exc: AppError
+) -> Response:
+    message = gettext(request_locale(request), exc.message, **exc.params)
+    need = service.get_own_need(session, user, need_id)
+    return _detail_page(request, user, need, {"__all__": message}, exc.status)

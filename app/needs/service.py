@@ -1,0 +1,261 @@
+"""Needs: who may see and change them, the draft -> open -> closed machine, search.
+
+Every function takes the session first and only flushes; the request owns the transaction.
+`viewer` is the acting User: ownership is checked here, by organisation (another
+organisation's private need is NotFound, never Forbidden).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from math import ceil
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, String, cast, false, func, or_, select, true
+from sqlalchemy.orm import Session, selectinload
+
+from app import audit, vocab
+from app.db import expect_version
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.models import Membership, Need, NeedKpi, NeedStatus, Role, User, utcnow
+from app.needs.schemas import NeedFilters, NeedIn, NeedUpdate
+from app.schemas import MAX_ID
+
+T = TypeVar("T")
+STAFF = frozenset({Role.coordinator, Role.admin})
+FIELDS = tuple(f for f in NeedIn.model_fields if f != "kpis")
+
+# The state machine: allowed moves, and the audit action each move records.
+MOVES: dict[NeedStatus, frozenset[NeedStatus]] = {
+    NeedStatus.draft: frozenset({NeedStatus.open}),
+    NeedStatus.open: frozenset({NeedStatus.closed}),
+    NeedStatus.closed: frozenset(),
+}
+ACTIONS = {NeedStatus.open: "need.published", NeedStatus.closed: "need.closed"}
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+
+def is_staff(viewer: User) -> bool:
+    return viewer.role in STAFF
+
+
+def may_browse(viewer: User) -> bool:
+    """Suppliers browse needs only once the support group has admitted them."""
+    if viewer.role is not Role.supplier:
+        return True
+    profile = viewer.organization.supplier
+    return profile is not None and profile.membership is Membership.admitted
+
+
+def is_owner(viewer: User, need: Need) -> bool:
+    return viewer.organization_id == need.organization_id
+
+
+def can_see_confidential(viewer: User, need: Need) -> bool:
+    return is_staff(viewer) or is_owner(viewer, need)
+
+
+def can_edit(viewer: User, need: Need) -> bool:
+    return viewer.role is Role.manufacturer and is_owner(viewer, need)
+
+
+def _visible(viewer: User) -> ColumnElement[bool]:
+    if is_staff(viewer):
+        return true()
+    if viewer.role is Role.manufacturer:
+        return Need.organization_id == viewer.organization_id
+    if viewer.role is Role.supplier:
+        if not may_browse(viewer):
+            raise Forbidden("Only admitted members of the support group can browse needs.")
+        return Need.status != NeedStatus.draft
+    return false()
+
+
+def get_need(session: Session, viewer: User, need_id: int) -> Need:
+    if not 1 <= need_id <= MAX_ID:
+        raise NotFound("Need not found.")
+    query = select(Need).where(Need.id == need_id, _visible(viewer))
+    need = session.scalar(query.options(selectinload(Need.kpis)))
+    if need is None:
+        raise NotFound("Need not found.")
+    return need
+
+
+def get_own_need(session: Session, viewer: User, need_id: int) -> Need:
+    need = get_need(session, viewer, need_id)
+    if not can_edit(viewer, need):
+        raise NotFound("Need not found.")
+    return need
+
+
+def profile_defaults(viewer: User) -> dict[str, Any]:
+    profile = viewer.organization.manufacturer
+    if profile is None:
+        return {}
+    return {"industry": profile.industry, "region": profile.region}
+
+
+def snapshot(need: Need) -> dict[str, Any]:
+    values = {field: getattr(need, field) for field in FIELDS}
+    values["kpis"] = [
+        {"metric": k.metric, "unit": k.unit, "baseline": k.baseline, "target": k.target}
+        for k in need.kpis
+    ]
+    return values
+
+
+def _apply(need: Need, data: NeedIn) -> None:
+    for field in FIELDS:
+        setattr(need, field, getattr(data, field))
+    kpis = [k.model_dump() for k in data.kpis]
+    if kpis != snapshot(need)["kpis"]:
+        need.kpis = [NeedKpi(position=i, **k) for i, k in enumerate(kpis)]
+
+
+def create_need(session: Session, user: User, data: NeedIn) -> Need:
+    if user.role is not Role.manufacturer:
+        raise Forbidden("Only manufacturers can post needs.")
+    need = Need(organization_id=user.organization_id, created_by_id=user.id, title="")
+    need.kpis = []
+    _apply(need, data)
+    for field, value in profile_defaults(user).items():
+        if getattr(need, field) is None:
+            setattr(need, field, value)
+    session.add(need)
+    audit.record(session, user, "need.created", need, after=snapshot(need))
+    return need
+
+
+def _require_future_deadline(deadline: datetime | None) -> None:
+    if deadline is None or deadline <= utcnow():
+        raise Invalid("Set a bidding deadline in the future.")
+
+
+def update_need(session: Session, user: User, need_id: int, data: NeedUpdate) -> Need:
+    need = get_own_need(session, user, need_id)
+    if need.status is NeedStatus.closed:
+        raise Conflict("A closed need is read-only.")
+    expect_version(need, data.version)
+    if need.status is NeedStatus.open:
+        _require_future_deadline(data.deadline_at)
+    before = snapshot(need)
+    _apply(need, data)
+    after = snapshot(need)
+    changed = [k for k in after if after[k] != before[k]]
+    if changed:
+        need.updated_at = utcnow()  # bumps the version even when only KPI rows changed
+        audit.record(
+            session,
+            user,
+            "need.updated",
+            need,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    session.flush()
+    return need
+
+
+def _refusal(to_status: NeedStatus) -> Conflict:
+    if to_status is NeedStatus.open:
+        return Conflict("Only a draft need can be published.")
+    if to_status is NeedStatus.closed:
+        return Conflict("Only an open need can be closed.")
+    return Conflict("A need cannot go back to draft.")
+
+
+def move(
+    session: Session, need: Need, to_status: NeedStatus, actor: User, reason: str | None = None
+) -> Need:
+    """The one way a need changes status: checks the move, stamps it, audits who/when/why."""
+    if to_status not in MOVES[need.status]:
+        raise _refusal(to_status)
+    if to_status is NeedStatus.open:
+        _require_future_deadline(need.deadline_at)
+        need.published_at = utcnow()
+    if to_status is NeedStatus.closed:
+        need.closed_at = utcnow()
+    before = {"status": need.status.value}
+    need.status = to_status
+    after = {"status": to_status.value}
+    audit.record(
+        session, actor, ACTIONS[to_status], need, before=before, after=after, reason=reason
+    )
+    session.flush()
+    return need
+
+
+def publish_need(session: Session, user: User, need_id: int, version: int | None = None) -> Need:
+    need = get_own_need(session, user, need_id)
+    expect_version(need, version)
+    return move(session, need, NeedStatus.open, user)
+
+
+def close_need(
+    session: Session, user: User, need_id: int, reason: str | None, version: int | None = None
+) -> Need:
+    need = get_own_need(session, user, need_id)
+    expect_version(need, version)
+    return move(session, need, NeedStatus.closed, user, reason or None)
+
+
+def _conditions(viewer: User, f: NeedFilters) -> list[ColumnElement[bool]]:
+    where = [_visible(viewer)]
+    if viewer.role is Role.supplier:
+        where.append(Need.status == NeedStatus.open)
+    exact = {
+        Need.status: f.status,
+        Need.industry: f.industry,
+        Need.process: f.process,
+        Need.region: f.region,
+    }
+    where += [column == value for column, value in exact.items() if value is not None]
+    if f.ai_technique:
+        # JSON lists are stored as text on both backends; codes are quoted words
+        as_text = cast(Need.ai_techniques, String)
+        where.append(as_text.contains(f'"{f.ai_technique}"', autoescape=True))
+    if f.in_province:
+        province = [code for code, term in vocab.REGIONS.items() if term.group == "gyeongnam"]
+        where.append(or_(Need.prefer_in_province.is_(True), Need.region.in_(province)))
+    where += _budget(f.budget_min, f.budget_max)
+    if f.upcoming:
+        where.append(or_(Need.deadline_at.is_(None), Need.deadline_at > utcnow()))
+    if f.q:
+        text = [Need.title.icontains(f.q, autoescape=True)]
+        where.append(or_(*text, Need.description.icontains(f.q, autoescape=True)))
+    return where
+
+
+def _budget(low: int | None, high: int | None) -> list[ColumnElement[bool]]:
+    """Needs whose budget range overlaps [low, high]; an unset bound is open-ended."""
+    if low is None and high is None:
+        return []
+    where = [or_(Need.budget_min.is_not(None), Need.budget_max.is_not(None))]
+    if low is not None:
+        where.append(or_(Need.budget_max.is_(None), Need.budget_max >= low))
+    if high is not None:
+        where.append(or_(Need.budget_min.is_(None), Need.budget_min <= high))
+    return where
+
+
+def search_needs(session: Session, viewer: User, filters: NeedFilters) -> Page[Need]:
+    where = _conditions(viewer, filters)
+    total = session.scalar(select(func.count(Need.id)).where(*where)) or 0
+    if filters.sort == "deadline":
+        order = [Need.deadline_at.is_(None), Need.deadline_at.asc(), Need.id.asc()]
+    else:
+        order = [func.coalesce(Need.published_at, Need.created_at).desc(), Need.id.desc()]
+    query = select(Need).where(*where).order_by(*order).options(selectinload(Need.kpis))
+    offset = (filters.page - 1) * filters.per_page
+    items = list(session.scalars(query.offset(offset).limit(filters.per_page)))
+    return Page(items, total, filters.page, filters.per_page)
