@@ -10,6 +10,9 @@ from starlette.datastructures import FormData
 from app.auth import CurrentUser, DbSession, roles
 from app.errors import AppError, Conflict, Invalid
 from app.i18n import gettext
+from app.matches import service as matches
+from app.matches.pages import Cache
+from app.matches.service import Suggestion
 from app.models import Need, NeedStatus, Role, User
 from app.needs import service
 from app.needs.schemas import SEOUL, CloseIn, NeedFilters, NeedIn, NeedUpdate, PublishIn
@@ -90,9 +93,11 @@ def _detail_page(
     need: Need,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    suggestions: list[Suggestion] | None = None,
 ) -> Response:
     context = {
         "need": need,
+        "suggestions": suggestions or [],
         "errors": errors or {},
         "confidential": service.can_see_confidential(user, need),
         "editable": service.can_edit(user, need),
@@ -145,8 +150,14 @@ async def create_need(request: Request, session: DbSession, user: CurrentUser) -
 
 
 @router.get("/needs/{need_id:int}")
-def need_detail(request: Request, need_id: int, session: DbSession, user: CurrentUser) -> Response:
-    return _detail_page(request, user, service.get_need(session, user, need_id))
+def need_detail(
+    request: Request, need_id: int, session: DbSession, cache: Cache, user: CurrentUser
+) -> Response:
+    need = service.get_need(session, user, need_id)
+    top = []
+    if service.can_see_confidential(user, need):  # the owner and staff, never suppliers
+        top = matches.suggest_suppliers(session, cache, user, need.id, limit=5)
+    return _detail_page(request, user, need, suggestions=top)
 
 
 @router.get("/needs/{need_id:int}/edit", dependencies=MANUFACTURER)

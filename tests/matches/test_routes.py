@@ -71,3 +71,11 @@ def test_supplier_cannot_search_competitors(browser, session) -> None:
     response = browser.login(vision).api("GET", "/api/match?q=비전 검사&target=suppliers")
     assert response.status_code == 403
     make_need(session, make_manufacturer(session), title="용접 비드 검사")
+
+
+def test_need_page_shows_top_suggestions_to_its_owner_only(browser, session) -> None:
+    vision, energy, owner, need = arrange(session)
+    page = browser.login(owner).get(f"/needs/{need.id}")
+    assert page.status_code == 200 and f"match-{vision.organization_id}" in Matches(page.text).ids
+    supplier_view = browser.login(vision).get(f"/needs/{need.id}")
+    assert supplier_view.status_code == 200 and not Matches(supplier_view.text).ids
