@@ -127,23 +127,30 @@ class IndexCache:
         tmp.replace(self.folder / "meta.json")
 
     def _load(self) -> bool:
+        """Adopt the on-disk cache; False when it is missing, damaged or for another model."""
         try:
             meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
             indexes = {k: matching.VectorIndex.load(self.folder / f"{k}.faiss") for k in KINDS}
-        except (OSError, ValueError, RuntimeError):
-            return False  # missing or damaged: the caller rebuilds from the database
+            owner_of = {int(i): (int(o), str(key)) for i, (o, key) in meta["owners"].items()}
+            kinds = {k: [int(i) for i in meta["kinds"][k]] for k in KINDS}
+            applied = {int(i): datetime.fromisoformat(t) for i, t in meta["applied"].items()}
+            horizon = datetime.fromisoformat(meta["horizon"])
+        except (OSError, ValueError, RuntimeError, KeyError, TypeError):
+            return False
         if meta.get("model") != self.model or any(
-            sorted(meta["kinds"][k]) != sorted(int(i) for i in indexes[k].ids()) for k in KINDS
+            sorted(kinds[k]) != sorted(int(i) for i in indexes[k].ids()) for k in KINDS
         ):
             return False
         self._reset()
-        self.indexes, self.horizon = indexes, datetime.fromisoformat(meta["horizon"])
-        self.applied = {int(i): datetime.fromisoformat(t) for i, t in meta["applied"].items()}
-        self.owner_of = {int(i): (int(o), str(key)) for i, (o, key) in meta["owners"].items()}
+        self.indexes, self.horizon, self.applied, self.owner_of = (
+            indexes,
+            horizon,
+            applied,
+            owner_of,
+        )
         for kind in KINDS:
-            for vector_id in meta["kinds"][kind]:
-                owner = self.owner_of[vector_id][0]
-                self.ids_of.setdefault((kind, owner), []).append(vector_id)
+            for vector_id in kinds[kind]:
+                self.ids_of.setdefault((kind, owner_of[vector_id][0]), []).append(vector_id)
         return True
 
     def search(self, kind: str, queries: np.ndarray, k: int) -> list[list[Match]]:
