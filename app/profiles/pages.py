@@ -1,3 +1,184 @@
-from fastapi import APIRouter
+"""HTML routes: own profile (view, edit), case studies, the supplier directory, detail pages."""
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from app.auth import CurrentUser, DbSession, roles
+from app.models import Role, SupplierProfile, User
+from app.profiles import readiness as scoring
+from app.profiles import service
+from app.profiles.schemas import (
+    CaseStudyIn,
+    ManufacturerProfileIn,
+    SupplierProfileIn,
+    SupplierQuery,
+)
+from app.web import form_dict, redirect, render, request_locale, validate_form
 
 router = APIRouter()
+OWNERS = roles(Role.supplier, Role.manufacturer)
+SUPPLIERS = roles(Role.supplier)
+DIRECTORY = roles(Role.manufacturer, Role.coordinator, Role.admin)
+SUPPLIER_LISTS = ("specialties", "ai_techniques", "industries", "processes")
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+ANSWERS = {"data": scoring.DATA, "staff": scoring.STAFF, "budget": scoring.BUDGET}
+
+
+def _present(data: dict[str, Any]) -> dict[str, Any]:
+    """Blank form fields are left out so the model's defaults (or 'required') apply."""
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _by_field(errors: dict[str, str]) -> dict[str, str]:
+    """'certifications.2' -> 'certifications': list item errors show next to their field."""
+    return {key.split(".")[0]: message for key, message in reversed(errors.items())}
+
+
+def _supplier_form(form: FormData) -> dict[str, Any]:
+    data = form_dict(form, list_fields=SUPPLIER_LISTS)
+    lines = (data.get("certifications") or "").splitlines()
+    data["certifications"] = [line.strip() for line in lines if line.strip()]
+    return data
+
+
+def _profile_page(request: Request, profile: service.Profile, viewer: User, own: bool) -> Response:
+    org_id = profile.organization_id
+    context = {"profile": profile, "own": own, "insider": service.is_insider(viewer, org_id)}
+    if isinstance(profile, SupplierProfile):
+        return render(request, "profiles/supplier.html", context)
+    context |= {"readiness": service.readiness(profile), "answers": ANSWERS}
+    return render(request, "profiles/manufacturer.html", context)
+
+
+def _form_values(profile: service.Profile) -> dict[str, Any]:
+    supplier = isinstance(profile, SupplierProfile)
+    fields = service.SUPPLIER_FIELDS if supplier else service.MANUFACTURER_FIELDS
+    values = {field: getattr(profile, field) for field in fields}
+    return {"name": profile.organization.name, "version": profile.version, **values}
+
+
+def _edit_page(
+    request: Request, profile: service.Profile, form: dict[str, Any], errors: dict[str, str]
+) -> Response:
+    status = 422 if errors else 200
+    if not isinstance(profile, SupplierProfile):
+        context = {"profile": profile, "form": form, "errors": errors, "answers": ANSWERS}
+        return render(request, "profiles/manufacturer_form.html", context, status)
+    form = {**form, "certifications": "\n".join(form.get("certifications") or [])}
+    context = {"profile": profile, "form": form, "errors": errors}
+    return render(request, "profiles/supplier_form.html", context, status)
+
+
+@router.get("/profile", dependencies=OWNERS)
+def my_profile(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    return _profile_page(request, service.own_profile(session, user), user, own=True)
+
+
+@router.get("/profile/edit", dependencies=OWNERS)
+def edit_profile(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    profile = service.own_profile(session, user)
+    return _edit_page(request, profile, _form_values(profile), {})
+
+
+@router.post("/profile/edit", dependencies=OWNERS)
+async def save_profile(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    profile = service.own_profile(session, user)
+    form = await request.form()
+    if isinstance(profile, SupplierProfile):
+        data, model = _supplier_form(form), SupplierProfileIn
+    else:
+        data, model = form_dict(form, list_fields=("systems",)), ManufacturerProfileIn
+    parsed, errors = validate_form(model, _present(data), request_locale(request))
+    if parsed is None:
+        return _edit_page(request, profile, data, _by_field(errors))
+    service.update_own_profile(session, user, parsed)
+    return redirect("/profile?saved=1")
+
+
+def _case_page(
+    request: Request, form: dict[str, Any], errors: dict[str, str], case_id: int | None = None
+) -> Response:
+    context = {"form": form, "errors": errors, "case_id": case_id}
+    return render(request, "profiles/case_study_form.html", context, 422 if errors else 200)
+
+
+@router.get("/profile/case-studies/new", dependencies=SUPPLIERS)
+def new_case_study(request: Request) -> Response:
+    return _case_page(request, {}, {})
+
+
+@router.post("/profile/case-studies", dependencies=SUPPLIERS)
+async def create_case_study(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    data = form_dict(await request.form())
+    parsed, errors = validate_form(CaseStudyIn, _present(data), request_locale(request))
+    if parsed is None:
+        return _case_page(request, data, _by_field(errors))
+    service.add_case_study(session, user, parsed)
+    return redirect("/profile?saved=1#case-studies")
+
+
+@router.get("/profile/case-studies/{case_id}/edit", dependencies=SUPPLIERS)
+def edit_case_study(
+    request: Request, case_id: Id, session: DbSession, user: CurrentUser
+) -> Response:
+    study = service.own_case_study(session, user, case_id)
+    values = {field: getattr(study, field) for field in service.CASE_STUDY_FIELDS}
+    return _case_page(request, values, {}, case_id)
+
+
+@router.post("/profile/case-studies/{case_id}/edit", dependencies=SUPPLIERS)
+async def save_case_study(
+    request: Request, case_id: Id, session: DbSession, user: CurrentUser
+) -> Response:
+    service.own_case_study(session, user, case_id)  # 404 before validation for others' ids
+    data = form_dict(await request.form())
+    parsed, errors = validate_form(CaseStudyIn, _present(data), request_locale(request))
+    if parsed is None:
+        return _case_page(request, data, _by_field(errors), case_id)
+    service.update_case_study(session, user, case_id, parsed)
+    return redirect("/profile?saved=1#case-studies")
+
+
+@router.post("/profile/case-studies/{case_id}/delete", dependencies=SUPPLIERS)
+def delete_case_study(case_id: Id, session: DbSession, user: CurrentUser) -> Response:
+    service.delete_case_study(session, user, case_id)
+    return redirect("/profile?saved=1#case-studies")
+
+
+def _page_url(filters: dict[str, str], page: int) -> str:
+    return "/suppliers?" + urlencode({**filters, "page": page})
+
+
+@router.get("/suppliers", dependencies=DIRECTORY)
+def directory(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    fields = SupplierQuery.model_fields
+    data = {k: v.strip() for k, v in request.query_params.items() if k in fields and v.strip()}
+    filters, errors = validate_form(SupplierQuery, data, request_locale(request))
+    results = service.search_suppliers(session, user, filters) if filters else None
+    context = {
+        "form": data,
+        "errors": errors,
+        "results": results,
+        "staff": service.is_staff(user),
+        "page_url": lambda page: _page_url({k: v for k, v in data.items() if k != "page"}, page),
+    }
+    return render(request, "profiles/directory.html", context, 200 if filters else 422)
+
+
+@router.get("/suppliers/{org_id}")
+def supplier_detail(
+    request: Request, org_id: Id, session: DbSession, user: CurrentUser
+) -> Response:
+    return _profile_page(request, service.visible_supplier(session, user, org_id), user, own=False)
+
+
+@router.get("/manufacturers/{org_id}")
+def manufacturer_detail(
+    request: Request, org_id: Id, session: DbSession, user: CurrentUser
+) -> Response:
+    profile = service.visible_manufacturer(session, user, org_id)
+    return _profile_page(request, profile, user, own=False)

@@ -1,0 +1,103 @@
+"""The supplier directory: filters, text search and paging, scoped to what the viewer may see."""
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import ColumnElement, String, cast, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app import vocab
+from app.models import CaseStudy, Membership, Organization, Role, SupplierProfile, User
+from app.profiles.schemas import SupplierQuery
+
+T = TypeVar("T")
+STAFF_ROLES = (Role.coordinator, Role.admin)
+GYEONGNAM = [code for code, term in vocab.REGIONS.items() if term.group == "gyeongnam"]
+MAX_SEARCH_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _has_code(column: ColumnElement[list[str]], code: str) -> ColumnElement[bool]:
+    """JSON list membership that works alike on SQLite and PostgreSQL (codes are vocabulary)."""
+    return cast(column, String).like(_like(f'"{code}"'), escape="\\")
+
+
+def _word_matches(word: str) -> ColumnElement[bool]:
+    pattern = _like(word)
+    in_case_studies = select(CaseStudy.supplier_id).where(
+        or_(
+            CaseStudy.title.ilike(pattern, escape="\\"),
+            CaseStudy.text.ilike(pattern, escape="\\"),
+            CaseStudy.outcome.ilike(pattern, escape="\\"),
+        )
+    )
+    return or_(
+        Organization.name.ilike(pattern, escape="\\"),
+        SupplierProfile.description_ko.ilike(pattern, escape="\\"),
+        SupplierProfile.description_en.ilike(pattern, escape="\\"),
+        SupplierProfile.id.in_(in_case_studies),
+    )
+
+
+def _visibility(viewer: User, wanted: str | None) -> list[ColumnElement[bool]]:
+    """Only staff see applied or suspended suppliers (and may filter by membership)."""
+    if viewer.role not in STAFF_ROLES:
+        return [SupplierProfile.membership == Membership.admitted]
+    return [SupplierProfile.membership == Membership(wanted)] if wanted else []
+
+
+def _conditions(viewer: User, filters: SupplierQuery) -> list[ColumnElement[bool]]:
+    conditions = _visibility(viewer, filters.membership)
+    lists = (
+        (SupplierProfile.specialties, filters.specialty),
+        (SupplierProfile.ai_techniques, filters.ai_technique),
+        (SupplierProfile.industries, filters.industry),
+        (SupplierProfile.processes, filters.process),
+    )
+    conditions += [_has_code(column, code) for column, code in lists if code]
+    if filters.region:
+        conditions.append(SupplierProfile.region == filters.region)
+    if filters.in_province:
+        conditions.append(SupplierProfile.region.in_(GYEONGNAM))
+    words = (filters.q or "").split()[:MAX_SEARCH_WORDS]
+    return conditions + [_word_matches(word) for word in words]
+
+
+def search_suppliers(
+    session: Session, viewer: User, filters: SupplierQuery
+) -> Page[SupplierProfile]:
+    """Suppliers `viewer` may see that match every filter, ordered by name."""
+    query = select(SupplierProfile).join(SupplierProfile.organization)
+    query = query.where(*_conditions(viewer, filters))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.options(selectinload(SupplierProfile.organization))
+        .order_by(Organization.name, SupplierProfile.id)
+        .offset((filters.page - 1) * filters.per_page)
+        .limit(filters.per_page)
+    )
+    return Page(list(rows), total, filters.page, filters.per_page)
