@@ -1,9 +1,9 @@
 """Pydantic building blocks shared by the features' request models."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Email = Annotated[
     str,
@@ -21,7 +21,25 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Money = Annotated[int, Field(ge=0, le=10_000_000)]  # 만원 (KRW 10,000): up to KRW 100 bn
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class Input(BaseModel):
     """Request bodies: unknown fields rejected, JSON types not coerced (forms opt out)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> "Input":
+        """PostgreSQL text cannot hold NUL: refuse it here (422), not at the database.
+        Runs after the fields, so a field's own check can name the field first."""
+        if _has_nul(self.model_dump()):
+            raise ValueError("Text must not contain NUL characters.")
+        return self

@@ -67,8 +67,11 @@ async def login(request: Request, session: DbSession, user: OptionalUser) -> Res
     except Throttled as exc:
         errors = {"__all__": gettext(locale, exc.message, **exc.params)}
         return render(request, "accounts/login.html", {"form": data, "errors": errors}, 429)
+    if parsed is None:
+        form = {"email": data.get("email"), "next": next_url}
+        return render(request, "accounts/login.html", {"form": form, "errors": errors}, 422)
     if found is None:
-        errors = errors or {"__all__": gettext(locale, "Wrong e-mail or password.")}
+        errors = {"__all__": gettext(locale, "Wrong e-mail or password.")}
         form = {"email": data.get("email"), "next": next_url}
         return render(request, "accounts/login.html", {"form": form, "errors": errors}, 401)
     return _login_response(request, service.start_session(session, found), next_url)

@@ -88,3 +88,14 @@ def test_invitation_through_api(client, session) -> None:
     )
     assert response.status_code == 201
     assert "/invitations/" in response.json()["accept_url"]
+
+
+def test_nul_characters_are_refused_before_the_database(client) -> None:
+    body = {
+        "kind": "manufacturer",
+        "organization_name": "김해\x00금속",
+        "name": "박대표",
+        "email": "nul@gimhae.example.kr",
+        "password": PASSWORD,
+    }
+    assert client.post("/api/register", json=body).status_code == 422
