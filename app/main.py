@@ -91,6 +91,7 @@ class ErrorOut(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": text}
     for status, text in (
+        (400, "The request body could not be parsed"),
         (401, "Not logged in, or the token is invalid or revoked"),
         (403, "Your role cannot do this"),
         (404, "Not found, or not visible to you"),
