@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from asgi_csrf import asgi_csrf
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -24,7 +24,7 @@ from app.config import Settings, get_settings
 from app.coordinator import api as coordinator_api
 from app.coordinator import pages as coordinator_pages
 from app.db import Database
-from app.errors import AppError, Conflict, Unauthenticated
+from app.errors import AppError, Conflict, Invalid, Unauthenticated
 from app.home import pages as home_pages
 from app.i18n import gettext
 from app.matches import api as matches_api
@@ -101,6 +101,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def no_nul_in_query(request: Request) -> None:
+    """PostgreSQL text cannot hold NUL: a query string carrying one is refused for every route."""
+    if any("\x00" in value for value in request.query_params.values()):
+        raise Invalid("Text must not contain NUL characters.")
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
@@ -163,6 +169,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         docs_url=None,
         openapi_url="/api/openapi.json",
         redoc_url=None,
+        dependencies=[Depends(no_nul_in_query)],
     )
     app.state.settings = settings
     app.state.db = database or Database.from_url(settings.database_url)

@@ -146,3 +146,9 @@ def test_unknown_page_is_a_translated_404(client) -> None:
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "페이지를 찾을 수 없습니다" in response.text
+
+
+def test_nul_in_a_query_string_is_refused_everywhere(browser, session) -> None:
+    browser.login(make_staff(session))
+    assert browser.get("/coordinator/organizations?q=%00").status_code == 422
+    assert browser.api("GET", "/api/coordinator/organizations?q=%00").status_code == 422
