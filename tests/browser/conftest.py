@@ -65,26 +65,26 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A migrated database with the demo data, shared by every live server."""
     tmp = tmp_path_factory.mktemp("browser")
     env = {**os.environ, "DATABASE_URL": scratch_database(tmp), "AXMATCH_DATA_DIR": str(tmp)}
     axmatch = [sys.executable, "-m", "app.cli"]
     subprocess.run([*axmatch, "migrate"], env=env, check=True, cwd=ROOT, capture_output=True)
     subprocess.run([*axmatch, "seed"], env=env, check=True, cwd=ROOT, capture_output=True)
-    port = free_port()
-    log = (tmp / "server.log").open("wb")
+    return env
+
+
+def serve(env: dict[str, str], name: str) -> Iterator[str]:
+    """One uvicorn worker process on 127.0.0.1, with its own data folder and index copy."""
+    data = Path(env["AXMATCH_DATA_DIR"]) / name
+    data.mkdir(exist_ok=True)
+    port, log = free_port(), (data / "server.log").open("wb")
+    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
+               "--port", str(port)]  # fmt: skip
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
+        command,
+        env={**env, "AXMATCH_DATA_DIR": str(data)},
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -95,8 +95,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env: dict[str, str]) -> Iterator[str]:
+    yield from serve(live_env, "worker-a")
+
+
+@pytest.fixture(scope="session")
+def second_worker(live_env: dict[str, str]) -> Iterator[str]:
+    yield from serve(live_env, "worker-b")
 
 
 @pytest.fixture(scope="session")
