@@ -18,6 +18,7 @@ import pytest  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Connection, Engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from app.config import Settings, get_settings  # noqa: E402
@@ -95,3 +96,18 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 def browser(client: TestClient, session: Session) -> Browser:
     """A test client that logs users in and sends CSRF tokens with forms."""
     return Browser(client, session)
+
+
+@pytest.fixture
+def scratch_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own (for migrations, concurrency): the shared schema stays."""
+    url = make_url(os.environ["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    admin = make_engine(url.render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS axmatch_scratch WITH (FORCE)"))
+        conn.execute(text("CREATE DATABASE axmatch_scratch"))
+    admin.dispose()
+    yield url.set(database="axmatch_scratch").render_as_string(hide_password=False)

@@ -1,17 +1,13 @@
 """Alembic: upgrade, downgrade to base and upgrade again on a database holding seed data;
 the models and the migrations agree (`alembic check`)."""
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, inspect, select
 
-from app.db import Database, make_engine
+from app.db import Database
 from app.models import Need, Organization
 from seed.loader import load_demo
 
@@ -22,21 +18,6 @@ def alembic_config(url: str) -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("sqlalchemy.url", url)
     return config
-
-
-@pytest.fixture
-def scratch_url(tmp_path: Path) -> Iterator[str]:
-    """A database of its own, so the shared test schema is left alone."""
-    url = make_url(os.environ["DATABASE_URL"])
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    admin = make_engine(url.render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS axmatch_migrations"))
-        conn.execute(text("CREATE DATABASE axmatch_migrations"))
-    admin.dispose()
-    yield url.set(database="axmatch_migrations").render_as_string(hide_password=False)
 
 
 def test_upgrade_downgrade_upgrade_with_seed_data(scratch_url: str) -> None:
