@@ -17,12 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matching
-from app.matches.store import NEED, SUPPLIER, model_key
+from app.matches.store import MANUFACTURER, NEED, SUPPLIER, model_key
 from app.models import Embedding, IndexChange, utcnow
 
 WINDOW = timedelta(seconds=120)
 Match = tuple[int, str, float]
-KINDS = (SUPPLIER, NEED)
+KINDS = (SUPPLIER, NEED, MANUFACTURER)
 
 
 class IndexCache:

@@ -12,8 +12,9 @@ from tqdm import tqdm
 from app.config import get_settings
 from app.db import Database
 from app.matches import engine
+from app.matches.cache import KINDS
 from app.matches.importer import InvalidImport, import_files
-from app.matches.store import NEED, SUPPLIER, all_owner_ids, sync
+from app.matches.store import MANUFACTURER, NEED, SUPPLIER, all_owner_ids, sync
 
 BATCH = 100
 
@@ -42,7 +43,7 @@ def reindex() -> None:
     settings = get_settings()
     db, embedder = Database.from_url(settings.database_url), engine.embedder(settings)
     started, embedded = time.perf_counter(), 0
-    for kind in (SUPPLIER, NEED):
+    for kind in KINDS:
         with db.transaction(write=False) as session:
             ids = all_owner_ids(session, kind)
         with tqdm(total=len(ids), desc=f"{kind}s", unit=kind, file=sys.stderr) as bar:
@@ -56,7 +57,8 @@ def reindex() -> None:
     seconds = time.perf_counter() - started
     typer.echo(
         f"reindexed in {seconds:.1f}s: {embedded} texts embedded, "
-        f"{len(cache.indexes[SUPPLIER])} supplier units, {len(cache.indexes[NEED])} needs "
+        f"{len(cache.indexes[SUPPLIER])} supplier units, {len(cache.indexes[NEED])} needs, "
+        f"{len(cache.indexes[MANUFACTURER])} manufacturer profiles "
         f"indexed with {engine.model_name(settings)}"
     )
 

@@ -51,7 +51,7 @@ def search(
     target: str = "",
 ) -> Response:
     default = "needs" if user.role is Role.supplier else "suppliers"
-    target = target if target in ("suppliers", "needs") else default
+    target = target if target in ("suppliers", "needs", "manufacturers") else default
     query = q.strip()
     items = service.search(session, cache, user, query, target, 20) if len(query) >= 2 else []
     context = {"q": query, "target": target, "items": items, "searched": len(query) >= 2}

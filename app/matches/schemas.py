@@ -7,7 +7,7 @@ from app.matches.service import Suggestion
 
 Query = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)]
 Limit = Annotated[int, Field(ge=1, le=50)]
-Target = Literal["suppliers", "needs"]
+Target = Literal["suppliers", "needs", "manufacturers"]
 
 
 class EvidenceOut(BaseModel):

@@ -11,6 +11,7 @@ import matching
 from app.errors import Forbidden, NotFound
 from app.matches.cache import IndexCache
 from app.matches.store import (
+    MANUFACTURER,
     NEED,
     SUPPLIER,
     load_needs,
@@ -22,9 +23,11 @@ from app.matches.store import (
 )
 from app.models import (
     Embedding,
+    ManufacturerProfile,
     Membership,
     Need,
     NeedStatus,
+    Organization,
     Role,
     SupplierProfile,
     User,
@@ -162,6 +165,8 @@ def search(
         if viewer.role is Role.supplier:
             raise Forbidden("Your role cannot use this page.")
         return rank_for_need(session, cache, matching.NeedProfile(0, "", text), vector, limit)
+    if target == "manufacturers":
+        return search_manufacturers(session, cache, viewer, vector, limit)
     if viewer.role is Role.supplier:
         admitted_supplier_of(session, viewer)
     found = cache.search(NEED, vector, CANDIDATE_NEEDS)[0]
@@ -172,6 +177,26 @@ def search(
         Suggestion(n.id, n.title, scores[n.id], {"semantic": scores[n.id]}, [], [])
         for n in needs[:limit]
     ]
+
+
+def search_manufacturers(
+    session: Session, cache: IndexCache, viewer: User, vector: np.ndarray, limit: int
+) -> list[Suggestion]:
+    """Coordinators find manufacturers by what their profiles say (private to the group)."""
+    if viewer.role not in STAFF:
+        raise Forbidden("Your role cannot use this page.")
+    found = cache.search(MANUFACTURER, vector, limit)[0]
+    scores = {owner: score for owner, _, score in found}
+    rows = session.execute(
+        select(ManufacturerProfile.id, Organization.id, Organization.name)
+        .join(Organization)
+        .where(ManufacturerProfile.id.in_(list(scores)))
+    )
+    items = [
+        Suggestion(org, name, scores[pid], {"semantic": scores[pid]}, [], [])
+        for pid, org, name in rows
+    ]
+    return sorted(items, key=lambda i: (-i.score, i.id))
 
 
 def _may_see(viewer: User, need: Need) -> bool:

@@ -23,7 +23,8 @@ from app.models import (
     utcnow,
 )
 
-SUPPLIER, NEED = "supplier", "need"
+SUPPLIER, NEED, MANUFACTURER = "supplier", "need", "manufacturer"
+MODELS = {SUPPLIER: SupplierProfile, NEED: Need, MANUFACTURER: ManufacturerProfile}
 Progress = Callable[[int], None]
 
 
@@ -145,7 +146,20 @@ def units_of(session: Session, kind: str, ids: Sequence[int]) -> dict[int, list[
         return {
             p.id: matching.supplier_units(supplier_record(p)) for p in load_suppliers(session, ids)
         }
+    if kind == MANUFACTURER:
+        return {
+            p.id: manufacturer_units(p)
+            for p in session.scalars(
+                select(ManufacturerProfile).where(ManufacturerProfile.id.in_(list(ids)))
+            )
+        }
     return {n.id: matching.need_units(need_record(n)) for n, _ in load_needs(session, ids)}
+
+
+def manufacturer_units(profile: ManufacturerProfile) -> list[matching.TextUnit]:
+    """A company profile is one unit, so coordinators can find manufacturers by what they do."""
+    text = profile.description.strip()
+    return [matching.TextUnit("profile", "profile", profile.id, "", text)] if text else []
 
 
 def sync(
@@ -209,5 +223,5 @@ def _store(
 
 
 def all_owner_ids(session: Session, kind: str) -> list[int]:
-    model = SupplierProfile if kind == SUPPLIER else Need
+    model = MODELS[kind]
     return list(session.scalars(select(model.id).order_by(model.id)))

@@ -11,8 +11,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, UOWTransaction
 
 from app.matches import engine
-from app.matches.store import NEED, SUPPLIER, sync
-from app.models import CaseStudy, Need, SupplierProfile
+from app.matches.cache import KINDS
+from app.matches.store import MANUFACTURER, NEED, SUPPLIER, sync
+from app.models import CaseStudy, ManufacturerProfile, Need, SupplierProfile
 
 PENDING = "axmatch_matching_pending"
 
@@ -24,6 +25,8 @@ def owner_of(obj: object) -> tuple[str, int] | None:
         return SUPPLIER, obj.supplier_id
     if isinstance(obj, Need):
         return NEED, obj.id
+    if isinstance(obj, ManufacturerProfile):
+        return MANUFACTURER, obj.id
     return None
 
 
@@ -41,7 +44,7 @@ def _sync_pending(session: Session) -> None:
     if not pending:
         return
     embedder = engine.embedder()
-    for kind in (SUPPLIER, NEED):
+    for kind in KINDS:
         ids = sorted(owner for k, owner in pending if k == kind)
         if ids:
             sync(session, embedder, kind, ids)

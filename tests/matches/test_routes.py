@@ -79,3 +79,16 @@ def test_need_page_shows_top_suggestions_to_its_owner_only(browser, session) -> 
     assert page.status_code == 200 and f"match-{vision.organization_id}" in Matches(page.text).ids
     supplier_view = browser.login(vision).get(f"/needs/{need.id}")
     assert supplier_view.status_code == 200 and not Matches(supplier_view.text).ids
+
+
+def test_coordinators_find_manufacturers_by_what_they_make(browser, session) -> None:
+    forge = make_manufacturer(session, name="밀양단조", description="대형 단조 가열로를 운영합니다.")
+    make_manufacturer(session, name="김해식품", description="김치와 반찬을 포장 생산합니다.")
+    session.commit()
+    browser.login(make_staff(session))
+    found = browser.api("GET", "/api/match?q=단조 가열로&target=manufacturers").json()
+    assert found[0]["id"] == forge.organization_id
+    page = browser.get("/search?q=단조 가열로&target=manufacturers")
+    assert f"match-{forge.organization_id}" in Matches(page.text).ids
+    browser.login(make_supplier(session, "엿보기AI"))
+    assert browser.api("GET", "/api/match?q=단조&target=manufacturers").status_code == 403
