@@ -3,6 +3,7 @@
 import json
 import os
 import random
+import socket
 import subprocess
 import sys
 import tempfile
@@ -134,6 +135,12 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the bench server did not start")
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def stop(server: subprocess.Popen[bytes]) -> None:
     server.terminate()
     try:
@@ -178,7 +185,9 @@ def edit_visibility(db: Database, port: int, token: str) -> float:
         timeout=30,
     ) as client:
         while time.perf_counter() - started < 60:
-            found = client.get("/api/match", params={"q": phrase, "limit": 1}).json()
+            response = client.get("/api/match", params={"q": phrase, "limit": 1})
+            response.raise_for_status()
+            found = response.json()
             if found and found[0]["id"] == target:
                 return time.perf_counter() - started
             time.sleep(0.05)
@@ -219,12 +228,13 @@ def run(scale: Scale, queries: int, model: str | None, database_url: str | None)
     )
     figures["supplier_to_needs"] = percentiles(supplier_to_needs(db, cache, min(queries, 100)))
     env = dict(os.environ)
-    token, servers = api_token(db), [start_server(env, p) for p in (18731, 18732)]
+    ports = [free_port(), free_port()]
+    token, servers = api_token(db), [start_server(env, p) for p in ports]
     try:
         figures["http_need_to_suppliers"] = _with_ratio(
-            percentiles(http_search(18731, token, texts)), raw
+            percentiles(http_search(ports[0], token, texts)), raw
         )
-        figures["edit_visible_in_other_worker_s"] = round(edit_visibility(db, 18732, token), 2)
+        figures["edit_visible_in_other_worker_s"] = round(edit_visibility(db, ports[1], token), 2)
     finally:
         for server in servers:
             stop(server)

@@ -82,7 +82,9 @@ def test_need_page_shows_top_suggestions_to_its_owner_only(browser, session) -> 
 
 
 def test_coordinators_find_manufacturers_by_what_they_make(browser, session) -> None:
-    forge = make_manufacturer(session, name="밀양단조", description="대형 단조 가열로를 운영합니다.")
+    forge = make_manufacturer(
+        session, name="밀양단조", description="대형 단조 가열로를 운영합니다."
+    )
     make_manufacturer(session, name="김해식품", description="김치와 반찬을 포장 생산합니다.")
     session.commit()
     browser.login(make_staff(session))
