@@ -7,9 +7,11 @@ BEGIN IMMEDIATE instead of silently upgrading a read lock mid-transaction.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Select, create_engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 BEGIN_MODE = "sqlite_begin"
@@ -79,3 +81,38 @@ def expect_version(record: object, version: int | None) -> None:
         raise Conflict(
             "Someone else changed this record while you were editing. Reload and try again."
         )
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list, and where it stands in the whole."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(
+    session: Session, query: Select[Any], page: int, per_page: int, *, rows: bool = False
+) -> Page[Any]:
+    """Count the whole query, then fetch page `page` (1-based) of it."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    window = query.limit(per_page).offset((page - 1) * per_page)
+    items = list(session.execute(window).all() if rows else session.scalars(window))
+    return Page(items, total or 0, page, per_page)

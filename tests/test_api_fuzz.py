@@ -8,6 +8,7 @@ from schemathesis.specs.openapi import checks
 
 from app.accounts import service as accounts
 from app.main import create_app
+from app.models import Role
 from tests.builders import make_manufacturer, make_need, make_staff, make_supplier
 
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", create_app())
@@ -21,15 +22,15 @@ CHECKS = [
 def tokens(session) -> dict[str, str]:
     owner = make_manufacturer(session)
     make_need(session, owner)
-    people = {"manufacturer": owner, "supplier": make_supplier(session),
-              "coordinator": make_staff(session), "admin": make_staff(session, role_admin())}
-    return {role: accounts.create_api_token(session, user, "fuzz")[1] for role, user in people.items()}
-
-
-def role_admin():  # type: ignore[no-untyped-def]
-    from app.models import Role
-
-    return Role.admin
+    people = {
+        "manufacturer": owner,
+        "supplier": make_supplier(session),
+        "coordinator": make_staff(session),
+        "admin": make_staff(session, Role.admin),
+    }
+    return {
+        role: accounts.create_api_token(session, user, "fuzz")[1] for role, user in people.items()
+    }
 
 
 @pytest.fixture
@@ -40,9 +41,16 @@ def auth_headers(session) -> dict[str, dict[str, str]]:
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_api_conforms_to_its_schema(case, client, auth_headers) -> None:
     for headers in auth_headers.values():
         kwargs = case.as_transport_kwargs(base_url="http://testserver", headers=headers)

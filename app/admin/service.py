@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session, selectinload
 from app.accounts import service as accounts
 from app.admin.schemas import StaffIn, UserFilters, UserPatch
 from app.audit import record
-from app.coordinator.service import Page, paginate
+from app.coordinator.service import PAGE_SIZE
+from app.db import Page, paginate
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import ApiToken, Role, User, UserSession, utcnow
 
@@ -26,7 +27,9 @@ def list_users(session: Session, filters: UserFilters) -> Page[User]:
                 User.name.icontains(needle, autoescape=True),
             )
         )
-    return paginate(session, query.order_by(User.created_at.desc(), User.id.desc()), filters.page)
+    return paginate(
+        session, query.order_by(User.created_at.desc(), User.id.desc()), filters.page, PAGE_SIZE
+    )
 
 
 def get_user(session: Session, user_id: int) -> User:

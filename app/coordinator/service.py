@@ -4,16 +4,15 @@ Membership is a state machine: `MOVES` lists every allowed (from, to) pair with 
 audit action it records; `change_membership` is the only function that moves it.
 """
 
-from dataclasses import dataclass, field
-from math import ceil
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.audit import record
 from app.coordinator.schemas import AuditFilters, MembershipChange, OrgFilters
-from app.db import expect_version
+from app.db import Page, expect_version, paginate
 from app.errors import Conflict, NotFound
 from app.models import (
     AuditEntry,
@@ -28,7 +27,6 @@ from app.models import (
 
 PAGE_SIZE = 20
 TRAIL_SIZE = 20
-T = TypeVar("T")
 
 MOVES: dict[tuple[Membership, Membership], str] = {
     (Membership.applied, Membership.admitted): "membership.admitted",
@@ -40,25 +38,6 @@ MOVES: dict[tuple[Membership, Membership], str] = {
 
 def allowed_moves(current: Membership) -> list[Membership]:
     return [to for (frm, to) in MOVES if frm is current]
-
-
-@dataclass
-class Page(Generic[T]):
-    items: list[T]
-    total: int
-    page: int
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.size))
-
-
-def paginate(session: Session, query: Select[Any], page: int, *, rows: bool = False) -> Page[Any]:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    window = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    items = list(session.execute(window).all() if rows else session.scalars(window))
-    return Page(items, total or 0, page)
 
 
 @dataclass
@@ -105,8 +84,8 @@ def list_organizations(session: Session, filters: OrgFilters) -> Page[OrgRow]:
     if filters.q:
         query = query.where(Organization.name.icontains(filters.q, autoescape=True))
     query = query.order_by(Organization.created_at.desc(), Organization.id.desc())
-    page = paginate(session, query, filters.page, rows=True)
-    page.items = [OrgRow(*row) for row in page.items]
+    page = paginate(session, query, filters.page, PAGE_SIZE, rows=True)
+    page = replace(page, items=[OrgRow(*row) for row in page.items])
     return page
 
 
@@ -114,8 +93,8 @@ def applications(session: Session, page: int = 1) -> Page[OrgRow]:
     """Applied suppliers, oldest application first: the review queue."""
     query = _org_rows().where(SupplierProfile.membership == Membership.applied)
     query = query.order_by(Organization.created_at, Organization.id)
-    result = paginate(session, query, page, rows=True)
-    result.items = [OrgRow(*row) for row in result.items]
+    result = paginate(session, query, page, PAGE_SIZE, rows=True)
+    result = replace(result, items=[OrgRow(*row) for row in result.items])
     return result
 
 
@@ -181,7 +160,7 @@ def _audit_query(filters: AuditFilters) -> Select[Any]:
 
 
 def audit_log(session: Session, filters: AuditFilters) -> Page[AuditEntry]:
-    return paginate(session, _audit_query(filters), filters.page)
+    return paginate(session, _audit_query(filters), filters.page, PAGE_SIZE)
 
 
 def audit_actions(session: Session) -> list[str]:

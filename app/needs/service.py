@@ -5,22 +5,19 @@ Every function takes the session first and only flushes; the request owns the tr
 organisation's private need is NotFound, never Forbidden).
 """
 
-from dataclasses import dataclass
 from datetime import datetime
-from math import ceil
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from app import audit, vocab
-from app.db import expect_version
+from app.db import Page, expect_version, paginate
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Membership, Need, NeedKpi, NeedStatus, Role, User, utcnow
 from app.needs.schemas import NeedFilters, NeedIn, NeedUpdate
 from app.schemas import MAX_ID
 
-T = TypeVar("T")
 STAFF = frozenset({Role.coordinator, Role.admin})
 FIELDS = tuple(f for f in NeedIn.model_fields if f != "kpis")
 
@@ -31,18 +28,6 @@ MOVES: dict[NeedStatus, frozenset[NeedStatus]] = {
     NeedStatus.closed: frozenset(),
 }
 ACTIONS = {NeedStatus.open: "need.published", NeedStatus.closed: "need.closed"}
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
 
 
 def is_staff(viewer: User) -> bool:
@@ -250,12 +235,9 @@ def _budget(low: int | None, high: int | None) -> list[ColumnElement[bool]]:
 
 def search_needs(session: Session, viewer: User, filters: NeedFilters) -> Page[Need]:
     where = _conditions(viewer, filters)
-    total = session.scalar(select(func.count(Need.id)).where(*where)) or 0
     if filters.sort == "deadline":
         order = [Need.deadline_at.is_(None), Need.deadline_at.asc(), Need.id.asc()]
     else:
         order = [func.coalesce(Need.published_at, Need.created_at).desc(), Need.id.desc()]
     query = select(Need).where(*where).order_by(*order).options(selectinload(Need.kpis))
-    offset = (filters.page - 1) * filters.per_page
-    items = list(session.scalars(query.offset(offset).limit(filters.per_page)))
-    return Page(items, total, filters.page, filters.per_page)
+    return paginate(session, query, filters.page, filters.per_page)

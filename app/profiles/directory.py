@@ -1,39 +1,16 @@
 """The supplier directory: filters, text search and paging, scoped to what the viewer may see."""
 
-from dataclasses import dataclass
-from typing import Generic, TypeVar
-
-from sqlalchemy import ColumnElement, String, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, cast, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import vocab
+from app.db import Page, paginate
 from app.models import CaseStudy, Membership, Organization, Role, SupplierProfile, User
 from app.profiles.schemas import SupplierQuery
 
-T = TypeVar("T")
 STAFF_ROLES = (Role.coordinator, Role.admin)
 GYEONGNAM = [code for code, term in vocab.REGIONS.items() if term.group == "gyeongnam"]
 MAX_SEARCH_WORDS = 5
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def _like(text: str) -> str:
@@ -93,11 +70,6 @@ def search_suppliers(
     """Suppliers `viewer` may see that match every filter, ordered by name."""
     query = select(SupplierProfile).join(SupplierProfile.organization)
     query = query.where(*_conditions(viewer, filters))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.options(selectinload(SupplierProfile.organization))
-        .order_by(Organization.name, SupplierProfile.id)
-        .offset((filters.page - 1) * filters.per_page)
-        .limit(filters.per_page)
-    )
-    return Page(list(rows), total, filters.page, filters.per_page)
+    query = query.options(selectinload(SupplierProfile.organization))
+    ordered = query.order_by(Organization.name, SupplierProfile.id)
+    return paginate(session, ordered, filters.page, filters.per_page)
