@@ -9,18 +9,28 @@ concurrent transactions can commit out of order; reloading an owner is idempoten
 import json
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import matching
-from app.matches.store import MANUFACTURER, NEED, SUPPLIER, model_key
+from app.matches.store import (
+    MANUFACTURER,
+    NEED,
+    SUPPLIER,
+    load_suppliers,
+    model_key,
+    supplier_record,
+)
 from app.models import Embedding, IndexChange, utcnow
 
+# Change ids are allocated before commit, so a slow transaction can commit an id below one
+# already seen: the log is re-read from SLACK ids back, within WINDOW of now.
 WINDOW = timedelta(seconds=120)
+SLACK = 1000
 Match = tuple[int, str, float]
 KINDS = (SUPPLIER, NEED, MANUFACTURER)
 
@@ -38,14 +48,18 @@ class IndexCache:
         self.indexes = {kind: matching.VectorIndex(self.embedder.dim) for kind in KINDS}
         self.owner_of: dict[int, tuple[int, str]] = {}  # vector id -> (owner id, unit key)
         self.ids_of: dict[tuple[str, int], list[int]] = {}
-        self.applied: dict[int, datetime] = {}
-        self.horizon = utcnow()
+        # Matching records of every supplier (with its organisation id), so ranking reads no
+        # rows per query; every touch of a supplier is in the change log, text or not.
+        self.suppliers: dict[int, tuple[matching.SupplierProfile, int]] = {}
+        self.applied: set[int] = set()  # change ids above seen_max - SLACK already applied
+        self.seen_max = 0
 
     def ensure_fresh(self, session: Session) -> None:
         with self.lock:
             if not self.loaded:
                 if not self._load():
                     self._rebuild(session)
+                self._load_suppliers(session)
                 self.loaded = True
                 self._apply_changes(session)
             elif time.monotonic() - self.checked_at >= self.poll_seconds:
@@ -53,19 +67,35 @@ class IndexCache:
 
     def _apply_changes(self, session: Session) -> None:
         self.checked_at = time.monotonic()
-        since, now = self.horizon - WINDOW, utcnow()
-        rows = session.execute(select(IndexChange).where(IndexChange.created_at >= since)).scalars()
-        fresh = [row for row in rows if row.id not in self.applied]
+        query = select(IndexChange.id, IndexChange.owner_kind, IndexChange.owner_id).where(
+            IndexChange.id > self.seen_max - SLACK, IndexChange.created_at >= utcnow() - WINDOW
+        )
+        fresh = [row for row in session.execute(query) if row.id not in self.applied]
         for kind in KINDS:
             owners = sorted({row.owner_id for row in fresh if row.owner_kind == kind})
             if owners:
                 self._reload(session, kind, owners)
-        self.applied.update((row.id, row.created_at) for row in fresh)
-        self.applied = {i: t for i, t in self.applied.items() if t >= now - 2 * WINDOW}
-        self.horizon = now
+        self._mark_applied([row.id for row in fresh])
+
+    def _mark_applied(self, ids: list[int]) -> None:
+        self.seen_max = max([self.seen_max, *ids])
+        self.applied = {i for i in self.applied | set(ids) if i > self.seen_max - SLACK}
+
+    def _load_suppliers(self, session: Session, ids: list[int] | None = None) -> None:
+        if ids is not None:
+            for profile_id in ids:
+                self.suppliers.pop(profile_id, None)
+        for profile in load_suppliers(session, ids):
+            self.suppliers[profile.id] = (supplier_record(profile), profile.organization_id)
+
+    def supplier_records(self, ids: set[int]) -> list[tuple[matching.SupplierProfile, int]]:
+        with self.lock:
+            return [self.suppliers[i] for i in sorted(ids) if i in self.suppliers]
 
     def _reload(self, session: Session, kind: str, owners: list[int]) -> None:
         """Replace these owners' vectors with what the database holds now (one batch)."""
+        if kind == SUPPLIER:
+            self._load_suppliers(session, owners)
         old = [i for owner in owners for i in self.ids_of.pop((kind, owner), [])]
         self.indexes[kind].remove(old)
         for vector_id in old:
@@ -93,10 +123,10 @@ class IndexCache:
         self._reset()
         # Read the log first: a change that commits after this read is applied again later,
         # which is harmless; one read after the vectors could be missed.
-        recent = select(IndexChange.id, IndexChange.created_at).where(
-            IndexChange.created_at >= self.horizon - WINDOW
+        top = session.scalar(select(func.max(IndexChange.id))) or 0
+        self._mark_applied(
+            list(session.scalars(select(IndexChange.id).where(IndexChange.id > top - SLACK)))
         )
-        self.applied = {i: t for i, t in session.execute(recent)}
         for kind in KINDS:
             query = select(
                 Embedding.id, Embedding.owner_id, Embedding.unit_key, Embedding.vector
@@ -109,6 +139,7 @@ class IndexCache:
     def rebuild(self, session: Session) -> None:
         with self.lock:
             self._rebuild(session)
+            self._load_suppliers(session)
             self.loaded = True
 
     def save(self) -> None:
@@ -118,7 +149,8 @@ class IndexCache:
             self.indexes[kind].save(self.folder / f"{kind}.faiss")
         meta = {
             "model": self.model,
-            "horizon": self.horizon.isoformat(),
+            "seen_max": self.seen_max,
+            "applied": sorted(self.applied),
             "owners": {str(i): list(v) for i, v in self.owner_of.items()},
             "kinds": {kind: [int(i) for i in self.indexes[kind].ids()] for kind in KINDS},
         }
@@ -133,8 +165,8 @@ class IndexCache:
             indexes = {k: matching.VectorIndex.load(self.folder / f"{k}.faiss") for k in KINDS}
             owner_of = {int(i): (int(o), str(key)) for i, (o, key) in meta["owners"].items()}
             kinds = {k: [int(i) for i in meta["kinds"][k]] for k in KINDS}
-            applied = {int(i): datetime.fromisoformat(t) for i, t in meta["applied"].items()}
-            horizon = datetime.fromisoformat(meta["horizon"])
+            applied = {int(i) for i in meta["applied"]}
+            seen_max = int(meta["seen_max"])
         except (OSError, ValueError, RuntimeError, KeyError, TypeError):
             return False
         if meta.get("model") != self.model or any(
@@ -142,12 +174,8 @@ class IndexCache:
         ):
             return False
         self._reset()
-        self.indexes, self.horizon, self.applied, self.owner_of = (
-            indexes,
-            horizon,
-            applied,
-            owner_of,
-        )
+        self.indexes, self.seen_max, self.applied = indexes, seen_max, applied
+        self.owner_of = owner_of
         for kind in KINDS:
             for vector_id in kinds[kind]:
                 self.ids_of.setdefault((kind, owner_of[vector_id][0]), []).append(vector_id)

@@ -101,14 +101,14 @@ def rank_for_need(
 ) -> list[Suggestion]:
     found = cache.search(SUPPLIER, vector, CANDIDATE_UNITS)[0]
     sims = [matching.UnitSim(need.id, owner, key, score) for owner, key, score in found]
-    profiles = {p.id: p for p in load_suppliers(session, {s.supplier_id for s in sims})}
-    records = [supplier_record(p) for p in profiles.values()]
+    cached = cache.supplier_records({s.supplier_id for s in sims})
+    org_of = {record.id: org for record, org in cached}
     calibration = matching.calibration_for(cache.embedder.name)
-    hits = matching.rank_suppliers(need, records, sims, limit=limit, calibration=calibration)
-    return [
-        _suggestion(h, profiles[h.id].organization_id, profiles[h.id].organization.name)
-        for h in hits
-    ]
+    hits = matching.rank_suppliers(
+        need, [r for r, _ in cached], sims, limit=limit, calibration=calibration
+    )
+    names = {r.id: r.name for r, _ in cached}
+    return [_suggestion(h, org_of[h.id], names[h.id]) for h in hits]
 
 
 def _suggestion(hit: matching.Hit, id_: int, name: str) -> Suggestion:

@@ -8,7 +8,7 @@ vectors changed gets a row in the change log that the workers' index caches foll
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import matching
@@ -194,7 +194,11 @@ def sync(
     for row in gone:
         session.delete(row)
     changed = {owner for owner, _ in todo} | {row.owner_id for row in gone}
-    session.add_all(IndexChange(owner_kind=kind, owner_id=owner) for owner in sorted(changed))
+    if kind == SUPPLIER:  # workers also cache suppliers' structured fields (capacity, status...)
+        changed |= set(units)
+    if changed:
+        log = [{"owner_kind": kind, "owner_id": o, "created_at": utcnow()} for o in sorted(changed)]
+        session.execute(insert(IndexChange), log)
     session.flush()
     return len(todo)
 
@@ -206,18 +210,32 @@ def _store(
     todo: list[tuple[int, matching.TextUnit]],
     stored: dict[tuple[int, str], Embedding],
     progress: Progress | None,
-    batch: int = 64,
+    batch: int = 128,
 ) -> None:
+    """Embed in batches; new rows go in as one bulk insert per batch (the reindex hot path)."""
     model, encode_kind = model_key(embedder), "passage" if kind == SUPPLIER else "query"
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
         vectors = embedder.encode([u.text for _, u in chunk], kind=encode_kind)
+        new = []
         for (owner, unit), vector in zip(chunk, vectors, strict=True):
-            row = stored.get((owner, unit.key)) or Embedding(
-                owner_kind=kind, owner_id=owner, unit_key=unit.key, model=model
-            )
-            row.text_sha256, row.vector = unit.sha256, np.asarray(vector, np.float32).tobytes()
-            session.add(row)
+            blob = np.asarray(vector, np.float32).tobytes()
+            if (row := stored.get((owner, unit.key))) is not None:
+                row.text_sha256, row.vector = unit.sha256, blob
+            else:
+                new.append(
+                    {
+                        "owner_kind": kind,
+                        "owner_id": owner,
+                        "unit_key": unit.key,
+                        "model": model,
+                        "text_sha256": unit.sha256,
+                        "vector": blob,
+                        "updated_at": utcnow(),
+                    }
+                )
+        if new:
+            session.execute(insert(Embedding), new)
         if progress:
             progress(len(chunk))
 
