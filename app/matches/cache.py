@@ -88,6 +88,17 @@ class IndexCache:
         for profile in load_suppliers(session, ids):
             self.suppliers[profile.id] = (supplier_record(profile), profile.organization_id)
 
+    def owner_vectors(self, kind: str, owner: int) -> tuple[list[str], np.ndarray]:
+        """An owner's whole-unit vectors (sentence units left out) as the index holds them."""
+        with self.lock:
+            ids = [i for i in self.ids_of.get((kind, owner), []) if "#" not in self.owner_of[i][1]]
+            if not ids:
+                return [], np.zeros((0, self.embedder.dim), np.float32)
+            index = self.indexes[kind]
+            return [self.owner_of[i][1] for i in ids], np.vstack(
+                [index.reconstruct(i) for i in ids]
+            )
+
     def supplier_records(self, ids: set[int]) -> list[tuple[matching.SupplierProfile, int]]:
         with self.lock:
             return [self.suppliers[i] for i in sorted(ids) if i in self.suppliers]

@@ -16,13 +16,11 @@ from app.matches.store import (
     SUPPLIER,
     load_needs,
     load_suppliers,
-    model_key,
     need_record,
     open_need_records,
     supplier_record,
 )
 from app.models import (
-    Embedding,
     ManufacturerProfile,
     Membership,
     Need,
@@ -51,24 +49,12 @@ class Suggestion:
 
 
 def _vectors(
-    session: Session,
-    cache: IndexCache,
-    kind: str,
-    owner: int,
-    texts: list[tuple[str, str]],
-    encode_kind: str,
+    cache: IndexCache, kind: str, owner: int, texts: list[tuple[str, str]], encode_kind: str
 ) -> tuple[list[str], np.ndarray]:
-    """Stored vectors of an owner's whole units, or fresh ones when none are stored yet."""
-    rows = session.execute(
-        select(Embedding.unit_key, Embedding.vector).where(
-            Embedding.owner_kind == kind,
-            Embedding.owner_id == owner,
-            Embedding.model == model_key(cache.embedder),
-            Embedding.unit_key.not_like("%#%"),
-        )
-    ).all()
-    if rows:
-        return [k for k, _ in rows], np.vstack([np.frombuffer(v, np.float32) for _, v in rows])
+    """An owner's whole-unit vectors from the index, or fresh ones when none are stored yet."""
+    keys, vectors = cache.owner_vectors(kind, owner)
+    if keys:
+        return keys, vectors
     vectors = cache.embedder.encode([t for _, t in texts], kind=encode_kind)  # type: ignore[arg-type]
     return [k for k, _ in texts], vectors
 
@@ -91,7 +77,7 @@ def suggest_suppliers(
     record = need_record(need, sf_level)
     cache.ensure_fresh(session)
     keys, vectors = _vectors(
-        session, cache, NEED, need.id, [("need", matching.units.need_text(record))], "query"
+        cache, NEED, need.id, [("need", matching.units.need_text(record))], "query"
     )
     return rank_for_need(session, cache, record, vectors[:1], limit)
 
@@ -141,7 +127,7 @@ def recommend_needs(
     whole = [(u.key, u.text) for u in matching.supplier_units(record, sentences=False)]
     if not whole:
         return []
-    keys, vectors = _vectors(session, cache, SUPPLIER, profile.id, whole, "passage")
+    keys, vectors = _vectors(cache, SUPPLIER, profile.id, whole, "passage")
     found = cache.search(NEED, vectors, CANDIDATE_NEEDS)
     sims = [
         matching.UnitSim(owner, profile.id, key, score)
