@@ -134,11 +134,20 @@ def recommend_needs(
         for key, row in zip(keys, found, strict=True)
         for owner, _, score in row
     ]
-    needs = open_need_records(session, {s.need_id for s in sims})
+    needs = open_need_records(session, _closest(sims, CANDIDATE_NEEDS))
     calibration = matching.calibration_for(cache.embedder.name)
     hits = matching.rank_needs(record, needs, sims, limit=limit, calibration=calibration)
     titles = {n.id: n.title for n in needs}
     return [_suggestion(h, h.id, titles[h.id]) for h in hits]
+
+
+def _closest(sims: list[matching.UnitSim], count: int) -> set[int]:
+    """The needs most similar to any of the supplier's units: structured fit adds too little
+    to lift a need from beyond these into the top results, and each candidate costs a row."""
+    best: dict[int, float] = {}
+    for sim in sims:
+        best[sim.need_id] = max(best.get(sim.need_id, -1.0), sim.similarity)
+    return set(sorted(best, key=lambda i: -best[i])[:count])
 
 
 def search(
