@@ -1,12 +1,13 @@
 """Typed SQLAlchemy models: the database is the source of truth."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -342,3 +343,315 @@ class IndexChange(Base):
     owner_kind: Mapped[str] = mapped_column(String(16))
     owner_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+# --- Bidding, selection and engagements (issue: from need to measured result) ---
+
+
+class BidStatus(enum.StrEnum):
+    submitted = "submitted"
+    withdrawn = "withdrawn"
+
+
+class AwardStatus(enum.StrEnum):
+    pending = "pending"  # selected by the manufacturer, waiting for a coordinator
+    approved = "approved"
+    rejected = "rejected"
+
+
+class ProposalStatus(enum.StrEnum):
+    proposed = "proposed"
+    accepted = "accepted"
+    declined = "declined"
+
+
+class Stage(enum.StrEnum):
+    consulting = "consulting"
+    design = "design"
+    demonstration = "demonstration"
+    deployment = "deployment"
+    closed = "closed"
+    cancelled = "cancelled"
+
+
+class ResultPhase(enum.StrEnum):
+    demonstration = "demonstration"
+    deployment = "deployment"
+    follow_up = "follow_up"
+
+
+class BidInvitation(Base):
+    __tablename__ = "bid_invitations"
+    __table_args__ = (UniqueConstraint("need_id", "supplier_org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    supplier_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[str] = mapped_column(String(16), default="suggestion")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Bid(Base):
+    """One bid per supplier per need; sealed until the need's deadline."""
+
+    __tablename__ = "bids"
+    __table_args__ = (UniqueConstraint("need_id", "supplier_org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    supplier_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    status: Mapped[BidStatus] = mapped_column(enum_column(BidStatus), default=BidStatus.submitted)
+    approach: Mapped[str] = mapped_column(Text, default="")
+    team: Mapped[str] = mapped_column(Text, default="")
+    timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    price_total: Mapped[int] = mapped_column(Integer)
+    price_subsidy: Mapped[int] = mapped_column(Integer, default=0)
+    price_copay: Mapped[int] = mapped_column(Integer, default=0)
+    case_study_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    attachments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    shortlisted: Mapped[bool] = mapped_column(Boolean, default=False)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    need: Mapped[Need] = relationship()
+    supplier: Mapped[Organization] = relationship()
+    versions: Mapped[list["BidVersion"]] = relationship(
+        back_populates="bid", order_by="BidVersion.number", cascade="all, delete-orphan"
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class BidVersion(Base):
+    __tablename__ = "bid_versions"
+    __table_args__ = (UniqueConstraint("bid_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_id: Mapped[int] = mapped_column(ForeignKey("bids.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    bid: Mapped[Bid] = relationship(back_populates="versions")
+
+
+class IdempotencyKey(Base):
+    """A retried submission with the same key returns the first result; another body is a 409."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[str] = mapped_column(String(50))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    resource_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Clarification(Base):
+    """A supplier's question on a need; shown to every bidder without saying who asked."""
+
+    __tablename__ = "clarifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    asked_by_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Award(Base):
+    """The manufacturer's selection of a bid, and the coordinator's decision on it."""
+
+    __tablename__ = "awards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    bid_id: Mapped[int] = mapped_column(ForeignKey("bids.id"))
+    supplier_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    status: Mapped[AwardStatus] = mapped_column(
+        enum_column(AwardStatus), default=AwardStatus.pending, index=True
+    )
+    justification: Mapped[str] = mapped_column(Text, default="")
+    selected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    selected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    need: Mapped[Need] = relationship()
+    bid: Mapped[Bid] = relationship()
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MatchProposal(Base):
+    """A coordinator proposes a supplier for a need; the manufacturer accepts or declines."""
+
+    __tablename__ = "match_proposals"
+    __table_args__ = (UniqueConstraint("need_id", "supplier_org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    supplier_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ProposalStatus] = mapped_column(
+        enum_column(ProposalStatus), default=ProposalStatus.proposed
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Engagement(Base):
+    __tablename__ = "engagements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id"), unique=True)
+    award_id: Mapped[int | None] = mapped_column(ForeignKey("awards.id"))
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("match_proposals.id"))
+    supplier_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    manufacturer_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage), default=Stage.consulting, index=True)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    need: Mapped[Need] = relationship()
+    supplier: Mapped[Organization] = relationship(foreign_keys=[supplier_org_id])
+    manufacturer: Mapped[Organization] = relationship(foreign_keys=[manufacturer_org_id])
+    stages: Mapped[list["EngagementStage"]] = relationship(
+        back_populates="engagement", cascade="all, delete-orphan"
+    )
+    milestones: Mapped[list["Milestone"]] = relationship(
+        back_populates="engagement", order_by="Milestone.position", cascade="all, delete-orphan"
+    )
+    kpis: Mapped[list["EngagementKpi"]] = relationship(
+        back_populates="engagement",
+        order_by="EngagementKpi.position",
+        cascade="all, delete-orphan",
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class EngagementStage(Base):
+    __tablename__ = "engagement_stages"
+    __table_args__ = (UniqueConstraint("engagement_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("engagements.id", ondelete="CASCADE"), index=True
+    )
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage))
+    planned_start: Mapped[date | None] = mapped_column(Date)
+    planned_end: Mapped[date | None] = mapped_column(Date)
+    actual_start: Mapped[date | None] = mapped_column(Date)
+    actual_end: Mapped[date | None] = mapped_column(Date)
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    engagement: Mapped[Engagement] = relationship(back_populates="stages")
+
+
+class Milestone(Base):
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("engagements.id", ondelete="CASCADE"), index=True
+    )
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    deliverable: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    engagement: Mapped[Engagement] = relationship(back_populates="milestones")
+
+
+class EngagementNote(Base):
+    __tablename__ = "engagement_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("engagements.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class EngagementKpi(Base):
+    __tablename__ = "engagement_kpis"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("engagements.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    metric: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    baseline: Mapped[float | None] = mapped_column()
+    target: Mapped[float | None] = mapped_column()
+    acceptance: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    engagement: Mapped[Engagement] = relationship(back_populates="kpis")
+    results: Mapped[list["KpiResult"]] = relationship(
+        back_populates="kpi", cascade="all, delete-orphan"
+    )
+
+
+class KpiResult(Base):
+    """A measured value of one KPI in one phase; only verified results count."""
+
+    __tablename__ = "kpi_results"
+    __table_args__ = (UniqueConstraint("kpi_id", "phase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(
+        ForeignKey("engagement_kpis.id", ondelete="CASCADE"), index=True
+    )
+    phase: Mapped[ResultPhase] = mapped_column(enum_column(ResultPhase))
+    value: Mapped[float] = mapped_column()
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rejected_reason: Mapped[str | None] = mapped_column(Text)
+
+    kpi: Mapped[EngagementKpi] = relationship(back_populates="results")
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("engagement_id", "author_org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("engagements.id", ondelete="CASCADE"), index=True
+    )
+    author_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    subject_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    rating: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
