@@ -85,8 +85,15 @@ class IndexCache:
         if ids is not None:
             for profile_id in ids:
                 self.suppliers.pop(profile_id, None)
-        for profile in load_suppliers(session, ids):
-            self.suppliers[profile.id] = (supplier_record(profile), profile.organization_id)
+        from app.engagements.service import active_engagements, track_records
+
+        profiles = load_suppliers(session, ids)
+        orgs = [p.organization_id for p in profiles]
+        active, track = active_engagements(session, orgs), track_records(session, orgs)
+        for p in profiles:
+            org = p.organization_id
+            record = supplier_record(p, active.get(org, 0), track.get(org, 0.0))
+            self.suppliers[p.id] = (record, org)
 
     def owner_vectors(self, kind: str, owner: int) -> tuple[list[str], np.ndarray]:
         """An owner's whole-unit vectors (sentence units left out) as the index holds them."""

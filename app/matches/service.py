@@ -122,8 +122,9 @@ def recommend_needs(
 ) -> list[Suggestion]:
     """Open needs (deadline not passed) a supplier should look at, best first."""
     profile = admitted_supplier_of(session, viewer)
-    record = supplier_record(load_suppliers(session, [profile.id])[0])
     cache.ensure_fresh(session)
+    cached = cache.supplier_records({profile.id})
+    record = cached[0][0] if cached else supplier_record(load_suppliers(session, [profile.id])[0])
     whole = [(u.key, u.text) for u in matching.supplier_units(record, sentences=False)]
     if not whole:
         return []

@@ -240,6 +240,16 @@ def _store(
             progress(len(chunk))
 
 
+def touch_supplier(session: Session, org_id: int) -> None:
+    """Log a change for a supplier whose matching figures moved without its texts changing
+    (an engagement started or closed, a result verified), so every worker reloads it."""
+    profile_id = session.scalar(
+        select(SupplierProfile.id).where(SupplierProfile.organization_id == org_id)
+    )
+    if profile_id is not None:
+        session.add(IndexChange(owner_kind=SUPPLIER, owner_id=profile_id))
+
+
 def all_owner_ids(session: Session, kind: str) -> list[int]:
     model = MODELS[kind]
     return list(session.scalars(select(model.id).order_by(model.id)))
