@@ -35,7 +35,7 @@ seed: install
 	$(BIN)/axmatch seed
 
 browser:
-	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	@test -x /usr/bin/chromium -a -d /usr/share/fonts/opentype/noto || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk)
 
 test: install-test test-sqlite test-postgres
 

@@ -33,6 +33,7 @@ from app.models import (
 
 CANDIDATE_UNITS = 600
 CANDIDATE_NEEDS = 100
+CANDIDATE_SUPPLIERS = 60
 STAFF = (Role.coordinator, Role.admin)
 
 
@@ -87,7 +88,7 @@ def rank_for_need(
 ) -> list[Suggestion]:
     found = cache.search(SUPPLIER, vector, CANDIDATE_UNITS)[0]
     sims = [matching.UnitSim(need.id, owner, key, score) for owner, key, score in found]
-    cached = cache.supplier_records({s.supplier_id for s in sims})
+    cached = cache.supplier_records(_closest(sims, CANDIDATE_SUPPLIERS, by_need=False))
     org_of = {record.id: org for record, org in cached}
     calibration = matching.calibration_for(cache.embedder.name)
     hits = matching.rank_suppliers(
@@ -142,12 +143,13 @@ def recommend_needs(
     return [_suggestion(h, h.id, titles[h.id]) for h in hits]
 
 
-def _closest(sims: list[matching.UnitSim], count: int) -> set[int]:
-    """The needs most similar to any of the supplier's units: structured fit adds too little
-    to lift a need from beyond these into the top results, and each candidate costs a row."""
+def _closest(sims: list[matching.UnitSim], count: int, *, by_need: bool = True) -> set[int]:
+    """The needs (or suppliers) most similar on their best unit: structured fit adds too
+    little to lift one from beyond these into the top results, and each costs work."""
     best: dict[int, float] = {}
     for sim in sims:
-        best[sim.need_id] = max(best.get(sim.need_id, -1.0), sim.similarity)
+        owner = sim.need_id if by_need else sim.supplier_id
+        best[owner] = max(best.get(owner, -1.0), sim.similarity)
     return set(sorted(best, key=lambda i: -best[i])[:count])
 
 

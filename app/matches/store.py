@@ -251,5 +251,11 @@ def touch_supplier(session: Session, org_id: int) -> None:
 
 
 def all_owner_ids(session: Session, kind: str) -> list[int]:
+    """Every owner a full reindex must look at. Manufacturers without a description have
+    nothing to embed: only those with one, or with vectors to drop, are listed."""
     model = MODELS[kind]
-    return list(session.scalars(select(model.id).order_by(model.id)))
+    query = select(model.id)
+    if kind == MANUFACTURER:
+        stored = select(Embedding.owner_id).where(Embedding.owner_kind == MANUFACTURER)
+        query = query.where(or_(ManufacturerProfile.description != "", model.id.in_(stored)))
+    return list(session.scalars(query.order_by(model.id)))
