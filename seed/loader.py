@@ -28,6 +28,7 @@ from app.models import (
     User,
     utcnow,
 )
+from seed.engagements import load_engagements
 
 DATA_DIR = Path(__file__).parent / "data"
 DEMO_PASSWORD = "axmatch-demo-2026"
@@ -208,4 +209,5 @@ def load_demo(session: Session, data_dir: Path = DATA_DIR) -> dict[str, int]:
     session.add_all(need_from(row, orgs[row["manufacturer"]]) for row in rows)
     counts["needs"] = len(rows)
     session.flush()
+    counts["engagements"] = load_engagements(session)
     return counts

@@ -1,0 +1,122 @@
+"""Demo engagements: the closed demo needs, each carried by a fitting admitted supplier to a
+different point (every stage, one cancelled), with verified results where a stage has passed,
+so a new user's first pages already show a living programme. Idempotent by need."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.engagements.service import WORK_STAGES, start_engagement
+from app.models import (
+    Engagement,
+    KpiResult,
+    Membership,
+    Need,
+    NeedStatus,
+    ResultPhase,
+    Stage,
+    SupplierProfile,
+    utcnow,
+)
+
+# Where each closed need's engagement stands, in the order the closed needs are listed.
+PLAN = [
+    Stage.consulting,
+    Stage.design,
+    Stage.demonstration,
+    Stage.deployment,
+    Stage.closed,
+    Stage.closed,
+    Stage.deployment,
+    Stage.demonstration,
+    Stage.design,
+    Stage.closed,
+    Stage.cancelled,
+    Stage.consulting,
+]
+# Measured values as a share of the way from baseline to target (1.0 = target met).
+PROGRESS = {ResultPhase.demonstration: 0.8, ResultPhase.deployment: 1.1}
+
+
+def fitting_supplier(session: Session, need: Need) -> int:
+    """The admitted supplier serving the need's process (then technique), first by name."""
+    suppliers = session.scalars(
+        select(SupplierProfile)
+        .where(SupplierProfile.membership == Membership.admitted)
+        .order_by(SupplierProfile.id)
+    ).all()
+    for test in (
+        lambda p: need.process in p.processes,
+        lambda p: set(need.ai_techniques) & set(p.ai_techniques),
+        lambda p: True,
+    ):
+        found = [p for p in suppliers if test(p)]
+        if found:
+            return found[len(need.title) % len(found)].organization_id
+    raise LookupError("no admitted supplier to carry a demo engagement")
+
+
+def advance(engagement: Engagement, target: Stage) -> None:
+    """Walk the stages up to `target`, with plausible planned and actual dates."""
+    start = date.today() - timedelta(days=150)
+    reached = target in WORK_STAGES
+    for row in sorted(engagement.stages, key=lambda r: WORK_STAGES.index(r.stage)):
+        row.planned_start, row.planned_end = start, start + timedelta(days=30)
+        done = target is Stage.closed or (
+            reached and WORK_STAGES.index(row.stage) < WORK_STAGES.index(target)
+        )
+        if (
+            done
+            or row.stage is target
+            or (target is Stage.cancelled and row.stage is Stage.consulting)
+        ):
+            row.actual_start = start
+        if done:
+            row.actual_end, row.signed_off_at = start + timedelta(days=28), utcnow()
+        start += timedelta(days=30)
+    engagement.stage = target
+    if target is Stage.cancelled:
+        engagement.cancel_reason = "현장 설비 교체 일정으로 사업 보류 (데모 데이터)"
+    if target in (Stage.closed, Stage.cancelled):
+        engagement.closed_at = utcnow() - timedelta(days=5)
+
+
+def record_results(engagement: Engagement, target: Stage) -> None:
+    phases = []
+    if target in (Stage.deployment, Stage.closed):
+        phases.append(ResultPhase.demonstration)
+    if target is Stage.closed:
+        phases.append(ResultPhase.deployment)
+    for kpi in engagement.kpis:
+        for phase in phases:
+            if kpi.baseline is None or kpi.target is None:
+                continue
+            value = kpi.baseline + (kpi.target - kpi.baseline) * PROGRESS[phase]
+            kpi.results.append(
+                KpiResult(
+                    phase=phase,
+                    value=round(value, 2),
+                    evidence="현장 측정 기록 (데모 데이터)",
+                    verified_at=utcnow(),
+                )
+            )
+
+
+def load_engagements(session: Session) -> int:
+    closed = session.scalars(
+        select(Need)
+        .where(Need.status == NeedStatus.closed, Need.external_id.is_not(None))
+        .order_by(Need.id)
+    ).all()
+    taken = set(session.scalars(select(Engagement.need_id)))
+    created = 0
+    for need, target in zip(closed, PLAN, strict=False):
+        if need.id in taken:
+            continue
+        engagement = start_engagement(session, None, need, fitting_supplier(session, need))
+        advance(engagement, target)
+        record_results(engagement, target)
+        created += 1
+    session.flush()
+    return created
