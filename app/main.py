@@ -20,10 +20,14 @@ from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.admin import api as admin_api
 from app.admin import pages as admin_pages
+from app.bids import api as bids_api
+from app.bids import pages as bids_pages
 from app.config import Settings, get_settings
 from app.coordinator import api as coordinator_api
 from app.coordinator import pages as coordinator_pages
 from app.db import Database
+from app.engagements import api as engagements_api
+from app.engagements import pages as engagements_pages
 from app.errors import AppError, Conflict, Invalid, Unauthenticated
 from app.home import pages as home_pages
 from app.i18n import gettext
@@ -51,6 +55,10 @@ ROUTERS = [
     admin_api.router,
     matches_pages.router,
     matches_api.router,
+    bids_pages.router,
+    bids_api.router,
+    engagements_pages.router,
+    engagements_api.router,
 ]
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

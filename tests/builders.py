@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.accounts import service as accounts
 from app.models import (
     CaseStudy,
+    Engagement,
     ManufacturerProfile,
     Membership,
     Need,
@@ -141,3 +142,15 @@ def make_case_study(session: Session, supplier: User, **fields: Any) -> CaseStud
     profile.case_studies.append(study)
     session.flush()
     return study
+
+
+def make_engagement(
+    session: Session, manufacturer: User, supplier: User, **need_fields: Any
+) -> Engagement:
+    """An engagement in consulting, started the way approval starts one."""
+    from app.engagements.service import start_engagement
+
+    need = make_need(session, manufacturer, status=NeedStatus.closed, **need_fields)
+    engagement = start_engagement(session, None, need, supplier.organization_id)
+    session.flush()
+    return engagement

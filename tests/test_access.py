@@ -19,6 +19,7 @@ from app.main import ROUTERS
 from app.models import Membership, Role
 from tests.builders import (
     make_case_study,
+    make_engagement,
     make_manufacturer,
     make_need,
     make_staff,
@@ -78,6 +79,7 @@ def world(session) -> World:
         "token": token.id,
         "secret": secret,
     }
+    ids |= engagement_ids(session, owner, supplier)
     session.commit()
     return World(people, ids)
 
@@ -99,6 +101,9 @@ def fill(path: str, ids: dict[str, object]) -> str:
             "user_id": "user",
             "token_id": "token",
             "secret": "secret",
+            "engagement_id": "engagement",
+            "milestone_id": "milestone",
+            "result_id": "result",
         }[name]
         return str(ids[key])
 
@@ -262,4 +267,93 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/search"): SIGNED_IN,
     ("GET", "/suppliers"): STAFF | {"other_manufacturer", "manufacturer"},
     ("GET", "/suppliers/{org_id}"): SIGNED_IN,
+    # bids (sealed bidding); bid-only routes are empty here: the world holds no bid
+    ("GET", "/api/bids"): {"applicant", "other_supplier", "supplier"},
+    ("GET", "/api/needs/{need_id}/bid"): set(),
+    ("PUT", "/api/needs/{need_id}/bid"): {"applicant", "other_supplier", "supplier"},
+    ("GET", "/api/needs/{need_id}/bid/versions"): set(),
+    ("POST", "/api/needs/{need_id}/bid/withdraw"): set(),
+    ("GET", "/api/needs/{need_id}/bids"): STAFF | {"manufacturer"},
+    ("GET", "/bids"): {"applicant", "other_supplier", "supplier"},
+    ("GET", "/needs/{need_id:int}/bid"): {"other_supplier", "supplier"},
+    ("POST", "/needs/{need_id:int}/bid"): {"other_supplier", "supplier"},
+    ("POST", "/needs/{need_id:int}/bid/withdraw"): set(),
+    ("GET", "/needs/{need_id:int}/bids"): STAFF | {"manufacturer"},
+    # engagements: the world holds one engagement of "manufacturer" with "supplier"
+    ("GET", "/engagements"): SIGNED_IN,
+    ("GET", "/engagements/board"): STAFF,
+    ("GET", "/engagements/{engagement_id:int}"): STAFF | {"supplier", "manufacturer"},
+    ("POST", "/engagements/{engagement_id:int}/move"): STAFF,
+    ("POST", "/engagements/{engagement_id:int}/plan"): STAFF | {"supplier", "manufacturer"},
+    ("POST", "/engagements/{engagement_id:int}/milestones"): STAFF | {"supplier", "manufacturer"},
+    ("POST", "/engagements/{engagement_id:int}/milestones/{milestone_id:int}/deliver"): {
+        "supplier"
+    },
+    ("POST", "/engagements/{engagement_id:int}/milestones/{milestone_id:int}/accept"): {
+        "manufacturer"
+    },
+    ("POST", "/engagements/{engagement_id:int}/notes"): STAFF | {"supplier", "manufacturer"},
+    ("POST", "/engagements/{engagement_id:int}/results"): STAFF | {"supplier", "manufacturer"},
+    ("POST", "/engagements/{engagement_id:int}/results/{result_id:int}/verify"): STAFF,
+    ("POST", "/engagements/{engagement_id:int}/results/{result_id:int}/reject"): STAFF,
+    ("POST", "/engagements/{engagement_id:int}/review"): STAFF | {"supplier", "manufacturer"},
+    ("GET", "/api/engagements"): SIGNED_IN,
+    ("GET", "/api/engagements/board"): STAFF,
+    ("GET", "/api/engagements/{engagement_id}"): STAFF | {"supplier", "manufacturer"},
+    ("POST", "/api/engagements/{engagement_id}/moves"): SIGNED_IN,
+    ("POST", "/api/engagements/{engagement_id}/plan"): SIGNED_IN,
+    ("POST", "/api/engagements/{engagement_id}/milestones"): SIGNED_IN,
+    ("POST", "/api/engagements/{engagement_id}/milestones/{milestone_id}/deliver"): {"supplier"},
+    ("POST", "/api/engagements/{engagement_id}/milestones/{milestone_id}/accept"): {"manufacturer"},
+    ("POST", "/api/engagements/{engagement_id}/notes"): SIGNED_IN,
+    ("POST", "/api/engagements/{engagement_id}/results"): SIGNED_IN,
+    ("POST", "/api/engagements/{engagement_id}/results/{result_id}/verify"): STAFF,
+    ("POST", "/api/engagements/{engagement_id}/results/{result_id}/reject"): STAFF,
+    ("POST", "/api/engagements/{engagement_id}/review"): SIGNED_IN,
+    ("GET", "/api/bid-invitations"): {"applicant", "other_supplier", "supplier"},
+    ("POST", "/api/needs/{need_id}/invitation/seen"): set(),
+    ("POST", "/api/needs/{need_id}/invitations"): STAFF | {"manufacturer", "other_manufacturer"},
+    ("GET", "/api/needs/{need_id}/questions"): STAFF
+    | {"manufacturer", "other_supplier", "supplier"},
+    ("POST", "/api/needs/{need_id}/questions"): {"applicant", "other_supplier", "supplier"},
+    ("POST", "/api/needs/{need_id}/questions/answer"): {"manufacturer", "other_manufacturer"},
+    ("GET", "/bids/invitations"): {"applicant", "other_supplier", "supplier"},
+    ("POST", "/needs/{need_id:int}/invitation/open"): set(),
+    ("POST", "/needs/{need_id:int}/invitations"): STAFF | {"manufacturer"},
+    ("GET", "/needs/{need_id:int}/invite"): STAFF | {"manufacturer"},
+    ("GET", "/needs/{need_id:int}/questions"): STAFF
+    | {"manufacturer", "other_supplier", "supplier"},
+    ("POST", "/needs/{need_id:int}/questions"): {"other_supplier", "supplier"},
+    ("POST", "/needs/{need_id:int}/questions/answer"): {"manufacturer"},
+    ("GET", "/api/awards"): STAFF,
+    ("GET", "/api/needs/{need_id}/award"): set(),
+    ("POST", "/api/needs/{need_id}/award"): {"manufacturer", "other_manufacturer"},
+    ("POST", "/api/needs/{need_id}/award/approve"): STAFF,
+    ("POST", "/api/needs/{need_id}/award/reject"): STAFF,
+    ("POST", "/api/needs/{need_id}/bids/{org_id}/shortlist"): {"manufacturer"},
+    ("GET", "/api/needs/{need_id}/proposals"): STAFF | {"manufacturer"},
+    ("POST", "/api/needs/{need_id}/proposals"): STAFF,
+    ("POST", "/api/needs/{need_id}/proposals/{org_id}/accept"): set(),
+    ("POST", "/api/needs/{need_id}/proposals/{org_id}/decline"): set(),
+    ("GET", "/awards"): STAFF,
+    ("POST", "/needs/{need_id:int}/award"): {"manufacturer"},
+    ("POST", "/needs/{need_id:int}/award/approve"): STAFF,
+    ("POST", "/needs/{need_id:int}/award/reject"): STAFF,
+    ("POST", "/needs/{need_id:int}/bids/{org_id:int}/shortlist"): {"manufacturer"},
+    ("POST", "/needs/{need_id:int}/proposals"): STAFF,
+    ("POST", "/needs/{need_id:int}/proposals/{org_id:int}/accept"): set(),
+    ("POST", "/needs/{need_id:int}/proposals/{org_id:int}/decline"): set(),
 }
+
+
+def engagement_ids(session, manufacturer, supplier) -> dict[str, object]:
+    """An engagement with one milestone and one recorded (unverified) result."""
+    from app.models import KpiResult, Milestone, ResultPhase, Stage
+
+    engagement = make_engagement(session, manufacturer, supplier)
+    milestone = Milestone(stage=Stage.consulting, title="현장 진단 보고서")
+    engagement.milestones.append(milestone)
+    result = KpiResult(phase=ResultPhase.demonstration, value=1.2, evidence="측정")
+    engagement.kpis[0].results.append(result)
+    session.flush()
+    return {"engagement": engagement.id, "milestone": milestone.id, "result": result.id}

@@ -2,26 +2,36 @@
 verified results. This module starts engagements and reports the figures matching uses."""
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.audit import record
+from app.db import Page, paginate
+from app.errors import NotFound
 from app.matches.store import touch_supplier
 from app.models import (
+    AuditEntry,
     Award,
     Engagement,
     EngagementKpi,
     EngagementStage,
     KpiResult,
+    ManufacturerProfile,
     MatchProposal,
     Need,
+    ResultPhase,
+    Role,
     Stage,
     User,
 )
 
 OPEN_STAGES = (Stage.consulting, Stage.design, Stage.demonstration, Stage.deployment)
 WORK_STAGES = OPEN_STAGES
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def start_engagement(
@@ -106,3 +116,151 @@ def target_met(baseline: float | None, target: float | None, value: float) -> bo
     if baseline is not None and target < baseline:
         return value <= target
     return value >= target
+
+
+# --- Reading: who may see an engagement, lists, the board, the timeline, track records ---
+
+STAFF_ROLES = (Role.coordinator, Role.admin)
+PER_PAGE = 20
+
+
+def is_staff(user: User) -> bool:
+    return user.role in STAFF_ROLES
+
+
+def today() -> date:
+    """Stage dates are calendar days in Asia/Seoul, the one time zone users see."""
+    return datetime.now(SEOUL).date()
+
+
+def get_engagement(session: Session, user: User, engagement_id: int) -> Engagement:
+    """The two parties and staff see an engagement; anyone else gets 404 (nothing leaks)."""
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None or not (is_staff(user) or party_of(user, engagement)):
+        raise NotFound("Engagement not found.")
+    return engagement
+
+
+def party_of(user: User, engagement: Engagement) -> str | None:
+    if user.organization_id == engagement.supplier_org_id:
+        return "supplier"
+    if user.organization_id == engagement.manufacturer_org_id:
+        return "manufacturer"
+    return None
+
+
+def current_stage_row(engagement: Engagement) -> EngagementStage | None:
+    return next((s for s in engagement.stages if s.stage == engagement.stage), None)
+
+
+def is_overdue(engagement: Engagement, on: date | None = None) -> bool:
+    """Open, and past the planned end of the stage it is in."""
+    row = current_stage_row(engagement)
+    if row is None or row.planned_end is None:
+        return False
+    return row.planned_end < (on or today())
+
+
+def list_engagements(
+    session: Session, user: User, stage: Stage | None = None, page: int = 1
+) -> Page[Engagement]:
+    query = select(Engagement).options(selectinload(Engagement.stages))
+    if not is_staff(user):
+        org = user.organization_id
+        query = query.where(
+            (Engagement.supplier_org_id == org) | (Engagement.manufacturer_org_id == org)
+        )
+    if stage is not None:
+        query = query.where(Engagement.stage == stage)
+    query = query.order_by(Engagement.updated_at.desc(), Engagement.id.desc())
+    return paginate(session, query, page, PER_PAGE)
+
+
+def board(
+    session: Session,
+    industry: str | None = None,
+    region: str | None = None,
+    supplier_org_id: int | None = None,
+) -> dict[Stage, list[Engagement]]:
+    """The coordinators' pipeline: every engagement by stage, filtered by the need's sector,
+    the manufacturer's region and the supplier."""
+    query = (
+        select(Engagement)
+        .join(Need, Need.id == Engagement.need_id)
+        .outerjoin(
+            ManufacturerProfile,
+            ManufacturerProfile.organization_id == Engagement.manufacturer_org_id,
+        )
+        .options(selectinload(Engagement.stages))
+        .order_by(Engagement.updated_at.desc(), Engagement.id.desc())
+    )
+    if industry:
+        query = query.where(Need.industry == industry)
+    if region:
+        query = query.where(ManufacturerProfile.region == region)
+    if supplier_org_id:
+        query = query.where(Engagement.supplier_org_id == supplier_org_id)
+    columns: dict[Stage, list[Engagement]] = {stage: [] for stage in Stage}
+    for engagement in session.scalars(query):
+        columns[engagement.stage].append(engagement)
+    return columns
+
+
+def timeline(session: Session, engagement: Engagement) -> list[AuditEntry]:
+    """Every change to the engagement: each one is audited against the engagement itself."""
+    query = (
+        select(AuditEntry)
+        .options(selectinload(AuditEntry.actor))
+        .where(AuditEntry.entity_type == Engagement.__tablename__)
+        .where(AuditEntry.entity_id == engagement.id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class TrackLine:
+    """One verified result, e.g. 불량률 3.0% -> 0.8% (자동차 부품, 2026)."""
+
+    metric: str
+    unit: str
+    baseline: float | None
+    value: float
+    industry: str | None
+    year: int
+    met: bool
+
+
+PHASE_ORDER = {ResultPhase.demonstration: 0, ResultPhase.deployment: 1, ResultPhase.follow_up: 2}
+
+
+def track_record_lines(session: Session, supplier_org_id: int) -> list[TrackLine]:
+    """The supplier's verified results, the latest phase per KPI, newest first."""
+    query = (
+        select(KpiResult, EngagementKpi, Need.industry)
+        .join(EngagementKpi, EngagementKpi.id == KpiResult.kpi_id)
+        .join(Engagement, Engagement.id == EngagementKpi.engagement_id)
+        .join(Need, Need.id == Engagement.need_id)
+        .where(Engagement.supplier_org_id == supplier_org_id)
+        .where(KpiResult.verified_at.is_not(None))
+    )
+    latest: dict[int, tuple[KpiResult, EngagementKpi, str | None]] = {}
+    for result, kpi, industry in session.execute(query):
+        seen = latest.get(kpi.id)
+        if seen is None or PHASE_ORDER[result.phase] > PHASE_ORDER[seen[0].phase]:
+            latest[kpi.id] = (result, kpi, industry)
+    lines = [_line(result, kpi, industry) for result, kpi, industry in latest.values()]
+    return sorted(lines, key=lambda line: -line.year)
+
+
+def _line(result: KpiResult, kpi: EngagementKpi, industry: str | None) -> TrackLine:
+    verified = result.verified_at or result.recorded_at
+    return TrackLine(
+        metric=kpi.metric,
+        unit=kpi.unit,
+        baseline=kpi.baseline,
+        value=result.value,
+        industry=industry,
+        year=verified.astimezone(SEOUL).year,
+        met=target_met(kpi.baseline, kpi.target, result.value),
+    )

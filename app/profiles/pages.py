@@ -5,9 +5,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.auth import CurrentUser, DbSession, roles
+from app.engagements.service import track_record_lines
 from app.models import Role, SupplierProfile, User
 from app.profiles import readiness as scoring
 from app.profiles import service
@@ -45,10 +47,13 @@ def _supplier_form(form: FormData) -> dict[str, Any]:
     return data
 
 
-def _profile_page(request: Request, profile: service.Profile, viewer: User, own: bool) -> Response:
+def _profile_page(
+    request: Request, session: Session, profile: service.Profile, viewer: User, own: bool
+) -> Response:
     org_id = profile.organization_id
     context = {"profile": profile, "own": own, "insider": service.is_insider(viewer, org_id)}
     if isinstance(profile, SupplierProfile):
+        context["track_record"] = track_record_lines(session, org_id)
         return render(request, "profiles/supplier.html", context)
     context |= {"readiness": service.readiness(profile), "answers": ANSWERS}
     return render(request, "profiles/manufacturer.html", context)
@@ -75,7 +80,7 @@ def _edit_page(
 
 @router.get("/profile", dependencies=OWNERS)
 def my_profile(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    return _profile_page(request, service.own_profile(session, user), user, own=True)
+    return _profile_page(request, session, service.own_profile(session, user), user, own=True)
 
 
 @router.get("/profile/edit", dependencies=OWNERS)
@@ -173,7 +178,8 @@ def directory(request: Request, session: DbSession, user: CurrentUser) -> Respon
 def supplier_detail(
     request: Request, org_id: Id, session: DbSession, user: CurrentUser
 ) -> Response:
-    return _profile_page(request, service.visible_supplier(session, user, org_id), user, own=False)
+    profile = service.visible_supplier(session, user, org_id)
+    return _profile_page(request, session, profile, user, own=False)
 
 
 @router.get("/manufacturers/{org_id}")
@@ -181,4 +187,4 @@ def manufacturer_detail(
     request: Request, org_id: Id, session: DbSession, user: CurrentUser
 ) -> Response:
     profile = service.visible_manufacturer(session, user, org_id)
-    return _profile_page(request, profile, user, own=False)
+    return _profile_page(request, session, profile, user, own=False)

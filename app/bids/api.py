@@ -1,0 +1,125 @@
+"""JSON routes for bids: the same service functions as the pages."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header
+from sqlalchemy.orm import Session
+
+from app.auth import CurrentUser, DbSession, roles
+from app.bids import dialogue_api, selection_api, service
+from app.bids.schemas import (
+    BidIn,
+    BidOut,
+    BidsOnNeed,
+    ComparisonRow,
+    TimelineOut,
+    VersionIn,
+    VersionOut,
+)
+from app.errors import NotFound
+from app.matches.pages import Cache
+from app.models import Bid, Role, User
+from app.needs import service as needs
+from app.schemas import RowId
+
+router = APIRouter(prefix="/api", tags=["bids"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Role not allowed, or supplier not admitted"},
+    404: {"description": "Need or bid not found, or not visible to you"},
+    409: {"description": "Deadline passed, stale version, or idempotency key reused"},
+}
+SUPPLIER = roles(Role.supplier)
+READERS = roles(Role.manufacturer, Role.coordinator, Role.admin)
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=100)]
+
+
+def bid_out(viewer: User, bid: Bid, told: str | None) -> BidOut:
+    """`told` is the outcome the bidder sees (service.outcomes)."""
+    deciders = needs.is_staff(viewer) or viewer.organization_id == bid.need.organization_id
+    return BidOut(
+        need_title=bid.need.title,
+        supplier_name=bid.supplier.name,
+        status=bid.status.value,
+        outcome=told,
+        timeline=[TimelineOut(**row) for row in bid.timeline],
+        shortlisted=bid.shortlisted if deciders else None,
+        **{f: getattr(bid, f) for f in BID_PLAIN},
+    )
+
+
+def one(session: Session, viewer: User, bid: Bid) -> BidOut:
+    return bid_out(viewer, bid, service.outcome(session, bid))
+
+
+BID_PLAIN = [
+    f
+    for f in BidOut.model_fields
+    if f not in {"need_title", "supplier_name", "status", "outcome", "timeline", "shortlisted"}
+]
+
+
+@router.get("/bids", dependencies=SUPPLIER, responses=ERRORS)
+def my_bids(session: DbSession, user: CurrentUser) -> list[BidOut]:
+    """This supplier's bids with their status and, once decided, their outcome."""
+    bids = service.my_bids(session, user)
+    told = service.outcomes(session, bids)
+    return [bid_out(user, bid, told[bid.id]) for bid in bids]
+
+
+@router.get("/needs/{need_id}/bid", dependencies=SUPPLIER, responses=ERRORS)
+def get_my_bid(need_id: RowId, session: DbSession, user: CurrentUser) -> BidOut:
+    needs.get_need(session, user, need_id)
+    bid = service.own_bid(session, user, need_id)
+    if bid is None:
+        raise NotFound("Bid not found.")
+    return one(session, user, bid)
+
+
+@router.put("/needs/{need_id}/bid", dependencies=SUPPLIER, responses=ERRORS)
+def submit_bid(
+    need_id: RowId, data: BidIn, session: DbSession, user: CurrentUser, key: IdemKey = None
+) -> BidOut:
+    """Submit, or edit this supplier's one bid, until the deadline. Send an
+    `Idempotency-Key`: a retry with the same body returns the first result; another body, 409."""
+    return one(session, user, service.submit_bid(session, user, need_id, data, key))
+
+
+@router.post("/needs/{need_id}/bid/withdraw", dependencies=SUPPLIER, responses=ERRORS)
+def withdraw_bid(
+    need_id: RowId, session: DbSession, user: CurrentUser, data: VersionIn | None = None
+) -> BidOut:
+    version = data.version if data else None
+    return one(session, user, service.withdraw_bid(session, user, need_id, version))
+
+
+@router.get("/needs/{need_id}/bid/versions", dependencies=SUPPLIER, responses=ERRORS)
+def bid_versions(need_id: RowId, session: DbSession, user: CurrentUser) -> list[VersionOut]:
+    needs.get_need(session, user, need_id)
+    bid = service.own_bid(session, user, need_id)
+    if bid is None:
+        raise NotFound("Bid not found.")
+    return [VersionOut.model_validate(v, from_attributes=True) for v in bid.versions]
+
+
+@router.get("/needs/{need_id}/bids", dependencies=READERS, responses=ERRORS)
+def bids_on_need(need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser) -> BidsOnNeed:
+    """Sealed until the deadline (staff see only how many); then every live bid side by side."""
+    view, rows = service.compare_bids(session, cache, user, need_id)
+    told = service.outcomes(session, [row.bid for row in rows])
+    items = [
+        ComparisonRow(
+            bid=bid_out(user, row.bid, told[row.bid.id]),
+            score=row.match.score if row.match else None,
+            reasons=row.reasons,
+            case_studies=[
+                {"id": s.id, "title": s.title, "outcome": s.outcome} for s in row.studies
+            ],
+        )
+        for row in rows
+    ]
+    return BidsOnNeed(sealed=view.sealed, count=view.count, bids=items)
+
+
+# Plain routes, not include_router: the access matrix enumerates APIRoute objects.
+for _part in (selection_api.router, dialogue_api.router):
+    router.routes.extend(_part.routes)

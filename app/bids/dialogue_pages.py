@@ -1,0 +1,107 @@
+"""HTML routes for invitations and clarification questions."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.auth import CurrentUser, DbSession, roles
+from app.bids import dialogue
+from app.bids.schemas import AnswerIn, InviteIn, QuestionIn
+from app.bids.service import bidding_open
+from app.matches import service as matches
+from app.matches.pages import Cache
+from app.models import Role, User
+from app.needs import service as needs
+from app.schemas import RowId
+from app.web import form_dict, redirect, render, request_locale, validate_form
+
+router = APIRouter()
+SUPPLIER = roles(Role.supplier)
+DECIDERS = roles(Role.manufacturer, Role.coordinator, Role.admin)
+MANUFACTURER = roles(Role.manufacturer)
+
+
+@router.get("/needs/{need_id:int}/invite", dependencies=DECIDERS)
+def invite_page(
+    request: Request, need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
+) -> Response:
+    invited = dialogue.invited_orgs(session, user, need_id)
+    context = {
+        "need": needs.get_need(session, user, need_id),
+        "suggestions": matches.suggest_suppliers(session, cache, user, need_id, limit=10),
+        "invited": invited,
+    }
+    return render(request, "bids/invite.html", context)
+
+
+@router.post("/needs/{need_id:int}/invitations", dependencies=DECIDERS)
+async def invite(
+    request: Request, need_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    parsed, _ = validate_form(InviteIn, form_dict(await request.form()), request_locale(request))
+    dialogue.invited_orgs(session, user, need_id)  # ownership before validation
+    if parsed is None:
+        return redirect(f"/needs/{need_id}/invite")
+    dialogue.invite(session, user, need_id, parsed.supplier_org_id)
+    return redirect(f"/needs/{need_id}/invite")
+
+
+@router.get("/bids/invitations", dependencies=SUPPLIER)
+def my_invitations(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    items = dialogue.my_invitations(session, user)
+    return render(request, "bids/invitations.html", {"items": items})
+
+
+@router.post("/needs/{need_id:int}/invitation/open", dependencies=SUPPLIER)
+def open_invitation(need_id: RowId, session: DbSession, user: CurrentUser) -> Response:
+    dialogue.open_invitation(session, user, need_id)
+    return redirect(f"/needs/{need_id}/bid")
+
+
+def _questions_page(
+    request: Request,
+    session: DbSession,
+    user: User,
+    need_id: int,
+    errors: dict[str, str] | None = None,
+    form: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    need = needs.get_need(session, user, need_id)
+    context = {
+        "need": need,
+        "items": dialogue.questions(session, user, need_id),
+        "can_ask": user.role is Role.supplier and bidding_open(need),
+        "can_answer": needs.can_edit(user, need),
+        "errors": errors or {},
+        "form": form or {},
+    }
+    return render(request, "bids/questions.html", context, status)
+
+
+@router.get("/needs/{need_id:int}/questions")
+def questions(request: Request, need_id: RowId, session: DbSession, user: CurrentUser) -> Response:
+    return _questions_page(request, session, user, need_id)
+
+
+@router.post("/needs/{need_id:int}/questions", dependencies=SUPPLIER)
+async def ask(request: Request, need_id: RowId, session: DbSession, user: CurrentUser) -> Response:
+    data = form_dict(await request.form())
+    parsed, errors = validate_form(QuestionIn, data, request_locale(request))
+    if parsed is None:
+        return _questions_page(request, session, user, need_id, errors, data, 422)
+    dialogue.ask(session, user, need_id, parsed.question)
+    return redirect(f"/needs/{need_id}/questions")
+
+
+@router.post("/needs/{need_id:int}/questions/answer", dependencies=MANUFACTURER)
+async def answer(
+    request: Request, need_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    data = form_dict(await request.form())
+    parsed, errors = validate_form(AnswerIn, data, request_locale(request))
+    if parsed is None:
+        return _questions_page(request, session, user, need_id, errors, data, 422)
+    dialogue.answer(session, user, need_id, parsed.question_id, parsed.answer)
+    return redirect(f"/needs/{need_id}/questions")

@@ -1,0 +1,118 @@
+"""HTML routes for bids: the supplier's form, history and list; the sealed comparison."""
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from app.auth import CurrentUser, DbSession, roles
+from app.bids import dialogue_pages, selection_pages, service
+from app.bids.schemas import STAGES, BidIn, VersionIn
+from app.errors import Conflict, Invalid
+from app.i18n import gettext
+from app.models import Bid, Role, User
+from app.needs import service as needs
+from app.schemas import RowId
+from app.web import form_dict, redirect, render, request_locale, validate_form
+
+router = APIRouter()
+SUPPLIER = roles(Role.supplier)
+
+
+def parse_bid_form(form: FormData) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(what the user typed, for re-rendering; the data for BidIn)."""
+    raw = form_dict(form, list_fields=("case_study_ids",))
+    weeks = {stage: raw.pop(f"weeks-{stage}", None) for stage in STAGES}
+    key = raw.pop("idempotency_key", None)
+    data = {k: v for k, v in raw.items() if v is not None and k != "attachments"}
+    data["timeline"] = [{"stage": s, "weeks": w} for s, w in weeks.items() if w]
+    data["attachments"] = [
+        x.strip() for x in (raw.get("attachments") or "").splitlines() if x.strip()
+    ]
+    raw.update({f"weeks-{s}": w for s, w in weeks.items()}, idempotency_key=key)
+    return raw, data
+
+
+def bid_form(bid: Bid) -> dict[str, Any]:
+    form: dict[str, Any] = {f: getattr(bid, f) for f in service.FIELDS}
+    form.update({f"weeks-{row['stage']}": row["weeks"] for row in bid.timeline})
+    form["attachments"] = "\n".join(bid.attachments)
+    form["case_study_ids"] = [str(i) for i in bid.case_study_ids]
+    form["version"] = bid.version
+    return form
+
+
+def _bid_page(
+    request: Request,
+    session: DbSession,
+    user: User,
+    need_id: int,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    need = needs.get_need(session, user, need_id)
+    bid = service.own_bid(session, user, need.id)
+    form = form if form is not None else (bid_form(bid) if bid else {})
+    form.setdefault("idempotency_key", secrets.token_urlsafe(24))
+    profile = user.organization.supplier
+    context = {
+        "need": need,
+        "bid": bid,
+        "outcome": service.outcome(session, bid) if bid else None,
+        "open": service.bidding_open(need),
+        "form": form,
+        "errors": errors or {},
+        "stages": STAGES,
+        "studies": profile.case_studies if profile else [],
+    }
+    return render(request, "bids/bid.html", context, status)
+
+
+def _errors(errors: dict[str, str]) -> dict[str, str]:
+    return {(k.split(".")[0] if k != "__all__" else k): v for k, v in reversed(errors.items())}
+
+
+@router.get("/bids", dependencies=SUPPLIER)
+def my_bids(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    bids = service.my_bids(session, user)
+    outcomes = service.outcomes(session, bids)
+    return render(request, "bids/mine.html", {"bids": bids, "outcomes": outcomes})
+
+
+@router.get("/needs/{need_id:int}/bid", dependencies=SUPPLIER)
+def bid_page(request: Request, need_id: RowId, session: DbSession, user: CurrentUser) -> Response:
+    return _bid_page(request, session, user, need_id)
+
+
+@router.post("/needs/{need_id:int}/bid", dependencies=SUPPLIER)
+async def submit_bid(
+    request: Request, need_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    raw, data = parse_bid_form(await request.form())
+    locale = request_locale(request)
+    parsed, errors = validate_form(BidIn, data, locale)
+    if parsed is None:
+        return _bid_page(request, session, user, need_id, raw, _errors(errors), 422)
+    try:
+        service.submit_bid(session, user, need_id, parsed, raw.get("idempotency_key"))
+    except (Invalid, Conflict) as exc:
+        message = {"__all__": gettext(locale, exc.message, **exc.params)}
+        return _bid_page(request, session, user, need_id, raw, message, exc.status)
+    return redirect(f"/needs/{need_id}/bid")
+
+
+@router.post("/needs/{need_id:int}/bid/withdraw", dependencies=SUPPLIER)
+async def withdraw_bid(
+    request: Request, need_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    parsed, _ = validate_form(VersionIn, form_dict(await request.form()), request_locale(request))
+    service.withdraw_bid(session, user, need_id, parsed.version if parsed else None)
+    return redirect(f"/needs/{need_id}/bid")
+
+
+# Plain routes, not include_router: the access matrix enumerates APIRoute objects.
+for _part in (selection_pages.router, dialogue_pages.router):
+    router.routes.extend(_part.routes)

@@ -1,0 +1,172 @@
+"""Request and response models for bids, questions, selection and proposals."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+
+from app.schemas import MAX_ID, Input, LongText, Money, ShortText
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version = Annotated[int, Field(ge=1, le=MAX_ID)]
+StageCode = Literal["consulting", "design", "demonstration", "deployment"]
+STAGES: tuple[str, ...] = ("consulting", "design", "demonstration", "deployment")
+Approach = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
+IdempotencyKeyText = Annotated[str, StringConstraints(min_length=8, max_length=100)]
+
+
+class TimelineRow(Input):
+    stage: StageCode
+    weeks: Annotated[int, Field(ge=1, le=260)]
+
+
+class BidIn(Input):
+    approach: Approach
+    team: LongText = ""
+    timeline: list[TimelineRow] = Field(default_factory=list, max_length=4)
+    price_total: Money
+    price_subsidy: Money = 0
+    price_copay: Money = 0
+    case_study_ids: list[Id] = Field(default_factory=list, max_length=10)
+    attachments: list[Line] = Field(default_factory=list, max_length=10)
+    version: Version | None = None
+
+    @field_validator("timeline")
+    @classmethod
+    def _one_row_per_stage(cls, rows: list[TimelineRow]) -> list[TimelineRow]:
+        if len({row.stage for row in rows}) != len(rows):
+            raise ValueError("Give each stage at most once.")
+        return rows
+
+    @model_validator(mode="after")
+    def _split_adds_up(self) -> "BidIn":
+        if self.price_subsidy + self.price_copay != self.price_total:
+            raise ValueError("Subsidy and co-payment must add up to the total price.")
+        return self
+
+    def body(self) -> dict[str, object]:
+        """What identifies a submission for idempotency (the version is not part of it)."""
+        return self.model_dump(mode="json", exclude={"version"})
+
+
+class VersionIn(Input):
+    version: Version | None = None
+
+
+class InviteIn(Input):
+    supplier_org_id: Id
+
+
+class QuestionIn(Input):
+    question: Question
+
+
+class AnswerIn(Input):
+    question_id: Id
+    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+
+
+class SelectIn(Input):
+    supplier_org_id: Id
+    justification: Reason
+
+
+class DecisionIn(Input):
+    reason: Reason
+    version: Version | None = None
+
+
+class ProposalIn(Input):
+    supplier_org_id: Id
+    note: ShortText = ""
+
+
+class TimelineOut(BaseModel):
+    stage: str
+    weeks: int
+
+
+class BidOut(BaseModel):
+    id: int
+    need_id: int
+    need_title: str
+    supplier_org_id: int
+    supplier_name: str
+    status: str
+    outcome: str | None = Field(description="selected / not_selected once an award is approved")
+    approach: str
+    team: str
+    timeline: list[TimelineOut]
+    price_total: int
+    price_subsidy: int
+    price_copay: int
+    case_study_ids: list[int]
+    attachments: list[str]
+    shortlisted: bool | None = Field(description="Only for the need's manufacturer and staff")
+    submitted_at: datetime
+    updated_at: datetime
+    withdrawn_at: datetime | None
+    version: int
+
+
+class VersionOut(BaseModel):
+    number: int
+    created_at: datetime
+    snapshot: dict[str, object]
+
+
+class ComparisonRow(BaseModel):
+    bid: BidOut
+    score: float | None
+    reasons: list[str]
+    case_studies: list[dict[str, object]]
+
+
+class BidsOnNeed(BaseModel):
+    """Sealed until the deadline: `count` only for staff, `bids` only after the deadline."""
+
+    sealed: bool
+    count: int | None
+    bids: list[ComparisonRow]
+
+
+class InvitationOut(BaseModel):
+    id: int
+    need_id: int
+    need_title: str
+    created_at: datetime
+    seen_at: datetime | None
+
+
+class QuestionOut(BaseModel):
+    id: int
+    question: str
+    answer: str | None
+    asked_at: datetime
+    answered_at: datetime | None
+
+
+class AwardOut(BaseModel):
+    id: int
+    need_id: int
+    bid_id: int
+    supplier_org_id: int
+    status: str
+    justification: str
+    selected_at: datetime
+    decided_at: datetime | None
+    decision_reason: str | None
+    version: int
+
+
+class ProposalOut(BaseModel):
+    id: int
+    need_id: int
+    supplier_org_id: int
+    note: str
+    status: str
+    created_at: datetime
+    version: int

@@ -1,0 +1,216 @@
+"""Selection: the manufacturer shortlists and selects after the deadline; a coordinator
+approves or rejects; a coordinator may also propose a supplier directly.
+
+Decisions are conditional UPDATEs (`... WHERE status = 'pending'`), so of two coordinators
+acting at once exactly one wins and the other gets a Conflict.
+"""
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from app import audit
+from app.bids.dialogue import require_member
+from app.bids.schemas import DecisionIn, ProposalIn, SelectIn
+from app.bids.service import deadline_passed
+from app.db import expect_version
+from app.engagements.service import start_engagement
+from app.errors import Conflict, Forbidden, NotFound
+from app.models import (
+    Award,
+    AwardStatus,
+    Bid,
+    BidStatus,
+    Engagement,
+    MatchProposal,
+    Need,
+    NeedStatus,
+    ProposalStatus,
+    User,
+    utcnow,
+)
+from app.needs import service as needs
+
+ACTIVE = (AwardStatus.pending, AwardStatus.approved)
+DECIDED = "This selection was already decided by someone else."
+
+
+def _own_unsealed_need(session: Session, viewer: User, need_id: int) -> Need:
+    need = needs.get_own_need(session, viewer, need_id)
+    if not deadline_passed(need):
+        raise Conflict("Bids are sealed until the deadline.")
+    return need
+
+
+def _live_bid(session: Session, need: Need, supplier_org_id: int) -> Bid:
+    query = select(Bid).where(
+        Bid.need_id == need.id,
+        Bid.supplier_org_id == supplier_org_id,
+        Bid.status == BidStatus.submitted,
+    )
+    bid = session.scalar(query)
+    if bid is None:
+        raise NotFound("Bid not found.")
+    return bid
+
+
+def latest_award(session: Session, need_id: int) -> Award | None:
+    query = select(Award).where(Award.need_id == need_id).order_by(Award.id.desc()).limit(1)
+    return session.scalar(query)
+
+
+def _require_free(session: Session, need: Need) -> None:
+    """A need gets one engagement: no active award, no engagement yet, and still open."""
+    if need.status is not NeedStatus.open:
+        raise Conflict("This need is closed.")
+    award = latest_award(session, need.id)
+    if award is not None and award.status in ACTIVE:
+        raise Conflict("A selection is already waiting for approval or approved.")
+    if session.scalar(select(Engagement.id).where(Engagement.need_id == need.id)):
+        raise Conflict("This need already has an engagement.")
+
+
+def toggle_shortlist(session: Session, viewer: User, need_id: int, supplier_org_id: int) -> Bid:
+    need = _own_unsealed_need(session, viewer, need_id)
+    bid = _live_bid(session, need, supplier_org_id)
+    bid.shortlisted = not bid.shortlisted
+    action = "bid.shortlisted" if bid.shortlisted else "bid.unshortlisted"
+    audit.record(session, viewer, action, bid, after={"shortlisted": bid.shortlisted})
+    session.flush()
+    return bid
+
+
+def select_bid(session: Session, viewer: User, need_id: int, data: SelectIn) -> Award:
+    need = _own_unsealed_need(session, viewer, need_id)
+    _require_free(session, need)
+    bid = _live_bid(session, need, data.supplier_org_id)
+    award = Award(
+        need_id=need.id,
+        bid_id=bid.id,
+        supplier_org_id=bid.supplier_org_id,
+        justification=data.justification,
+        selected_by_id=viewer.id,
+    )
+    session.add(award)
+    after = {"need_id": need.id, "supplier_org_id": bid.supplier_org_id, "status": "pending"}
+    audit.record(session, viewer, "award.selected", award, after=after, reason=data.justification)
+    return award
+
+
+def pending_awards(session: Session) -> list[Award]:
+    query = select(Award).where(Award.status == AwardStatus.pending).order_by(Award.selected_at)
+    return list(session.scalars(query.options(selectinload(Award.need), selectinload(Award.bid))))
+
+
+def _claim(
+    session: Session,
+    model: type[Award] | type[MatchProposal],
+    row_id: int,
+    frm: str,
+    to: str,
+    viewer: User,
+) -> None:
+    """Move a pending row to its decision only if it is still pending (one winner)."""
+    result = session.execute(
+        update(model)
+        .where(model.id == row_id, model.status == frm)
+        .values(status=to, decided_by_id=viewer.id, decided_at=utcnow(), version=model.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(DECIDED)
+
+
+def decide_award(
+    session: Session, viewer: User, need_id: int, approve: bool, data: DecisionIn
+) -> Award:
+    if not needs.is_staff(viewer):
+        raise Forbidden("Only a coordinator approves or rejects a selection.")
+    need = needs.get_need(session, viewer, need_id)
+    award = latest_award(session, need.id)
+    if award is None or award.status is not AwardStatus.pending:
+        raise Conflict(DECIDED)
+    expect_version(award, data.version)
+    status = AwardStatus.approved if approve else AwardStatus.rejected
+    _claim(session, Award, award.id, AwardStatus.pending, status, viewer)
+    session.refresh(award)
+    award.decision_reason = data.reason
+    if approve:
+        _start(session, viewer, need, award.supplier_org_id, award=award)
+    action = "award.approved" if approve else "award.rejected"
+    audit.record(session, viewer, action, award, after={"status": status.value}, reason=data.reason)
+    session.flush()
+    return award
+
+
+def _start(
+    session: Session, viewer: User, need: Need, supplier_org_id: int, **source: object
+) -> None:
+    if session.scalar(select(Engagement.id).where(Engagement.need_id == need.id)):
+        raise Conflict("This need already has an engagement.")
+    start_engagement(session, viewer, need, supplier_org_id, **source)  # type: ignore[arg-type]
+    if need.status is NeedStatus.open:
+        needs.move(session, need, NeedStatus.closed, viewer, "matched")
+
+
+def propose(session: Session, viewer: User, need_id: int, data: ProposalIn) -> MatchProposal:
+    if not needs.is_staff(viewer):
+        raise Forbidden("Only a coordinator proposes a match.")
+    need = needs.get_need(session, viewer, need_id)
+    _require_free(session, need)
+    require_member(session, data.supplier_org_id)
+    if proposal_for(session, need.id, data.supplier_org_id) is not None:
+        raise Conflict("This supplier was already proposed for this need.")
+    proposal = MatchProposal(
+        need_id=need.id,
+        supplier_org_id=data.supplier_org_id,
+        proposed_by_id=viewer.id,
+        note=data.note,
+    )
+    session.add(proposal)
+    after = {"need_id": need.id, "supplier_org_id": data.supplier_org_id}
+    audit.record(
+        session, viewer, "proposal.created", proposal, after=after, reason=data.note or None
+    )
+    return proposal
+
+
+def proposal_for(session: Session, need_id: int, supplier_org_id: int) -> MatchProposal | None:
+    query = select(MatchProposal).where(
+        MatchProposal.need_id == need_id, MatchProposal.supplier_org_id == supplier_org_id
+    )
+    return session.scalar(query)
+
+
+def proposals(session: Session, viewer: User, need_id: int) -> list[MatchProposal]:
+    need = needs.get_need(session, viewer, need_id)
+    if not needs.can_see_confidential(viewer, need):
+        raise NotFound("Need not found.")
+    query = select(MatchProposal).where(MatchProposal.need_id == need.id)
+    return list(session.scalars(query.order_by(MatchProposal.id)))
+
+
+def decide_proposal(
+    session: Session,
+    viewer: User,
+    need_id: int,
+    supplier_org_id: int,
+    accept: bool,
+    version: int | None,
+) -> MatchProposal:
+    need = needs.get_own_need(session, viewer, need_id)
+    proposal = proposal_for(session, need.id, supplier_org_id)
+    if proposal is None:
+        raise NotFound("Proposal not found.")
+    expect_version(proposal, version)
+    if accept:
+        _require_free(session, need)
+    status = ProposalStatus.accepted if accept else ProposalStatus.declined
+    _claim(session, MatchProposal, proposal.id, ProposalStatus.proposed, status, viewer)
+    session.refresh(proposal)
+    if accept:
+        _start(session, viewer, need, supplier_org_id, proposal=proposal)
+    audit.record(
+        session, viewer, f"proposal.{status.value}", proposal, after={"status": status.value}
+    )
+    session.flush()
+    return proposal

@@ -1,0 +1,266 @@
+"""Bids: submit, edit and withdraw until the deadline, idempotent retries, and the one rule
+that decides who sees which bid (sealed until the need's deadline).
+
+Every function takes the session first and only flushes; the request owns the transaction.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from app import audit
+from app.bids.schemas import BidIn
+from app.db import expect_version
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.matches import service as matches
+from app.matches.cache import IndexCache
+from app.matches.service import Suggestion
+from app.models import (
+    Bid,
+    BidStatus,
+    BidVersion,
+    CaseStudy,
+    Engagement,
+    IdempotencyKey,
+    Need,
+    NeedStatus,
+    Role,
+    SupplierProfile,
+    User,
+    utcnow,
+)
+from app.needs import service as needs
+
+FIELDS = (
+    "approach",
+    "team",
+    "timeline",
+    "price_total",
+    "price_subsidy",
+    "price_copay",
+    "case_study_ids",
+    "attachments",
+)
+
+
+def deadline_passed(need: Need) -> bool:
+    """Bids unseal only once the deadline has passed, checked at the moment of the request."""
+    return need.deadline_at is not None and need.deadline_at <= utcnow()
+
+
+def bidding_open(need: Need) -> bool:
+    return need.status is NeedStatus.open and not deadline_passed(need)
+
+
+def require_bidder(viewer: User) -> None:
+    if viewer.role is not Role.supplier or not needs.may_browse(viewer):
+        raise Forbidden("Only admitted suppliers can bid.")
+
+
+def _require_open(need: Need) -> None:
+    if not bidding_open(need):
+        raise Conflict("Bidding on this need has closed.")
+
+
+def snapshot(bid: Bid) -> dict[str, Any]:
+    return {field: getattr(bid, field) for field in FIELDS} | {"status": bid.status.value}
+
+
+def own_bid(session: Session, viewer: User, need_id: int) -> Bid | None:
+    query = select(Bid).where(Bid.need_id == need_id, Bid.supplier_org_id == viewer.organization_id)
+    return session.scalar(query.options(selectinload(Bid.versions)))
+
+
+def _check_case_studies(session: Session, viewer: User, ids: list[int]) -> None:
+    if not ids:
+        return
+    query = (
+        select(func.count(CaseStudy.id))
+        .join(SupplierProfile, CaseStudy.supplier_id == SupplierProfile.id)
+        .where(CaseStudy.id.in_(ids), SupplierProfile.organization_id == viewer.organization_id)
+    )
+    if session.scalar(query) != len(set(ids)):
+        raise Invalid("Reference only your own case studies.")
+
+
+def _claim_key(session: Session, viewer: User, key: str, scope: str, digest: str) -> IdempotencyKey:
+    """Record the key; a retry finds the first one (with its result), another body conflicts."""
+    row = IdempotencyKey(user_id=viewer.id, key=key, scope=scope, request_hash=digest)
+    try:
+        with session.begin_nested():
+            session.add(row)
+        return row
+    except IntegrityError:
+        pass
+    found = session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.user_id == viewer.id, IdempotencyKey.key == key)
+    )
+    if found is None or found.scope != scope or found.request_hash != digest:
+        raise Conflict("This idempotency key was already used for a different request.")
+    return found
+
+
+def body_hash(body: dict[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def submit_bid(
+    session: Session, viewer: User, need_id: int, data: BidIn, key: str | None = None
+) -> Bid:
+    """Create or edit this supplier's one bid on the need; every save is a new version."""
+    require_bidder(viewer)
+    need = needs.get_need(session, viewer, need_id)
+    with session.begin_nested():  # a refused submission leaves no idempotency key behind
+        return _submit(session, viewer, need, data, key)
+
+
+def _submit(session: Session, viewer: User, need: Need, data: BidIn, key: str | None) -> Bid:
+    claim = None
+    if key is not None:
+        claim = _claim_key(session, viewer, key, f"bid:{need.id}", body_hash(data.body()))
+        if claim.resource_id is not None:
+            return session.get_one(Bid, claim.resource_id)
+    _require_open(need)
+    _check_case_studies(session, viewer, data.case_study_ids)
+    bid = _save(session, viewer, need, data)
+    if claim is not None:
+        claim.resource_id = bid.id
+    session.flush()
+    return bid
+
+
+def _save(session: Session, viewer: User, need: Need, data: BidIn) -> Bid:
+    bid = own_bid(session, viewer, need.id)
+    values = data.model_dump(mode="json", exclude={"version"})
+    if bid is None:
+        bid = Bid(need_id=need.id, supplier_org_id=viewer.organization_id, **values)
+        session.add(bid)
+        action, before = "bid.submitted", None
+    else:
+        expect_version(bid, data.version)
+        before = snapshot(bid)
+        for field, value in values.items():
+            setattr(bid, field, value)
+        bid.status, bid.withdrawn_at, bid.updated_at = BidStatus.submitted, None, utcnow()
+        action = "bid.edited"
+    session.flush()
+    number = len(bid.versions) + 1
+    bid.versions.append(BidVersion(number=number, snapshot=snapshot(bid), created_by_id=viewer.id))
+    audit.record(session, viewer, action, bid, before=before, after=snapshot(bid))
+    return bid
+
+
+def withdraw_bid(session: Session, viewer: User, need_id: int, version: int | None) -> Bid:
+    require_bidder(viewer)
+    need = needs.get_need(session, viewer, need_id)
+    bid = own_bid(session, viewer, need.id)
+    if bid is None:
+        raise NotFound("Bid not found.")
+    _require_open(need)
+    expect_version(bid, version)
+    if bid.status is BidStatus.withdrawn:
+        raise Conflict("This bid is already withdrawn.")
+    bid.status, bid.withdrawn_at = BidStatus.withdrawn, utcnow()
+    audit.record(session, viewer, "bid.withdrawn", bid, after={"status": "withdrawn"})
+    session.flush()
+    return bid
+
+
+def my_bids(session: Session, viewer: User) -> list[Bid]:
+    query = select(Bid).where(Bid.supplier_org_id == viewer.organization_id)
+    return list(session.scalars(query.options(selectinload(Bid.need)).order_by(Bid.id.desc())))
+
+
+def outcomes(session: Session, bids: list[Bid]) -> dict[int, str | None]:
+    """What each bidder is told: nothing until its need has an engagement (approved award or
+    accepted proposal), then selected / not selected."""
+    need_ids = {bid.need_id for bid in bids}
+    query = select(Engagement.need_id, Engagement.supplier_org_id).where(
+        Engagement.need_id.in_(need_ids)
+    )
+    winners = {need: org for need, org in session.execute(query)} if need_ids else {}
+    return {bid.id: _told(winners.get(bid.need_id), bid) for bid in bids}
+
+
+def _told(winner: int | None, bid: Bid) -> str | None:
+    if winner is None:
+        return None
+    return "selected" if winner == bid.supplier_org_id else "not_selected"
+
+
+def outcome(session: Session, bid: Bid) -> str | None:
+    return outcomes(session, [bid])[bid.id]
+
+
+@dataclass(frozen=True)
+class BidView:
+    """What a viewer may know about the bids on one need."""
+
+    sealed: bool
+    count: int | None  # how many bids exist; staff only
+    bids: list[Bid]
+
+
+def visible_bids(session: Session, viewer: User, need_id: int) -> BidView:
+    """The one sealed-bid rule. Suppliers: only their own bid, always. The need's manufacturer
+    and staff: every non-withdrawn bid, only after the deadline; before it, staff learn how many."""
+    need = needs.get_need(session, viewer, need_id)
+    sealed = not deadline_passed(need)
+    if viewer.role is Role.supplier:
+        bid = own_bid(session, viewer, need.id)
+        return BidView(sealed, None, [bid] if bid else [])
+    if not needs.can_see_confidential(viewer, need):
+        raise NotFound("Need not found.")
+    live = select(Bid).where(Bid.need_id == need.id, Bid.status == BidStatus.submitted)
+    count = session.scalar(select(func.count()).select_from(live.subquery()))
+    shown_count = count if needs.is_staff(viewer) or not sealed else None
+    if sealed:
+        return BidView(True, shown_count, [])
+    bids = list(session.scalars(live.options(selectinload(Bid.supplier)).order_by(Bid.price_total)))
+    return BidView(False, shown_count, bids)
+
+
+def case_studies(session: Session, bids: list[Bid]) -> dict[int, CaseStudy]:
+    ids = {i for bid in bids for i in bid.case_study_ids}
+    if not ids:
+        return {}
+    return {c.id: c for c in session.scalars(select(CaseStudy).where(CaseStudy.id.in_(ids)))}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One bid side by side: its match score and reasons, and the case studies it cites."""
+
+    bid: Bid
+    match: Suggestion | None
+    studies: list[CaseStudy]
+
+    @property
+    def reasons(self) -> list[str]:
+        if self.match is None:
+            return []
+        return [e.sentence for e in self.match.evidence] + list(self.match.flags)
+
+
+def compare_bids(
+    session: Session, cache: IndexCache, viewer: User, need_id: int
+) -> tuple[BidView, list[Row]]:
+    view = visible_bids(session, viewer, need_id)
+    if view.sealed or viewer.role is Role.supplier or not view.bids:
+        return view, []
+    ranked = matches.suggest_suppliers(session, cache, viewer, need_id, limit=200)
+    by_org = {s.id: s for s in ranked}
+    studies = case_studies(session, view.bids)
+    rows = [
+        Row(
+            b, by_org.get(b.supplier_org_id), [studies[i] for i in b.case_study_ids if i in studies]
+        )
+        for b in view.bids
+    ]
+    return view, rows

@@ -1,0 +1,206 @@
+"""JSON routes for engagements: the same service functions as the pages."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from app.auth import CurrentUser, DbSession, roles
+from app.engagements import outcomes, service, stages, work
+from app.engagements.detail import Detail, load_detail
+from app.engagements.schemas import (
+    BoardFilters,
+    BoardOut,
+    EngagementOut,
+    EngagementPage,
+    EngagementSummary,
+    EventOut,
+    KpiOut,
+    ListFilters,
+    MilestoneIn,
+    MilestoneOut,
+    MoveIn,
+    NoteIn,
+    NoteOut,
+    PlanIn,
+    RejectIn,
+    ResultIn,
+    ResultOut,
+    ReviewIn,
+    ReviewOut,
+    StageOut,
+)
+from app.models import Engagement, ResultPhase, Role, Stage
+from app.schemas import RowId
+
+STAFF = roles(Role.coordinator, Role.admin)
+router = APIRouter(
+    prefix="/api",
+    tags=["engagements"],
+    dependencies=roles(Role.manufacturer, Role.supplier, Role.coordinator, Role.admin),
+)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Your side of the engagement cannot do this"},
+    404: {"description": "Engagement not found, or not yours"},
+    409: {"description": "Stale version, move not allowed, or gate not met"},
+}
+
+
+def summary(engagement: Engagement) -> EngagementSummary:
+    return EngagementSummary(
+        id=engagement.id,
+        need_id=engagement.need_id,
+        need_title=engagement.need.title,
+        supplier_org_id=engagement.supplier_org_id,
+        supplier_name=engagement.supplier.name,
+        manufacturer_org_id=engagement.manufacturer_org_id,
+        manufacturer_name=engagement.manufacturer.name,
+        stage=engagement.stage.value,
+        overdue=service.is_overdue(engagement),
+        version=engagement.version,
+        updated_at=engagement.updated_at,
+    )
+
+
+def detail_out(detail: Detail) -> EngagementOut:
+    e = detail.engagement
+    kpis = [
+        KpiOut(
+            results=[ResultOut.model_validate(r, from_attributes=True) for r in k.results],
+            **{f: getattr(k, f) for f in ("id", "metric", "unit", "baseline", "target")},
+            acceptance=k.acceptance,
+        )
+        for k in e.kpis
+    ]
+    return EngagementOut(
+        **summary(e).model_dump(),
+        cancel_reason=e.cancel_reason,
+        closed_at=e.closed_at,
+        stages=[StageOut.model_validate(s, from_attributes=True) for s in e.stages],
+        milestones=[MilestoneOut.model_validate(m, from_attributes=True) for m in e.milestones],
+        kpis=kpis,
+        notes=[NoteOut.model_validate(n, from_attributes=True) for n in detail.notes],
+        reviews=[ReviewOut.model_validate(r, from_attributes=True) for r in detail.reviews],
+        timeline=[EventOut.model_validate(a, from_attributes=True) for a in detail.timeline],
+    )
+
+
+def fresh(session: DbSession, user: CurrentUser, engagement_id: int) -> EngagementOut:
+    session.flush()
+    session.expire_all()
+    return detail_out(load_detail(session, user, engagement_id))
+
+
+@router.get("/engagements", responses=ERRORS)
+def list_engagements(
+    filters: Annotated[ListFilters, Query()], session: DbSession, user: CurrentUser
+) -> EngagementPage:
+    """The parties: their own engagements; coordinators and admins: all."""
+    stage = Stage(filters.stage) if filters.stage else None
+    page = service.list_engagements(session, user, stage, filters.page)
+    items = [summary(e) for e in page.items]
+    return EngagementPage(
+        items=items, total=page.total, page=page.page, per_page=page.per_page, pages=page.pages
+    )
+
+
+@router.get("/engagements/board", dependencies=STAFF, responses=ERRORS)
+def board(filters: Annotated[BoardFilters, Query()], session: DbSession) -> BoardOut:
+    columns = service.board(session, filters.industry, filters.region, filters.supplier)
+    return BoardOut(columns={s.value: [summary(e) for e in es] for s, es in columns.items()})
+
+
+@router.get("/engagements/{engagement_id}", responses=ERRORS)
+def get_engagement(engagement_id: RowId, session: DbSession, user: CurrentUser) -> EngagementOut:
+    """Stages, milestones, KPIs and results, notes, reviews and the timeline of changes."""
+    return detail_out(load_detail(session, user, engagement_id))
+
+
+@router.post("/engagements/{engagement_id}/moves", responses=ERRORS)
+def move(
+    engagement_id: RowId, data: MoveIn, session: DbSession, user: CurrentUser
+) -> EngagementOut:
+    """Coordinators sign off each gate; `version` guards against two at once (409)."""
+    stages.move_stage(session, user, engagement_id, Stage(data.to), data.version, data.reason)
+    return fresh(session, user, engagement_id)
+
+
+@router.post("/engagements/{engagement_id}/plan", responses=ERRORS)
+def plan(
+    engagement_id: RowId, data: PlanIn, session: DbSession, user: CurrentUser
+) -> EngagementOut:
+    stage = Stage(data.stage)
+    work.set_plan(session, user, engagement_id, stage, data.planned_start, data.planned_end)
+    return fresh(session, user, engagement_id)
+
+
+@router.post("/engagements/{engagement_id}/milestones", status_code=201, responses=ERRORS)
+def add_milestone(
+    engagement_id: RowId, data: MilestoneIn, session: DbSession, user: CurrentUser
+) -> MilestoneOut:
+    milestone = work.add_milestone(
+        session, user, engagement_id, Stage(data.stage), data.title, data.deliverable, data.due_date
+    )
+    return MilestoneOut.model_validate(milestone, from_attributes=True)
+
+
+@router.post("/engagements/{engagement_id}/milestones/{milestone_id}/deliver", responses=ERRORS)
+def deliver_milestone(
+    engagement_id: RowId, milestone_id: RowId, session: DbSession, user: CurrentUser
+) -> MilestoneOut:
+    milestone = work.deliver_milestone(session, user, engagement_id, milestone_id)
+    return MilestoneOut.model_validate(milestone, from_attributes=True)
+
+
+@router.post("/engagements/{engagement_id}/milestones/{milestone_id}/accept", responses=ERRORS)
+def accept_milestone(
+    engagement_id: RowId, milestone_id: RowId, session: DbSession, user: CurrentUser
+) -> MilestoneOut:
+    milestone = work.accept_milestone(session, user, engagement_id, milestone_id)
+    return MilestoneOut.model_validate(milestone, from_attributes=True)
+
+
+@router.post("/engagements/{engagement_id}/notes", status_code=201, responses=ERRORS)
+def add_note(engagement_id: RowId, data: NoteIn, session: DbSession, user: CurrentUser) -> NoteOut:
+    note = work.add_note(session, user, engagement_id, data.text)
+    return NoteOut.model_validate(note, from_attributes=True)
+
+
+@router.post("/engagements/{engagement_id}/results", responses=ERRORS)
+def record_result(
+    engagement_id: RowId, data: ResultIn, session: DbSession, user: CurrentUser
+) -> ResultOut:
+    """Recording a phase again before verification replaces the earlier figure."""
+    phase = ResultPhase(data.phase)
+    result = outcomes.record_result(
+        session, user, engagement_id, data.kpi_id, phase, data.value, data.evidence
+    )
+    return ResultOut.model_validate(result, from_attributes=True)
+
+
+@router.post(
+    "/engagements/{engagement_id}/results/{result_id}/verify", dependencies=STAFF, responses=ERRORS
+)
+def verify_result(
+    engagement_id: RowId, result_id: RowId, session: DbSession, user: CurrentUser
+) -> ResultOut:
+    result = outcomes.verify_result(session, user, engagement_id, result_id)
+    return ResultOut.model_validate(result, from_attributes=True)
+
+
+@router.post(
+    "/engagements/{engagement_id}/results/{result_id}/reject", dependencies=STAFF, responses=ERRORS
+)
+def reject_result(
+    engagement_id: RowId, result_id: RowId, data: RejectIn, session: DbSession, user: CurrentUser
+) -> ResultOut:
+    result = outcomes.reject_result(session, user, engagement_id, result_id, data.reason)
+    return ResultOut.model_validate(result, from_attributes=True)
+
+
+@router.post("/engagements/{engagement_id}/review", status_code=201, responses=ERRORS)
+def write_review(
+    engagement_id: RowId, data: ReviewIn, session: DbSession, user: CurrentUser
+) -> ReviewOut:
+    """One review per side after closing; shown once both wrote, or after 14 days."""
+    review = outcomes.write_review(session, user, engagement_id, data.rating, data.text)
+    return ReviewOut.model_validate(review, from_attributes=True)

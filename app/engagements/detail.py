@@ -1,0 +1,45 @@
+"""Everything the detail page and GET /api/engagements/{id} show, loaded in one place."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.engagements.outcomes import visible_reviews
+from app.engagements.service import get_engagement, is_overdue, is_staff, party_of, timeline
+from app.engagements.stages import next_moves
+from app.models import AuditEntry, Engagement, EngagementNote, Review, Stage, User
+
+
+@dataclass
+class Detail:
+    engagement: Engagement
+    side: str | None  # "supplier", "manufacturer" or None for staff
+    staff: bool
+    overdue: bool
+    moves: list[Stage]
+    notes: list[EngagementNote]
+    reviews: list[Review]
+    reviewed: bool  # the viewer's organisation has written its review
+    timeline: list[AuditEntry]
+
+
+def notes_of(session: Session, engagement: Engagement) -> list[EngagementNote]:
+    query = select(EngagementNote).where(EngagementNote.engagement_id == engagement.id)
+    return list(session.scalars(query.order_by(EngagementNote.id)))
+
+
+def load_detail(session: Session, user: User, engagement_id: int) -> Detail:
+    engagement = get_engagement(session, user, engagement_id)
+    reviews = visible_reviews(session, user, engagement)
+    return Detail(
+        engagement=engagement,
+        side=party_of(user, engagement),
+        staff=is_staff(user),
+        overdue=is_overdue(engagement),
+        moves=next_moves(engagement, user),
+        notes=notes_of(session, engagement),
+        reviews=reviews,
+        reviewed=any(r.author_org_id == user.organization_id for r in reviews),
+        timeline=timeline(session, engagement),
+    )

@@ -1,0 +1,144 @@
+"""Outcomes: KPI results per phase (recorded by the parties, verified by a coordinator) and
+reviews after closing (shown once both sides wrote, or after 14 days)."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import record
+from app.engagements.service import get_engagement, is_staff, party_of
+from app.errors import Conflict, Forbidden, NotFound
+from app.matches.store import touch_supplier
+from app.models import (
+    Engagement,
+    EngagementKpi,
+    KpiResult,
+    ResultPhase,
+    Review,
+    Stage,
+    User,
+    utcnow,
+)
+
+REVIEW_WINDOW = timedelta(days=14)
+
+
+def record_result(
+    session: Session,
+    user: User,
+    engagement_id: int,
+    kpi_id: int,
+    phase: ResultPhase,
+    value: float,
+    evidence: str,
+) -> KpiResult:
+    """Recording again before verification replaces the earlier figure."""
+    engagement = get_engagement(session, user, engagement_id)
+    if party_of(user, engagement) is None:
+        raise Forbidden("Only the supplier or the manufacturer records results.")
+    if engagement.stage is Stage.cancelled:
+        raise Conflict("A closed or cancelled engagement is read-only.")
+    kpi = _kpi(engagement, kpi_id)
+    result = next((r for r in kpi.results if r.phase is phase), None)
+    if result is not None and result.verified_at is not None:
+        raise Conflict("A verified result cannot be changed.")
+    if result is None:
+        result = KpiResult(phase=phase, value=value)
+        kpi.results.append(result)
+    result.value, result.evidence, result.rejected_reason = value, evidence, None
+    result.recorded_by_id = user.id
+    result.recorded_at = engagement.updated_at = utcnow()
+    session.flush()
+    after = {"result_id": result.id, "metric": kpi.metric, "phase": phase.value, "value": value}
+    record(session, user, "engagement.result_recorded", engagement, after=after)
+    return result
+
+
+def _kpi(engagement: Engagement, kpi_id: int) -> EngagementKpi:
+    kpi = next((k for k in engagement.kpis if k.id == kpi_id), None)
+    if kpi is None:
+        raise NotFound("KPI not found.")
+    return kpi
+
+
+def _result(session: Session, user: User, engagement_id: int, result_id: int) -> KpiResult:
+    engagement = get_engagement(session, user, engagement_id)
+    if not is_staff(user):
+        raise Forbidden("Only a coordinator verifies results.")
+    result = session.get(KpiResult, result_id)
+    if result is None or result.kpi.engagement_id != engagement.id:
+        raise NotFound("Result not found.")
+    if result.verified_at is not None:
+        raise Conflict("This result is already verified.")
+    return result
+
+
+def verify_result(session: Session, user: User, engagement_id: int, result_id: int) -> KpiResult:
+    result = _result(session, user, engagement_id, result_id)
+    result.verified_at, result.verified_by_id, result.rejected_reason = utcnow(), user.id, None
+    engagement = result.kpi.engagement
+    engagement.updated_at = utcnow()
+    after = {"result_id": result.id, "metric": result.kpi.metric, "value": result.value}
+    record(session, user, "engagement.result_verified", engagement, after=after)
+    touch_supplier(session, engagement.supplier_org_id)
+    return result
+
+
+def reject_result(
+    session: Session, user: User, engagement_id: int, result_id: int, reason: str
+) -> KpiResult:
+    result = _result(session, user, engagement_id, result_id)
+    result.rejected_reason = reason
+    engagement = result.kpi.engagement
+    engagement.updated_at = utcnow()
+    after = {"result_id": result.id, "metric": result.kpi.metric}
+    record(session, user, "engagement.result_rejected", engagement, after=after, reason=reason)
+    return result
+
+
+def write_review(
+    session: Session, user: User, engagement_id: int, rating: int, text: str
+) -> Review:
+    """One review per side, of the other side, once the engagement is closed."""
+    engagement = get_engagement(session, user, engagement_id)
+    side = party_of(user, engagement)
+    if side is None:
+        raise Forbidden("Only the supplier and the manufacturer write reviews.")
+    if engagement.stage is not Stage.closed:
+        raise Conflict("Reviews open when the engagement is closed.")
+    if any(r.author_org_id == user.organization_id for r in reviews_of(session, engagement)):
+        raise Conflict("Your organisation has already reviewed this engagement.")
+    subject = engagement.manufacturer_org_id if side == "supplier" else engagement.supplier_org_id
+    review = Review(
+        engagement_id=engagement.id,
+        author_org_id=user.organization_id,
+        subject_org_id=subject,
+        rating=rating,
+        text=text,
+    )
+    session.add(review)
+    session.flush()
+    after = {"review_id": review.id, "rating": rating, "subject_org_id": subject}
+    record(session, user, "engagement.reviewed", engagement, after=after)
+    return review
+
+
+def reviews_of(session: Session, engagement: Engagement) -> list[Review]:
+    query = select(Review).where(Review.engagement_id == engagement.id).order_by(Review.id)
+    return list(session.scalars(query))
+
+
+def reviews_public(engagement: Engagement, reviews: list[Review], now: datetime) -> bool:
+    """Neither side can retaliate: both wrote, or the 14 days after closing are over."""
+    if len(reviews) >= 2:
+        return True
+    return engagement.closed_at is not None and now >= engagement.closed_at + REVIEW_WINDOW
+
+
+def visible_reviews(session: Session, user: User, engagement: Engagement) -> list[Review]:
+    """Everyone who may see the engagement sees public reviews; an author sees its own."""
+    reviews = reviews_of(session, engagement)
+    if reviews_public(engagement, reviews, utcnow()):
+        return reviews
+    return [r for r in reviews if r.author_org_id == user.organization_id]

@@ -1,0 +1,205 @@
+"""Request and response models for engagements; the forms validate with the same inputs."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from app import vocab
+from app.schemas import MAX_ID, Input, LongText, Title
+
+StageCode = Literal["consulting", "design", "demonstration", "deployment", "closed", "cancelled"]
+MoveTarget = Literal["design", "demonstration", "deployment", "closed", "cancelled"]
+WorkStage = Literal["consulting", "design", "demonstration", "deployment"]
+PhaseCode = Literal["demonstration", "deployment", "follow_up"]
+IndustryCode = Literal[tuple(vocab.INDUSTRIES)]  # type: ignore[valid-type]
+RegionCode = Literal[tuple(vocab.REGIONS)]  # type: ignore[valid-type]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version = Annotated[int, Field(ge=1, le=MAX_ID)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Measure = Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False)]
+
+
+def parse_day(value: Any) -> Any:
+    """ISO dates (YYYY-MM-DD) from JSON and forms alike."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("Enter a date (YYYY-MM-DD).") from None
+    raise ValueError("Enter a date (YYYY-MM-DD).")
+
+
+Day = Annotated[date | None, BeforeValidator(parse_day)]
+
+
+class MoveIn(Input):
+    to: MoveTarget
+    version: Version | None = None
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+
+class PlanIn(Input):
+    stage: WorkStage
+    planned_start: Day = None
+    planned_end: Day = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "PlanIn":
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            raise ValueError("The planned end must not be before the planned start.")
+        return self
+
+
+class MilestoneIn(Input):
+    stage: WorkStage
+    title: Title
+    deliverable: LongText = ""
+    due_date: Day = None
+
+
+class NoteIn(Input):
+    text: Text
+
+
+class ResultIn(Input):
+    kpi_id: Id
+    phase: PhaseCode
+    value: Measure
+    evidence: Text
+
+
+class RejectIn(Input):
+    reason: Reason
+
+
+class ReviewIn(Input):
+    rating: Annotated[int, Field(ge=1, le=5)]
+    text: LongText = ""
+
+
+class ListFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stage: StageCode | None = None
+    page: Annotated[int, Field(ge=1, le=1000)] = 1
+
+
+class BoardFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    industry: IndustryCode | None = None
+    region: RegionCode | None = None
+    supplier: Id | None = None
+
+
+class StageOut(BaseModel):
+    stage: str
+    planned_start: date | None
+    planned_end: date | None
+    actual_start: date | None
+    actual_end: date | None
+    signed_off_by_id: int | None
+    signed_off_at: datetime | None
+
+
+class MilestoneOut(BaseModel):
+    id: int
+    stage: str
+    title: str
+    deliverable: str
+    due_date: date | None
+    delivered_at: datetime | None
+    accepted_at: datetime | None
+
+
+class ResultOut(BaseModel):
+    id: int
+    phase: str
+    value: float
+    evidence: str
+    recorded_at: datetime
+    verified_at: datetime | None
+    rejected_reason: str | None
+
+
+class KpiOut(BaseModel):
+    id: int
+    metric: str
+    unit: str
+    baseline: float | None
+    target: float | None
+    acceptance: bool
+    results: list[ResultOut]
+
+
+class NoteOut(BaseModel):
+    id: int
+    organization_id: int
+    text: str
+    created_at: datetime
+
+
+class ReviewOut(BaseModel):
+    id: int
+    author_org_id: int
+    subject_org_id: int
+    rating: int
+    text: str
+    created_at: datetime
+
+
+class EventOut(BaseModel):
+    action: str
+    actor_id: int | None
+    created_at: datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str | None
+
+
+class EngagementSummary(BaseModel):
+    id: int
+    need_id: int
+    need_title: str
+    supplier_org_id: int
+    supplier_name: str
+    manufacturer_org_id: int
+    manufacturer_name: str
+    stage: str
+    overdue: bool
+    version: int
+    updated_at: datetime
+
+
+class EngagementOut(EngagementSummary):
+    cancel_reason: str | None
+    closed_at: datetime | None
+    stages: list[StageOut]
+    milestones: list[MilestoneOut]
+    kpis: list[KpiOut]
+    notes: list[NoteOut]
+    reviews: list[ReviewOut]
+    timeline: list[EventOut]
+
+
+class EngagementPage(BaseModel):
+    items: list[EngagementSummary]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class BoardOut(BaseModel):
+    columns: dict[str, list[EngagementSummary]]

@@ -1,0 +1,123 @@
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.engagements import outcomes
+from app.engagements.service import OPEN_STAGES, track_records
+from app.engagements.stages import MOVES, move_stage
+from app.errors import Conflict, Forbidden, Invalid
+from app.models import IndexChange, ResultPhase, Stage
+from tests.engagements.helpers import actions, advance, cast, verify_demonstration
+
+ALLOWED = sorted(MOVES, key=lambda m: (m[0].value, m[1].value))
+REFUSED = [
+    (source, target)
+    for source in Stage
+    for target in Stage
+    if (source, target) not in MOVES and target is not Stage.consulting
+]
+
+
+def _at(session, c, stage: Stage) -> None:
+    if stage is Stage.cancelled:
+        move_stage(session, c.coordinator, c.engagement.id, Stage.cancelled, None, "중단")
+    else:
+        advance(session, c, stage)
+
+
+def test_the_table_is_the_forward_path_plus_cancel_from_every_open_stage() -> None:
+    forward = [(Stage.consulting, Stage.design), (Stage.design, Stage.demonstration)]
+    forward += [(Stage.demonstration, Stage.deployment), (Stage.deployment, Stage.closed)]
+    cancels = [(stage, Stage.cancelled) for stage in OPEN_STAGES]
+    assert set(MOVES) == set(forward + cancels)
+
+
+@pytest.mark.parametrize(("source", "target"), ALLOWED, ids=lambda s: s.value)
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_staff_make_every_allowed_move(session, source, target, role) -> None:
+    c = cast(session)
+    _at(session, c, source)
+    if target is Stage.deployment:
+        verify_demonstration(session, c)
+    moved = move_stage(session, getattr(c, role), c.engagement.id, target, None, "사유")
+    assert moved.stage is target
+    row = next((s for s in moved.stages if s.stage is source), None)
+    assert row.signed_off_by_id == getattr(c, role).id and row.actual_end == row.actual_start
+    assert actions(session, c.engagement)[-1] in ("engagement.moved", "engagement.cancelled")
+
+
+@pytest.mark.parametrize(("source", "target"), ALLOWED, ids=lambda s: s.value)
+@pytest.mark.parametrize("role", ["supplier", "manufacturer"])
+def test_parties_may_not_move_stages(session, source, target, role) -> None:
+    c = cast(session)
+    _at(session, c, source)
+    with pytest.raises(Forbidden):
+        move_stage(session, getattr(c, role), c.engagement.id, target, None, "사유")
+    assert c.engagement.stage is source
+
+
+@pytest.mark.parametrize(("source", "target"), REFUSED, ids=lambda s: s.value)
+def test_every_other_move_is_refused(session, source, target) -> None:
+    c = cast(session)
+    if source is not Stage.consulting:
+        _at(session, c, source)
+    with pytest.raises(Conflict):
+        move_stage(session, c.coordinator, c.engagement.id, target, None, "사유")
+    assert c.engagement.stage is source
+
+
+def test_cancelling_needs_a_reason_and_frees_capacity(session) -> None:
+    c = cast(session)
+    with pytest.raises(Invalid):
+        move_stage(session, c.coordinator, c.engagement.id, Stage.cancelled, None, None)
+    before = session.scalar(select(IndexChange.id).order_by(IndexChange.id.desc()))
+    move_stage(session, c.coordinator, c.engagement.id, Stage.cancelled, None, "예산 중단")
+    assert c.engagement.cancel_reason == "예산 중단" and c.engagement.closed_at is not None
+    after = session.scalar(select(IndexChange.id).order_by(IndexChange.id.desc()))
+    assert after != before
+
+
+def test_deployment_gate_needs_verified_demonstration_results(session) -> None:
+    c = cast(session)
+    advance(session, c, Stage.demonstration)
+    with pytest.raises(Conflict, match="acceptance KPI"):
+        move_stage(session, c.coordinator, c.engagement.id, Stage.deployment, None)
+    kpi = c.engagement.kpis[0]
+    result = outcomes.record_result(
+        session, c.supplier, c.engagement.id, kpi.id, ResultPhase.demonstration, 0.8, "측정"
+    )
+    with pytest.raises(Conflict):  # recorded is not enough: it must be verified
+        move_stage(session, c.coordinator, c.engagement.id, Stage.deployment, None)
+    outcomes.reject_result(session, c.coordinator, c.engagement.id, result.id, "근거 부족")
+    with pytest.raises(Conflict):
+        move_stage(session, c.coordinator, c.engagement.id, Stage.deployment, None)
+    outcomes.verify_result(session, c.coordinator, c.engagement.id, result.id)
+    move_stage(session, c.coordinator, c.engagement.id, Stage.deployment, None)
+    assert c.engagement.stage is Stage.deployment
+
+
+def test_non_acceptance_kpis_do_not_gate(session) -> None:
+    c = cast(session)
+    advance(session, c, Stage.demonstration)
+    for kpi in c.engagement.kpis:
+        kpi.acceptance = False
+    move_stage(session, c.coordinator, c.engagement.id, Stage.deployment, None)
+    assert c.engagement.stage is Stage.deployment
+
+
+def test_a_stale_version_is_a_conflict(session) -> None:
+    c = cast(session)
+    version = c.engagement.version
+    move_stage(session, c.coordinator, c.engagement.id, Stage.design, version)
+    with pytest.raises(Conflict):
+        move_stage(session, c.admin, c.engagement.id, Stage.demonstration, version)
+
+
+def test_moves_set_actual_dates_and_closing_counts_in_track_records(session) -> None:
+    c = cast(session)
+    advance(session, c, Stage.closed)
+    rows = {row.stage: row for row in c.engagement.stages}
+    assert all(isinstance(rows[s].actual_start, date) for s in OPEN_STAGES)
+    assert all(rows[s].signed_off_at is not None for s in OPEN_STAGES)
+    assert track_records(session, [c.supplier.organization_id])[c.supplier.organization_id] > 0
