@@ -17,6 +17,7 @@ from alembic import command
 from sqlalchemy import select
 from tqdm import tqdm
 
+import matching
 from app.accounts.service import create_api_token, create_staff, create_user
 from app.cli import alembic_config
 from app.config import Settings, get_settings
@@ -24,7 +25,7 @@ from app.db import Database
 from app.matches import engine, service
 from app.matches.bench import Scale, generate, percentiles, timed
 from app.matches.cache import IndexCache
-from app.matches.store import NEED, SUPPLIER, all_owner_ids, sync
+from app.matches.store import NEED, SUPPLIER, all_owner_ids, need_record, sync
 from app.models import Need, Organization, Role, SupplierProfile, User
 
 
@@ -44,8 +45,9 @@ def setup(settings: Settings, scale: Scale) -> Database:
 def raw_encode_rate(db: Database, settings: Settings, n: int = 512) -> float:
     """The model alone, batches of 64 (best of three runs: the ceiling, not a noisy sample)."""
     embedder = engine.embedder(settings)
-    with db.transaction(write=False) as session:
-        texts = list(session.scalars(select(Need.description).limit(n)))
+    with db.transaction(write=False) as session:  # the very texts reindex embeds for needs
+        needs = session.scalars(select(Need).order_by(Need.id).limit(n))
+        texts = [unit.text for need in needs for unit in matching.need_units(need_record(need))]
     embedder.encode(texts[:8], kind="query")  # load and warm up
     best = float("inf")
     for _ in range(3):
