@@ -2,7 +2,7 @@
 different point (every stage, one cancelled), with verified results where a stage has passed,
 so a new user's first pages already show a living programme. Idempotent by need."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,28 +58,31 @@ def fitting_supplier(session: Session, need: Need) -> int:
 
 
 def advance(engagement: Engagement, target: Stage) -> None:
-    """Walk the stages up to `target`, with plausible planned and actual dates."""
-    start = date.today() - timedelta(days=150)
-    reached = target in WORK_STAGES
-    for row in sorted(engagement.stages, key=lambda r: WORK_STAGES.index(r.stage)):
+    """Walk the stages up to `target` on 30-day plans laid so that today falls inside the
+    current stage's plan (a closed one ended five days ago), signed off as each one ended."""
+    order = sorted(engagement.stages, key=lambda r: WORK_STAGES.index(r.stage))
+    current = WORK_STAGES.index(target) if target in WORK_STAGES else 0
+    today = date.today()
+    start = today - timedelta(days=125 if target is Stage.closed else 30 * current + 10)
+    for n, row in enumerate(order):
         row.planned_start, row.planned_end = start, start + timedelta(days=30)
-        done = target is Stage.closed or (
-            reached and WORK_STAGES.index(row.stage) < WORK_STAGES.index(target)
-        )
         if (
-            done
-            or row.stage is target
-            or (target is Stage.cancelled and row.stage is Stage.consulting)
+            target is Stage.closed
+            or n < current
+            or (n == current and target is not Stage.cancelled)
         ):
             row.actual_start = start
-        if done:
-            row.actual_end, row.signed_off_at = start + timedelta(days=28), utcnow()
+        if target is Stage.closed or n < current:
+            row.actual_end = start + timedelta(days=29)
+            row.signed_off_at = datetime.combine(row.actual_end, time(18), UTC)
         start += timedelta(days=30)
+    engagement.created_at = datetime.combine(order[0].planned_start, time(9), UTC)
     engagement.stage = target
     if target is Stage.cancelled:
         engagement.cancel_reason = "현장 설비 교체 일정으로 사업 보류 (데모 데이터)"
-    if target in (Stage.closed, Stage.cancelled):
-        engagement.closed_at = utcnow() - timedelta(days=5)
+        engagement.closed_at = utcnow() - timedelta(days=3)
+    if target is Stage.closed:
+        engagement.closed_at = datetime.combine(today - timedelta(days=5), time(18), UTC)
 
 
 def record_results(engagement: Engagement, target: Stage) -> None:
