@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from app.schemas import Input
+from app.schemas import MAX_ID, Input
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -18,7 +18,6 @@ MembershipCode = Literal["applied", "admitted", "suspended"]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
 Search = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 PageNumber = Annotated[int, Field(ge=1, le=10_000)]
-MAX_ID = 2_147_483_647
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RegionCode = Annotated[str, StringConstraints(max_length=32, pattern=r"^[a-z0-9-]+$")]
 ActionCode = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z_.]+$")]

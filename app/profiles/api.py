@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from app import vocab
 from app.auth import CurrentUser, DbSession, roles
@@ -21,11 +21,12 @@ from app.profiles.schemas import (
     SupplierQuery,
     SupplierSummaryOut,
 )
+from app.schemas import RowId
 
 router = APIRouter(prefix="/api", tags=["profiles"])
 OWNERS = roles(Role.supplier, Role.manufacturer)
 DIRECTORY = roles(Role.manufacturer, Role.coordinator, Role.admin)
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Id = RowId
 NOT_FOUND = {404: {"description": "Not found, or not visible to you"}}
 
 

@@ -1,9 +1,9 @@
 """HTML routes: own profile (view, edit), case studies, the supplier directory, detail pages."""
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -19,6 +19,7 @@ from app.profiles.schemas import (
     SupplierProfileIn,
     SupplierQuery,
 )
+from app.schemas import RowId
 from app.web import form_dict, redirect, render, request_locale, validate_form
 
 router = APIRouter()
@@ -26,7 +27,7 @@ OWNERS = roles(Role.supplier, Role.manufacturer)
 SUPPLIERS = roles(Role.supplier)
 DIRECTORY = roles(Role.manufacturer, Role.coordinator, Role.admin)
 SUPPLIER_LISTS = ("specialties", "ai_techniques", "industries", "processes")
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Id = RowId
 ANSWERS = {"data": scoring.DATA, "staff": scoring.STAFF, "budget": scoring.BUDGET}
 
 

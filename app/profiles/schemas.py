@@ -15,7 +15,7 @@ from pydantic import (
 
 from app import vocab
 from app.profiles.readiness import BUDGET, DATA, STAFF
-from app.schemas import Input, LongText, Money, ShortText, Title
+from app.schemas import MAX_ID, Input, LongText, Money, ShortText, Title
 
 Specialty = Literal[tuple(vocab.SPECIALTIES)]  # type: ignore[valid-type]
 AiTechnique = Literal[tuple(vocab.AI_TECHNIQUES)]  # type: ignore[valid-type]
@@ -34,7 +34,7 @@ Certification = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
 ]
 Year = Annotated[int, Field(ge=1900, le=2100)]
-Version = Annotated[int, Field(ge=1, le=2_147_483_647)]
+Version = Annotated[int, Field(ge=1, le=MAX_ID)]
 CaseText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 MAX_CERTIFICATIONS = 20
