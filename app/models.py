@@ -63,6 +63,7 @@ class OrgKind(enum.StrEnum):
     manufacturer = "manufacturer"
     supplier = "supplier"
     support_group = "support_group"
+    sponsor = "sponsor"  # a large company sponsoring a cohort of its partner manufacturers
 
 
 class Role(enum.StrEnum):
@@ -70,6 +71,7 @@ class Role(enum.StrEnum):
     supplier = "supplier"
     coordinator = "coordinator"
     admin = "admin"
+    sponsor = "sponsor"
 
 
 class Membership(enum.StrEnum):
@@ -289,6 +291,11 @@ class Need(Base):
     )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Readiness routing: "ai" (straight to AI suppliers) or "readiness" (data collection, MES,
+    # sensor basics first); decided when the need is posted, a coordinator may override.
+    track: Mapped[str] = mapped_column(String(16), default="ai", server_default="ai", index=True)
+    track_reason: Mapped[str | None] = mapped_column(String(1000))
+    track_overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -389,6 +396,9 @@ class BidInvitation(Base):
     supplier_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     source: Mapped[str] = mapped_column(String(16), default="suggestion")
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rounds.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -654,4 +664,212 @@ class Review(Base):
     subject_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     rating: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# --- The coordinator's workbench: cohorts, conflicts, rounds, notifications ---
+
+
+class Cohort(Base):
+    """A sponsor's partner manufacturers (e.g. a turbine maker and its 150 suppliers)."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sponsor_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    sponsor: Mapped[Organization] = relationship()
+    members: Mapped[list["CohortMember"]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan"
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CohortMember(Base):
+    __tablename__ = "cohort_members"
+    __table_args__ = (UniqueConstraint("cohort_id", "manufacturer_org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    manufacturer_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="members")
+    manufacturer: Mapped[Organization] = relationship()
+
+
+class ConflictKind(enum.StrEnum):
+    same_owner = "same_owner"
+    affiliated = "affiliated"
+    dispute = "dispute"
+    declared = "declared"
+
+
+class ConflictOfInterest(Base):
+    """A conflict of interest between a supplier and a manufacturer: never proposed together."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (UniqueConstraint("supplier_org_id", "manufacturer_org_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    manufacturer_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    kind: Mapped[ConflictKind] = mapped_column(enum_column(ConflictKind))
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RoundStatus(enum.StrEnum):
+    draft = "draft"  # needs chosen, proposal solved and being edited
+    released = "released"  # invitations sent
+    withdrawn = "withdrawn"
+
+
+class Round(Base):
+    """An assignment round: shortlists for many open needs at once, under constraints."""
+
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[RoundStatus] = mapped_column(
+        enum_column(RoundStatus), default=RoundStatus.draft, index=True
+    )
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"))
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    shortlist_size: Mapped[int] = mapped_column(Integer, default=3)
+    alternates: Mapped[int] = mapped_column(Integer, default=2)
+    supplier_cap: Mapped[int] = mapped_column(Integer, default=3)
+    min_new_suppliers: Mapped[int] = mapped_column(Integer, default=0)
+    new_supplier_days: Mapped[int] = mapped_column(Integer, default=365)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdraw_reason: Mapped[str | None] = mapped_column(String(1000))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    cohort: Mapped[Cohort | None] = relationship()
+    needs: Mapped[list["RoundNeed"]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+    pairs: Mapped[list["RoundPair"]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RoundNeed(Base):
+    __tablename__ = "round_needs"
+    __table_args__ = (UniqueConstraint("round_id", "need_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+
+    round: Mapped[Round] = relationship(back_populates="needs")
+    need: Mapped[Need] = relationship()
+
+
+class RoundPair(Base):
+    """One (need, supplier) pair of a round's proposal, with why it is there."""
+
+    __tablename__ = "round_pairs"
+    __table_args__ = (UniqueConstraint("round_id", "need_id", "supplier_org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    supplier_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    # shortlist | alternate | excluded (removed by the coordinator: never proposed again)
+    kind: Mapped[str] = mapped_column(String(16), default="shortlist")
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[float] = mapped_column(default=0.0)
+    topk_rank: Mapped[int | None] = mapped_column(Integer)  # rank in plain top-k, if any
+    source: Mapped[str] = mapped_column(String(16), default="solver")  # solver | forced | added
+    parts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    round: Mapped[Round] = relationship(back_populates="pairs")
+    need: Mapped[Need] = relationship()
+    supplier: Mapped[Organization] = relationship()
+
+
+class Notification(Base):
+    """An in-app notice asking someone to act; kind + params are rendered in the reader's locale."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    link: Mapped[str] = mapped_column(String(300), default="")
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OutboxStatus(enum.StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"  # gave up after the last attempt
+
+
+class OutboxMessage(Base):
+    """An e-mail waiting to be sent by the background worker (never blocks the action)."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL")
+    )
+    to_email: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column(OutboxStatus), default=OutboxStatus.pending, index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class EmailPreference(Base):
+    """A user's choice for e-mails of one notification kind (no row: the default, on)."""
+
+    __tablename__ = "email_preferences"
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SavedSearch(Base):
+    """A supplier's saved search (or profile match above a threshold) that notifies on new needs."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    query: Mapped[str] = mapped_column(String(500), default="")  # empty: match the profile
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    threshold: Mapped[float] = mapped_column(default=0.5)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
