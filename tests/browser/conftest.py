@@ -31,6 +31,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def shot(page: object, name: str) -> Path:
+    """A screenshot for the README's walk-through: docs/screenshots/<name>.png when
+    AXMATCH_SCREENSHOTS=1 (refreshing the committed pictures), else test-artifacts/."""
+    folder = SCREENSHOTS if os.environ.get("AXMATCH_SCREENSHOTS") == "1" else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path
 
 
 def free_port() -> int:
