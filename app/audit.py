@@ -32,7 +32,15 @@ def record(
         reason=reason,
     )
     session.add(entry)
+    _notify(session, entry, entity)
     return entry
+
+
+def _notify(session: Session, entry: AuditEntry, entity: Base) -> None:
+    """Decisions that ask someone to act notify them, in this same transaction."""
+    from app.notifications.events import on_audit  # late: it reads the features that audit
+
+    on_audit(session, entry, entity)
 
 
 def _jsonable(data: dict[str, Any] | None) -> dict[str, Any] | None:

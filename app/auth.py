@@ -1,6 +1,6 @@
 """Who is asking: session cookie (browsers) or bearer API token; role checks for routers."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -67,7 +67,9 @@ def optional_user(request: Request, session: DbSession) -> User | None:
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def current_user(user: OptionalUser) -> User:
+# The checks below are coroutines: they do no I/O, and FastAPI would otherwise run each
+# one in the thread pool (a hop per dependency per request).
+async def current_user(user: OptionalUser) -> User:
     if user is None:
         raise Unauthenticated("Please log in.")
     return user
@@ -76,10 +78,10 @@ def current_user(user: OptionalUser) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require_roles(*roles: Role) -> Callable[[User], User]:
+def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
     """Router-level role check; ownership is checked inside the services."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             raise Forbidden("Your role cannot use this page.")
         return user

@@ -1,4 +1,4 @@
-"""The `axmatch` command: serve, migrate, seed, create-admin (and the matching commands)."""
+"""The `axmatch` command: serve, worker, migrate, seed, create-admin (and the matching commands)."""
 
 from pathlib import Path
 from typing import Annotated
@@ -93,6 +93,41 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
     )
+
+
+@cli.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option(help="one scan and one pass over the outbox, then exit")
+    ] = False,
+) -> None:
+    """Send the e-mail outbox and write time-based notices (deadline near, bids ready).
+
+    Several may run at once (each e-mail is claimed by one); without AXMATCH_SMTP_HOST the
+    e-mails are written to the log."""
+    import threading
+
+    from app.db import Database
+    from app.notifications.worker import Worker, configure_logging
+
+    settings = get_settings()
+    configure_logging()
+    db = Database.from_url(settings.database_url)
+    runner = Worker(db, settings)
+    try:
+        if once:
+            notices, results = runner.scan_once(), runner.send_once()
+            sent = sum(error is None for error in results.values())
+            failed = len(results) - sent
+            typer.echo(f"worker: {notices} notices, {sent} e-mails sent, {failed} failed")
+            return
+        mode = f"SMTP {settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else "log"
+        typer.echo(f"worker: sending the outbox ({mode}); Ctrl-C stops")
+        runner.run(threading.Event())
+    except KeyboardInterrupt:
+        typer.echo("worker: stopped")
+    finally:
+        db.engine.dispose()
 
 
 def _register_matching_commands() -> None:

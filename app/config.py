@@ -4,11 +4,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.vocab import AI_TECHNIQUES, SPECIALTIES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-insecure-secret-key-change-me"
+SfLevel = Literal["none", "basic", "intermediate1", "intermediate2", "advanced"]
+DataLevel = Literal["none", "partial", "systematic"]
 
 
 class Settings(BaseSettings):
@@ -27,6 +31,55 @@ class Settings(BaseSettings):
     login_ip_max_failures: int = Field(30, alias="AXMATCH_LOGIN_IP_MAX_FAILURES", ge=1)
     login_window_minutes: int = Field(15, alias="AXMATCH_LOGIN_WINDOW_MINUTES", ge=1)
     index_poll_seconds: float = Field(1.0, alias="AXMATCH_INDEX_POLL_SECONDS", gt=0)
+    # Notifications: e-mail through the outbox, sent by `axmatch worker` (or a thread of
+    # `axmatch serve`); an empty SMTP host writes each e-mail to the log instead.
+    public_url: str = Field("http://127.0.0.1:8000", alias="AXMATCH_PUBLIC_URL", max_length=200)
+    smtp_host: str = Field("", alias="AXMATCH_SMTP_HOST")
+    smtp_port: int = Field(25, alias="AXMATCH_SMTP_PORT", ge=1, le=65535)
+    smtp_from: str = Field("axmatch <noreply@axmatch.example.kr>", alias="AXMATCH_SMTP_FROM")
+    smtp_starttls: bool = Field(False, alias="AXMATCH_SMTP_STARTTLS")
+    smtp_user: str = Field("", alias="AXMATCH_SMTP_USER")
+    smtp_password: str = Field("", alias="AXMATCH_SMTP_PASSWORD")
+    smtp_timeout: float = Field(10.0, alias="AXMATCH_SMTP_TIMEOUT", gt=0)
+    outbox_max_attempts: int = Field(8, alias="AXMATCH_OUTBOX_MAX_ATTEMPTS", ge=1, le=100)
+    outbox_backoff_seconds: float = Field(30.0, alias="AXMATCH_OUTBOX_BACKOFF_SECONDS", gt=0)
+    worker_poll_seconds: float = Field(5.0, alias="AXMATCH_WORKER_POLL_SECONDS", gt=0)
+    worker_scan_seconds: float = Field(60.0, alias="AXMATCH_WORKER_SCAN_SECONDS", gt=0)
+    worker_in_app: bool | None = Field(None, alias="AXMATCH_WORKER_IN_APP")
+    deadline_notice_hours: int = Field(48, alias="AXMATCH_DEADLINE_NOTICE_HOURS", ge=1, le=720)
+    # Readiness routing (app/readiness): a manufacturer below either threshold posts its needs
+    # to the readiness path, served by suppliers offering one of `readiness_path_offers`
+    # (specialty-field or AI-technique codes of app/vocab.py).
+    readiness_min_sf_level: SfLevel = Field("intermediate1", alias="AXMATCH_READINESS_MIN_SF_LEVEL")
+    readiness_min_data: DataLevel = Field("partial", alias="AXMATCH_READINESS_MIN_DATA")
+    readiness_path_offers: tuple[str, ...] = Field(
+        ("mes", "data_platform"), alias="AXMATCH_READINESS_PATH_OFFERS", min_length=1
+    )
+    # Programme dashboard (app/dashboard): national 2030 goals, and when award concentration
+    # across suppliers raises a warning (HHI on the 0-10,000 scale; the top-15% share as a
+    # fraction; compared with the previous period of the same length, or the last N days).
+    programme_supplier_goal: int = Field(500, alias="AXMATCH_PROGRAMME_SUPPLIER_GOAL", ge=1)
+    programme_manufacturer_goal: int = Field(
+        12_000, alias="AXMATCH_PROGRAMME_MANUFACTURER_GOAL", ge=1
+    )
+    programme_accident_reduction_goal: float = Field(
+        20.0, alias="AXMATCH_PROGRAMME_ACCIDENT_REDUCTION_GOAL", gt=0, le=100
+    )
+    concentration_warning_hhi: float = Field(
+        2500.0, alias="AXMATCH_CONCENTRATION_WARNING_HHI", gt=0, le=10_000
+    )
+    concentration_warning_top_share: float = Field(
+        0.67, alias="AXMATCH_CONCENTRATION_WARNING_TOP_SHARE", gt=0, le=1
+    )
+    concentration_rise_hhi: float = Field(
+        200.0, alias="AXMATCH_CONCENTRATION_RISE_HHI", gt=0, le=10_000
+    )
+    concentration_window_days: int = Field(
+        90, alias="AXMATCH_CONCENTRATION_WINDOW_DAYS", ge=7, le=3660
+    )
+    concentration_min_engagements: int = Field(
+        10, alias="AXMATCH_CONCENTRATION_MIN_ENGAGEMENTS", ge=1
+    )
 
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":
@@ -36,7 +89,17 @@ class Settings(BaseSettings):
             if self.environment == "production":
                 raise ValueError("SECRET_KEY is required when AXMATCH_ENV=production")
             self.secret_key = DEV_SECRET
+        if self.worker_in_app is None:  # development: `make run` shows e-mails in its log
+            self.worker_in_app = self.environment == "development"
         return self
+
+    @field_validator("readiness_path_offers")
+    @classmethod
+    def _known_offers(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [c for c in codes if c not in SPECIALTIES and c not in AI_TECHNIQUES]
+        if unknown:
+            raise ValueError(f"unknown specialty or AI technique codes: {unknown}")
+        return codes
 
     @property
     def is_sqlite(self) -> bool:

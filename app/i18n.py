@@ -4,10 +4,11 @@ Each feature keeps its own .po file under app/locales/<locale>/; they are merged
 start-up, so features never edit one shared catalogue.
 """
 
+from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -32,9 +33,35 @@ def translations(locale: str) -> Translations:
     return merged
 
 
+@runtime_checkable
+class Label(Protocol):
+    """A message parameter shown in the reader's language (a vocabulary term, a Msgid)."""
+
+    def label(self, locale: str) -> str: ...
+
+
+class Msgid(str):
+    """A parameter that is itself an English msgid, translated along with its message."""
+
+    def label(self, locale: str) -> str:
+        return translations(locale).gettext(str(self))
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Several labelled parameters shown as one comma-separated list."""
+
+    items: tuple[Label, ...]
+
+    def label(self, locale: str) -> str:
+        return ", ".join(item.label(locale) for item in self.items)
+
+
 def gettext(locale: str, message: str, **params: Any) -> str:
     text = translations(locale).gettext(message)
-    return text % params if params else text
+    if not params:
+        return text
+    return text % {k: v.label(locale) if isinstance(v, Label) else v for k, v in params.items()}
 
 
 def template_gettext(locale: str):  # type: ignore[no-untyped-def]

@@ -21,10 +21,18 @@ from app.accounts import pages as accounts_pages
 from app.admin import api as admin_api
 from app.admin import pages as admin_pages
 from app.bids import api as bids_api
+from app.bids import dialogue_api as bids_dialogue_api
+from app.bids import dialogue_pages as bids_dialogue_pages
 from app.bids import pages as bids_pages
+from app.bids import selection_api as bids_selection_api
+from app.bids import selection_pages as bids_selection_pages
+from app.cohorts import api as cohorts_api
+from app.cohorts import pages as cohorts_pages
 from app.config import Settings, get_settings
 from app.coordinator import api as coordinator_api
 from app.coordinator import pages as coordinator_pages
+from app.dashboard import api as dashboard_api
+from app.dashboard import pages as dashboard_pages
 from app.db import Database
 from app.engagements import api as engagements_api
 from app.engagements import pages as engagements_pages
@@ -36,8 +44,16 @@ from app.matches import pages as matches_pages
 from app.matches.engine import new_index_cache
 from app.needs import api as needs_api
 from app.needs import pages as needs_pages
+from app.notifications import api as notifications_api
+from app.notifications import pages as notifications_pages
+from app.notifications import worker as notifications_worker
 from app.profiles import api as profiles_api
 from app.profiles import pages as profiles_pages
+from app.readiness import api as readiness_api
+from app.readiness import pages as readiness_pages
+from app.rounds import api as rounds_api
+from app.rounds import conflict_pages as rounds_conflict_pages
+from app.rounds import pages as rounds_pages
 from app.web import redirect, render, request_locale
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -56,9 +72,25 @@ ROUTERS = [
     matches_pages.router,
     matches_api.router,
     bids_pages.router,
+    bids_selection_pages.router,
+    bids_dialogue_pages.router,
     bids_api.router,
+    bids_selection_api.router,
+    bids_dialogue_api.router,
     engagements_pages.router,
     engagements_api.router,
+    readiness_pages.router,
+    readiness_api.router,
+    cohorts_pages.router,
+    cohorts_pages.sponsor_router,
+    cohorts_api.router,
+    dashboard_pages.router,
+    dashboard_api.router,
+    notifications_pages.router,
+    notifications_api.router,
+    rounds_pages.router,
+    rounds_conflict_pages.router,
+    rounds_api.router,
 ]
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -72,6 +104,22 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+
+
+class CsrfUnlessBearer:
+    """asgi-csrf, except for API requests that carry one bearer token: asgi-csrf lets those
+    through unchecked anyway (a page on another site cannot send that header), and API routes
+    never read the token, so signing a fresh one for each such request is wasted work."""
+
+    def __init__(self, app: ASGIApp, **options: Any) -> None:
+        self.app, self.protected = app, asgi_csrf(app, **options)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        bearer = scope["type"] == "http" and scope["path"].startswith("/api/")
+        if bearer:
+            auth = [v for k, v in scope["headers"] if k == b"authorization"]
+            bearer = len(auth) == 1 and auth[0].startswith(b"Bearer ")
+        await (self.app if bearer else self.protected)(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -109,9 +157,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def no_nul_in_query(request: Request) -> None:
-    """PostgreSQL text cannot hold NUL: a query string carrying one is refused for every route."""
-    if any("\x00" in value for value in request.query_params.values()):
+async def no_nul_in_query(request: Request) -> None:
+    """PostgreSQL text cannot hold NUL: a query string carrying one is refused for every route
+    (every value of a repeated parameter too). A coroutine: no I/O, so no thread-pool hop."""
+    if any("\x00" in value for _, value in request.query_params.multi_items()):
         raise Invalid("Text must not contain NUL characters.")
 
 
@@ -166,7 +215,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The outbox worker as a thread of this process (AXMATCH_WORKER_IN_APP, on in
+        # development); in production run `axmatch worker` beside the web workers.
+        stop = (
+            notifications_worker.start_thread(app.state.db, settings)
+            if settings.worker_in_app
+            else None
+        )
         yield
+        if stop is not None:
+            stop.set()
         if database is None:  # an injected database (tests) belongs to its creator
             app.state.db.engine.dispose()
 
@@ -193,7 +251,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_middleware(
-        asgi_csrf,
+        CsrfUnlessBearer,
         signing_secret=settings.secret_key,
         always_protect={"/login", "/register", "/lang"},
         cookie_secure=settings.cookie_secure,

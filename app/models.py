@@ -525,6 +525,8 @@ class MatchProposal(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 
+    supplier: Mapped[Organization] = relationship()
+
 
 class Engagement(Base):
     __tablename__ = "engagements"

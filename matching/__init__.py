@@ -21,11 +21,15 @@ from matching.ranking import (
     Hit,
     UnitSim,
     need_sims,
+    passes_filters,
     rank_needs,
+    rank_supplier_units,
     rank_suppliers,
     supplier_sims,
+    unit_hits,
 )
 from matching.records import CaseStudy, NeedProfile, SupplierProfile, is_in_province
+from matching.scoring import SupplierTable, UnitHits
 from matching.units import TextUnit, need_units, supplier_units
 
 __all__ = [
@@ -39,7 +43,9 @@ __all__ = [
     "Matcher",
     "NeedProfile",
     "SupplierProfile",
+    "SupplierTable",
     "TextUnit",
+    "UnitHits",
     "UnitSim",
     "VectorIndex",
     "Weights",
@@ -48,8 +54,11 @@ __all__ = [
     "is_in_province",
     "need_sims",
     "need_units",
+    "passes_filters",
     "rank_needs",
+    "rank_supplier_units",
     "rank_suppliers",
     "supplier_sims",
     "supplier_units",
+    "unit_hits",
 ]

@@ -37,14 +37,20 @@ def _overlap(wanted: frozenset[str], offered: frozenset[str]) -> float:
     return len(wanted & offered) / len(wanted) if wanted else 0.0
 
 
+def served_industries(supplier: SupplierProfile) -> frozenset[str]:
+    return supplier.industries | {c.industry for c in supplier.case_studies if c.industry}
+
+
+def served_processes(supplier: SupplierProfile) -> frozenset[str]:
+    return supplier.processes | {c.process for c in supplier.case_studies if c.process}
+
+
 def _industry(need: NeedProfile, supplier: SupplierProfile) -> float:
-    served = supplier.industries | {c.industry for c in supplier.case_studies if c.industry}
-    return 1.0 if need.industry and need.industry in served else 0.0
+    return 1.0 if need.industry and need.industry in served_industries(supplier) else 0.0
 
 
 def _process(need: NeedProfile, supplier: SupplierProfile) -> float:
-    served = supplier.processes | {c.process for c in supplier.case_studies if c.process}
-    return 1.0 if need.process and need.process in served else 0.0
+    return 1.0 if need.process and need.process in served_processes(supplier) else 0.0
 
 
 def _region(need: NeedProfile, supplier: SupplierProfile) -> tuple[float, list[str]]:

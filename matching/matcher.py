@@ -1,7 +1,7 @@
 """An in-memory matcher over records: builds its own indexes, for evaluation and tests.
 
-The app keeps vectors in its database and its own `VectorIndex`; it calls `rank_suppliers` /
-`rank_needs` directly. This class is the same pipeline with everything in one process:
+The app keeps vectors in its database and its own `VectorIndex`; it calls `rank_supplier_units`
+/ `rank_needs` directly. This class is the same pipeline with everything in one process:
 supplier units are embedded as passages and needs as queries, so a (need, unit) similarity
 is the same whichever direction is searched.
 """
@@ -15,8 +15,17 @@ import numpy as np
 from matching.embedders import Calibration, Embedder, Vectors, calibration_for
 from matching.fit import Weights
 from matching.index import VectorIndex
-from matching.ranking import Hit, UnitSim, need_sims, rank_needs, rank_suppliers, supplier_sims
+from matching.ranking import (
+    Hit,
+    UnitSim,
+    need_sims,
+    rank_needs,
+    rank_supplier_units,
+    supplier_sims,
+    unit_hits,
+)
 from matching.records import NeedProfile, SupplierProfile
+from matching.scoring import SupplierTable
 from matching.units import TextUnit, need_text, supplier_units
 
 Progress = Callable[[str, int, int], None]
@@ -52,6 +61,7 @@ class Matcher:
         self.weights = weights or Weights()
         self.calibration = calibration or calibration_for(embedder.name)
         self.suppliers = {s.id: s for s in suppliers}
+        self.table = SupplierTable(self.suppliers.values())
         self.needs = {n.id: n for n in needs}
         self._units: list[tuple[int, TextUnit]] = [
             (s.id, u) for s in suppliers for u in supplier_units(s, sentences=sentences)
@@ -80,11 +90,10 @@ class Matcher:
         self, need: NeedProfile, *, limit: int | None = 10, vector: Vectors | None = None
     ) -> list[Hit]:
         """Ranked suppliers; pass `vector` (from `encode_needs`) to skip re-encoding."""
-        sims = self.need_sims(need, vector)
-        return rank_suppliers(
+        return rank_supplier_units(
             need,
-            self.suppliers.values(),
-            sims,
+            self.table,
+            unit_hits(self.need_sims(need, vector)),
             weights=self.weights,
             calibration=self.calibration,
             limit=limit,

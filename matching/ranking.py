@@ -2,8 +2,9 @@
 
 Input is the similarity of a need to supplier text units (`UnitSim`, taken from a
 `VectorIndex` search, see `need_sims` / `supplier_sims`) plus the records. Hard filters come
-first (admitted suppliers only, excluded conflicts); the score is then the sum of its parts:
-semantic (best unit + discounted next ones) and structured fit, weighted by `Weights`.
+first (admitted suppliers only, excluded conflicts, what a need requires suppliers to offer);
+the score is then the sum of its parts: semantic (best unit + discounted next ones) and
+structured fit, weighted by `Weights`.
 `Hit.score == sum(Hit.parts.values())` always holds.
 """
 
@@ -21,6 +22,7 @@ import numpy.typing as npt
 from matching.embedders import Calibration
 from matching.fit import Weights, structured_fit
 from matching.records import NeedProfile, SupplierProfile
+from matching.scoring import SupplierTable, UnitHits, totals
 from matching.units import TextUnit, split_sentences, supplier_units
 
 
@@ -80,8 +82,11 @@ def supplier_sims(
 
 
 def passes_filters(need: NeedProfile, supplier: SupplierProfile) -> bool:
-    """The hard filters: only admitted suppliers, never an excluded (conflicted) one."""
-    return supplier.admitted and supplier.id not in need.excluded_supplier_ids
+    """The hard filters: only admitted suppliers, never an excluded (conflicted) one, and
+    only those offering what the need requires (`requires_any`), when it requires anything."""
+    if not supplier.admitted or supplier.id in need.excluded_supplier_ids:
+        return False
+    return not need.requires_any or supplier.offers_any(need.requires_any)
 
 
 def unit_similarities(sims: Iterable[UnitSim], sentence_blend: float) -> list[float]:
@@ -188,11 +193,63 @@ def rank_suppliers(
     `sims` are this need's unit similarities; a supplier with none scores 0 on semantics but
     can still rank on structured fit.
     """
+    table = SupplierTable(s for s in suppliers if passes_filters(need, s))
+    return rank_supplier_units(
+        need, table, unit_hits(sims), weights=weights, calibration=calibration, limit=limit
+    )
+
+
+def rank_supplier_units(
+    need: NeedProfile,
+    table: SupplierTable,
+    units: UnitHits,
+    *,
+    candidates: Iterable[int] | None = None,
+    weights: Weights | None = None,
+    calibration: Calibration | None = None,
+    limit: int | None = 20,
+) -> list[Hit]:
+    """`rank_suppliers` over a prepared table (or its `candidates` ids) and the similarities
+    as arrays. The whole pool is scored as arrays; only the hits returned get their parts,
+    flags and evidence built, by the same per-pair functions."""
     w, cal = weights or Weights(), calibration or Calibration()
-    grouped = _group(sims, lambda s: s.supplier_id)
-    pool = {s.id: s for s in suppliers if passes_filters(need, s)}
-    hits = [_hit(i, *score_pair(need, s, grouped.get(i, []), w, cal)) for i, s in pool.items()]
-    return [_with_evidence(h, pool[h.id], grouped.get(h.id, [])) for h in _top(hits, limit)]
+    found = (table.row_of.get(i) for i in (table.row_of if candidates is None else candidates))
+    pool = [r for r in found if r is not None and passes_filters(need, table.records[r])]
+    rows = np.array(sorted(pool), np.intp)
+    order = np.lexsort((table.ids[rows], -totals(need, table, rows, units, w, cal)))
+    chosen = rows[order if limit is None else order[:limit]]
+    return _top([_scored(need, table.records[r], units, w, cal) for r in chosen], limit)
+
+
+def _scored(
+    need: NeedProfile, supplier: SupplierProfile, units: UnitHits, w: Weights, cal: Calibration
+) -> Hit:
+    sims = [
+        UnitSim(need.id, supplier.id, str(units.keys[r]), float(units.similarity[r]))
+        for r in units.rows_of(supplier.id)
+    ]
+    parts, flags = score_pair(need, supplier, sims, w, cal)
+    return Hit(supplier.id, float(sum(parts.values())), parts, evidence(supplier, sims), flags)
+
+
+def unit_hits(sims: Iterable[UnitSim]) -> UnitHits:
+    """A need's `UnitSim`s as arrays (see `scoring.UnitHits`)."""
+    listed = list(sims)
+    parents: dict[tuple[int, str], int] = {}
+    split = [s.unit_key.partition("#") for s in listed]
+    return UnitHits(
+        supplier=np.array([s.supplier_id for s in listed], np.int64),
+        parent=np.array(
+            [
+                parents.setdefault((s.supplier_id, whole), len(parents))
+                for s, (whole, _, _) in zip(listed, split, strict=True)
+            ],
+            np.int64,
+        ),
+        sentence=np.array([bool(sentence) for _, _, sentence in split], np.bool_),
+        similarity=np.array([s.similarity for s in listed], np.float64),
+        keys=np.array([s.unit_key for s in listed], dtype=object),
+    )
 
 
 def rank_needs(

@@ -62,10 +62,18 @@ class SupplierProfile:
     def capacity_left(self) -> int:
         return self.capacity - self.active_engagements
 
+    def offers_any(self, codes: frozenset[str]) -> bool:
+        """True when the supplier offers one of `codes` as a specialty field or AI technique."""
+        return not codes.isdisjoint(self.specialties) or not codes.isdisjoint(self.ai_techniques)
+
 
 @dataclass(frozen=True)
 class NeedProfile:
-    """A manufacturer's need. `specialties` is optional: the specialty fields it asks for."""
+    """A manufacturer's need. `specialties` is optional: the specialty fields it asks for.
+
+    `requires_any` is a hard filter: when set, only suppliers offering at least one of these
+    codes (among their specialty fields and AI techniques, disjoint code sets) are matched.
+    """
 
     id: int
     title: str
@@ -80,3 +88,4 @@ class NeedProfile:
     sf_level: str | None = None
     excluded_supplier_ids: frozenset[int] = frozenset()
     specialties: frozenset[str] = field(default_factory=frozenset)
+    requires_any: frozenset[str] = frozenset()

@@ -5,8 +5,9 @@ Every demo account shares DEMO_PASSWORD (printed in the README); the hash is com
 
 import json
 import re
+import zlib
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from app.models import (
     User,
     utcnow,
 )
+from seed.bidding import load_bidding
+from seed.cohorts import load_sponsors, route_demo_needs
 from seed.engagements import load_engagements
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -106,13 +109,19 @@ def supplier_from(row: dict[str, Any], password_hash: str) -> Organization:
         min_sf_level=row.get("min_sf_level"),
         certifications=row.get("certifications", []),
         founded_year=row.get("founded"),
-        membership_changed_at=utcnow(),
+        membership_changed_at=admitted_at(row["external_id"]),
         membership_reason="데모 데이터" if membership is not Membership.applied else None,
         case_studies=[case_study_from(i, cs) for i, cs in enumerate(row.get("case_studies", []))],
     )
     name = row.get("contact_name") or row["name"]
     org.users.append(_user(org, row["email"], name, Role.supplier, password_hash))
     return org
+
+
+def admitted_at(external_id: str) -> datetime:
+    """Demo admission dates spread over the group's first 1,000 days (stable per supplier),
+    so "newly admitted" picks out a few suppliers, as it would in the real pool."""
+    return utcnow() - timedelta(days=zlib.crc32(external_id.encode()) % 1000)
 
 
 def case_study_from(position: int, row: dict[str, Any]) -> CaseStudy:
@@ -206,8 +215,12 @@ def load_demo(session: Session, data_dir: Path = DATA_DIR) -> dict[str, int]:
     }
     known_needs = existing_ids(session, Need)
     rows = [r for r in read_jsonl(data_dir / "needs.jsonl") if r["external_id"] not in known_needs]
-    session.add_all(need_from(row, orgs[row["manufacturer"]]) for row in rows)
+    new_needs = [need_from(row, orgs[row["manufacturer"]]) for row in rows]
+    session.add_all(new_needs)
     counts["needs"] = len(rows)
+    counts["readiness_routed"] = route_demo_needs(new_needs)
     session.flush()
+    counts |= load_sponsors(session, password_hash, data_dir)
     counts["engagements"] = load_engagements(session)
+    counts["bidding"] = load_bidding(session, data_dir / "bidding.jsonl")
     return counts

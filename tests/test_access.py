@@ -68,6 +68,7 @@ def world(session) -> World:
         "admin": make_staff(session, Role.admin),
     }
     need = make_need(session, owner)
+    people["sponsor"], cohort = sponsor_with_cohort(session, owner)  # tested in tests/cohorts
     token = accounts.create_api_token(session, owner, "t")[0]
     _, secret = accounts.invite(session, owner, "invitee@mfr.example.kr")
     ids = {
@@ -78,8 +79,11 @@ def world(session) -> World:
         "user": owner.id,
         "token": token.id,
         "secret": secret,
+        "cohort": cohort.id,
     }
     ids |= engagement_ids(session, owner, supplier)
+    ids |= notification_ids(session, supplier)
+    ids |= round_ids(session, need, supplier)
     session.commit()
     return World(people, ids)
 
@@ -104,6 +108,12 @@ def fill(path: str, ids: dict[str, object]) -> str:
             "engagement_id": "engagement",
             "milestone_id": "milestone",
             "result_id": "result",
+            "notification_id": "notification",
+            "search_id": "search",
+            "cohort_id": "cohort",
+            "round_id": "round",
+            "pair_id": "pair",
+            "conflict_id": "conflict",
         }[name]
         return str(ids[key])
 
@@ -343,7 +353,128 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/needs/{need_id:int}/proposals"): STAFF,
     ("POST", "/needs/{need_id:int}/proposals/{org_id:int}/accept"): set(),
     ("POST", "/needs/{need_id:int}/proposals/{org_id:int}/decline"): set(),
+    # readiness routing: a need's track (coordinators override)
+    ("GET", "/api/needs/{need_id}/track"): STAFF | {"manufacturer"},
+    ("PUT", "/api/needs/{need_id}/track"): STAFF,
+    ("GET", "/coordinator/needs/{need_id}/track"): STAFF,
+    ("POST", "/coordinator/needs/{need_id}/track"): STAFF,
+    # cohorts: the world holds one, of a sponsor (not a persona here: see tests/cohorts)
+    ("GET", "/api/cohorts"): STAFF,
+    ("POST", "/api/cohorts"): STAFF,
+    ("GET", "/api/cohorts/{cohort_id}"): STAFF,
+    ("PUT", "/api/cohorts/{cohort_id}"): STAFF,
+    ("DELETE", "/api/cohorts/{cohort_id}"): STAFF,
+    ("POST", "/api/cohorts/{cohort_id}/members"): STAFF,
+    ("POST", "/api/cohorts/{cohort_id}/members/remove"): STAFF,
+    ("POST", "/api/cohorts/{cohort_id}/invitations"): STAFF,
+    ("GET", "/coordinator/cohorts"): STAFF,
+    ("GET", "/coordinator/cohorts/new"): STAFF,
+    ("POST", "/coordinator/cohorts/new"): STAFF,
+    ("GET", "/coordinator/cohorts/{cohort_id}"): STAFF,
+    ("POST", "/coordinator/cohorts/{cohort_id}"): STAFF,
+    ("POST", "/coordinator/cohorts/{cohort_id}/members"): STAFF,
+    ("POST", "/coordinator/cohorts/{cohort_id}/members/remove"): STAFF,
+    ("POST", "/coordinator/cohorts/{cohort_id}/invitations"): STAFF,
+    ("POST", "/coordinator/cohorts/{cohort_id}/delete"): STAFF,
+    ("GET", "/cohorts"): set(),
+    # notifications: the world's "supplier" owns one notification and one saved search
+    ("GET", "/notifications"): SIGNED_IN,
+    ("POST", "/notifications/read-all"): SIGNED_IN,
+    ("POST", "/notifications/{notification_id:int}/open"): {"supplier"},
+    ("POST", "/notifications/{notification_id:int}/read"): {"supplier"},
+    ("GET", "/account/notifications"): SIGNED_IN,
+    ("POST", "/account/notifications"): SIGNED_IN,
+    ("GET", "/saved-searches"): {"other_supplier", "supplier"},
+    ("POST", "/saved-searches"): {"other_supplier", "supplier"},
+    ("POST", "/saved-searches/{search_id:int}/delete"): {"supplier"},
+    ("GET", "/api/notifications"): SIGNED_IN,
+    ("GET", "/api/notifications/unread-count"): SIGNED_IN,
+    ("POST", "/api/notifications/read-all"): SIGNED_IN,
+    ("POST", "/api/notifications/{notification_id}/read"): {"supplier"},
+    ("GET", "/api/notification-preferences"): SIGNED_IN,
+    ("PUT", "/api/notification-preferences"): SIGNED_IN,
+    ("GET", "/api/saved-searches"): {"other_supplier", "supplier"},
+    ("POST", "/api/saved-searches"): {"applicant", "other_supplier", "supplier"},
+    ("GET", "/api/saved-searches/{search_id}"): {"supplier"},
+    ("PUT", "/api/saved-searches/{search_id}"): {"applicant", "other_supplier", "supplier"},
+    ("DELETE", "/api/saved-searches/{search_id}"): {"supplier"},
+    # programme dashboard: no persona sponsors a cohort here, so the sponsor's routes are
+    # refused to all (tests/dashboard checks a sponsor's own access)
+    ("GET", "/coordinator/dashboard"): STAFF,
+    ("GET", "/coordinator/dashboard.csv"): STAFF,
+    ("GET", "/programme"): EVERYONE,
+    ("GET", "/programme.csv"): EVERYONE,
+    ("GET", "/sponsor"): set(),
+    ("GET", "/sponsor.csv"): set(),
+    ("GET", "/api/dashboard"): STAFF,
+    ("GET", "/api/dashboard/public"): EVERYONE,
+    ("GET", "/api/sponsor/dashboard"): set(),
+    # assignment rounds and conflicts of interest: the world holds a draft round with one pair
+    ("GET", "/api/conflicts"): STAFF,
+    ("POST", "/api/conflicts"): STAFF,
+    ("POST", "/api/conflicts/{conflict_id}/remove"): STAFF,
+    ("GET", "/api/rounds"): STAFF,
+    ("POST", "/api/rounds"): STAFF,
+    ("GET", "/api/rounds/open-needs"): STAFF,
+    ("GET", "/api/rounds/{round_id}"): STAFF,
+    ("POST", "/api/rounds/{round_id}/solve"): STAFF,
+    ("POST", "/api/rounds/{round_id}/pairs"): STAFF,
+    ("POST", "/api/rounds/{round_id}/pairs/{pair_id}/remove"): STAFF,
+    ("POST", "/api/rounds/{round_id}/pairs/{pair_id}/force"): STAFF,
+    ("POST", "/api/rounds/{round_id}/release"): STAFF,
+    ("POST", "/api/rounds/{round_id}/withdraw"): STAFF,
+    ("GET", "/coordinator/conflicts"): STAFF,
+    ("POST", "/coordinator/conflicts"): STAFF,
+    ("POST", "/coordinator/conflicts/{conflict_id}/remove"): STAFF,
+    ("GET", "/coordinator/rounds"): STAFF,
+    ("POST", "/coordinator/rounds"): STAFF,
+    ("GET", "/coordinator/rounds/new"): STAFF,
+    ("GET", "/coordinator/rounds/{round_id}"): STAFF,
+    ("POST", "/coordinator/rounds/{round_id}/solve"): STAFF,
+    ("POST", "/coordinator/rounds/{round_id}/pairs"): STAFF,
+    ("POST", "/coordinator/rounds/{round_id}/pairs/{pair_id}/remove"): STAFF,
+    ("POST", "/coordinator/rounds/{round_id}/pairs/{pair_id}/force"): STAFF,
+    ("POST", "/coordinator/rounds/{round_id}/release"): STAFF,
+    ("POST", "/coordinator/rounds/{round_id}/withdraw"): STAFF,
 }
+
+
+def sponsor_with_cohort(session, manufacturer):
+    """A sponsor user and its cohort, holding the owning manufacturer."""
+    from tests.cohorts.helpers import make_cohort, make_sponsor
+
+    sponsor = make_sponsor(session)
+    return sponsor, make_cohort(session, sponsor, manufacturer)
+
+
+def notification_ids(session, supplier) -> dict[str, object]:
+    """A notification and a saved search of "supplier" (nobody else reaches them)."""
+    from app.models import Notification, SavedSearch
+
+    notification = Notification(user_id=supplier.id, kind="invited", params={"title": "t"})
+    search = SavedSearch(
+        organization_id=supplier.organization_id, user_id=supplier.id, name="비전", query="비전"
+    )
+    session.add_all([notification, search])
+    session.flush()
+    return {"notification": notification.id, "search": search.id}
+
+
+def round_ids(session, need, supplier) -> dict[str, object]:
+    """A draft round over the need with one shortlist pair, and a conflict of interest."""
+    from app.models import ConflictKind, ConflictOfInterest, Round, RoundNeed, RoundPair
+
+    pair = RoundPair(need_id=need.id, supplier_org_id=supplier.organization_id, score=0.5)
+    round_ = Round(name="라운드", needs=[RoundNeed(need_id=need.id)], pairs=[pair])
+    conflict = ConflictOfInterest(
+        supplier_org_id=supplier.organization_id,
+        manufacturer_org_id=need.organization_id,
+        kind=ConflictKind.declared,
+        reason="이해관계",
+    )
+    session.add_all([round_, conflict])
+    session.flush()
+    return {"round": round_.id, "pair": pair.id, "conflict": conflict.id}
 
 
 def engagement_ids(session, manufacturer, supplier) -> dict[str, object]:

@@ -16,7 +16,13 @@ ERRORS = (
     "Invalid",
     "Throttled",
 )
-KEYWORDS = {"_": None, "gettext": (2,), "ValueError": None, **{name: None for name in ERRORS}}
+KEYWORDS = {
+    "_": None,
+    "gettext": (2,),
+    "ValueError": None,
+    "Msgid": None,
+    **{name: None for name in ERRORS},
+}
 
 
 def extracted_messages() -> dict[str, str]:

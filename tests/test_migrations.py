@@ -46,5 +46,9 @@ def test_seed_twice_changes_nothing(scratch_url: str) -> None:
         needs = session.scalar(select(func.count(Need.id)))
     assert first["suppliers"] >= 80 and first["manufacturers"] >= 200 and first["needs"] >= 30
     assert all(v == 0 for v in second.values())
-    assert orgs == first["suppliers"] + first["manufacturers"] + 1 and needs == first["needs"]
+    assert first["sponsors"] == 1 and first["cohort_members"] == 40
+    assert first["readiness_routed"] > 0
+    support_group = 1
+    expected_orgs = first["suppliers"] + first["manufacturers"] + first["sponsors"] + support_group
+    assert orgs == expected_orgs and needs == first["needs"]
     db.engine.dispose()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.accounts.schemas import AcceptInvite, Registration
 from app.audit import record
@@ -129,8 +129,16 @@ def start_session(session: Session, user: User) -> str:
     return token
 
 
+# Who is asking is looked up on every request: the user and its organisation (which the
+# request's Viewer shows) come in the same query, not in two lazy loads after it.
+_WITH_USER = (joinedload(UserSession.user).joinedload(User.organization),)
+_TOKEN_WITH_USER = (joinedload(ApiToken.user).joinedload(User.organization),)
+
+
 def user_for_session(session: Session, token: str) -> User | None:
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    row = session.scalar(
+        select(UserSession).options(*_WITH_USER).where(UserSession.token_hash == token_hash(token))
+    )
     if row is None or row.revoked_at or row.expires_at <= utcnow() or not row.user.is_active:
         return None
     return row.user
@@ -151,7 +159,8 @@ def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken,
 
 
 def user_for_api_token(session: Session, secret: str) -> User | None:
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
+    query = select(ApiToken).options(*_TOKEN_WITH_USER)
+    token = session.scalar(query.where(ApiToken.token_hash == token_hash(secret)))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     now = utcnow()
@@ -173,12 +182,16 @@ def revoke_api_token(session: Session, user: User, token_id: int) -> ApiToken:
     return token
 
 
-def invite(session: Session, inviter: User, email: str) -> tuple[Invitation, str]:
+def invite(
+    session: Session, inviter: User, email: str, organization: Organization | None = None
+) -> tuple[Invitation, str]:
+    """An invitation into the inviter's organisation, or into `organization` (coordinators
+    invite a sponsor's first user): the joiner then gets the role of that organisation's kind."""
     if email_taken(session, email):
         raise Conflict("An account with this e-mail already exists.")
     secret = secrets.token_urlsafe(24)
     invitation = Invitation(
-        organization_id=inviter.organization_id,
+        organization_id=organization.id if organization else inviter.organization_id,
         email=normalize_email(email),
         token_hash=token_hash(secret),
         invited_by_id=inviter.id,
@@ -202,7 +215,8 @@ def open_invitation(session: Session, secret: str) -> Invitation:
 def accept_invitation(session: Session, secret: str, data: AcceptInvite, locale: str) -> User:
     invitation = open_invitation(session, secret)
     inviter = session.get(User, invitation.invited_by_id)
-    role = inviter.role if inviter else Role(invitation.organization.kind.value)
+    same_org = inviter is not None and inviter.organization_id == invitation.organization_id
+    role = inviter.role if inviter and same_org else Role(invitation.organization.kind.value)
     user = create_user(
         session, invitation.organization, invitation.email, data.password, data.name, role, locale
     )

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Query
 from app.admin import service
 from app.admin.schemas import AdminUserOut, StaffIn, UserFilters, UserPageOut, UserPatch
 from app.auth import CurrentUser, DbSession, roles
-from app.coordinator.schemas import RecordId
 from app.models import Role, User
+from app.schemas import RowId
 
 router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=roles(Role.admin))
 
@@ -47,6 +47,6 @@ def create_user(data: StaffIn, session: DbSession, user: CurrentUser) -> AdminUs
     },
 )
 def update_user(
-    user_id: RecordId, patch: UserPatch, session: DbSession, user: CurrentUser
+    user_id: RowId, patch: UserPatch, session: DbSession, user: CurrentUser
 ) -> AdminUserOut:
     return admin_user_out(service.update_user(session, user, user_id, patch))

@@ -9,10 +9,10 @@ from app.accounts.service import email_taken
 from app.admin import service
 from app.admin.schemas import StaffIn, UserFilters, UserPatch
 from app.auth import CurrentUser, DbSession, roles
-from app.coordinator.schemas import RecordId
 from app.errors import Invalid
 from app.i18n import gettext
 from app.models import Role
+from app.schemas import RowId
 from app.web import form_dict, redirect, render, request_locale, validate_form
 
 router = APIRouter(prefix="/admin", dependencies=roles(Role.admin))
@@ -63,7 +63,7 @@ async def create_user(request: Request, session: DbSession, user: CurrentUser) -
 
 @router.post("/users/{user_id}")
 async def update_user(
-    request: Request, user_id: RecordId, session: DbSession, user: CurrentUser
+    request: Request, user_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     """The list's activate/deactivate buttons and role selector post here."""
     patch, _ = validate_form(UserPatch, form_dict(await request.form()), request_locale(request))

@@ -13,7 +13,7 @@ StaffRole = Literal["coordinator", "admin"]
 
 class UserFilters(Filters):
     role: Annotated[
-        Literal["manufacturer", "supplier", "coordinator", "admin"] | None, Blankable
+        Literal["manufacturer", "supplier", "coordinator", "admin", "sponsor"] | None, Blankable
     ] = None
     q: Annotated[Search | None, Blankable] = None
     page: PageNumber = 1

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Header
 from sqlalchemy.orm import Session
 
 from app.auth import CurrentUser, DbSession, roles
-from app.bids import dialogue_api, selection_api, service
+from app.bids import service
 from app.bids.schemas import (
     BidIn,
     BidOut,
@@ -16,6 +16,7 @@ from app.bids.schemas import (
     VersionIn,
     VersionOut,
 )
+from app.engagements.schemas import TrackLineOut
 from app.errors import NotFound
 from app.matches.pages import Cache
 from app.models import Bid, Role, User
@@ -114,12 +115,8 @@ def bids_on_need(need_id: RowId, session: DbSession, cache: Cache, user: Current
             case_studies=[
                 {"id": s.id, "title": s.title, "outcome": s.outcome} for s in row.studies
             ],
+            track_record=[TrackLineOut.model_validate(t, from_attributes=True) for t in row.track],
         )
         for row in rows
     ]
     return BidsOnNeed(sealed=view.sealed, count=view.count, bids=items)
-
-
-# Plain routes, not include_router: the access matrix enumerates APIRoute objects.
-for _part in (selection_api.router, dialogue_api.router):
-    router.routes.extend(_part.routes)

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from app.auth import CurrentUser, DbSession, roles
-from app.bids import dialogue_pages, selection_pages, service
+from app.bids import service
 from app.bids.schemas import STAGES, BidIn, VersionIn
 from app.errors import Conflict, Invalid
 from app.i18n import gettext
@@ -111,8 +111,3 @@ async def withdraw_bid(
     parsed, _ = validate_form(VersionIn, form_dict(await request.form()), request_locale(request))
     service.withdraw_bid(session, user, need_id, parsed.version if parsed else None)
     return redirect(f"/needs/{need_id}/bid")
-
-
-# Plain routes, not include_router: the access matrix enumerates APIRoute objects.
-for _part in (selection_pages.router, dialogue_pages.router):
-    router.routes.extend(_part.routes)

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
+from app.engagements.schemas import TrackRecordOut
 from app.schemas import MAX_ID, Input, LongText, Money, ShortText
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -123,6 +124,7 @@ class ComparisonRow(BaseModel):
     score: float | None
     reasons: list[str]
     case_studies: list[dict[str, object]]
+    track_record: TrackRecordOut
 
 
 class BidsOnNeed(BaseModel):
@@ -166,6 +168,7 @@ class ProposalOut(BaseModel):
     id: int
     need_id: int
     supplier_org_id: int
+    supplier_name: str
     note: str
     status: str
     created_at: datetime

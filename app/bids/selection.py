@@ -65,8 +65,13 @@ def _require_free(session: Session, need: Need) -> None:
     award = latest_award(session, need.id)
     if award is not None and award.status in ACTIVE:
         raise Conflict("A selection is already waiting for approval or approved.")
-    if session.scalar(select(Engagement.id).where(Engagement.need_id == need.id)):
+    if engagement_of(session, need.id) is not None:
         raise Conflict("This need already has an engagement.")
+
+
+def engagement_of(session: Session, need_id: int) -> int | None:
+    """The id of the need's engagement, once an award is approved or a proposal accepted."""
+    return session.scalar(select(Engagement.id).where(Engagement.need_id == need_id))
 
 
 def toggle_shortlist(session: Session, viewer: User, need_id: int, supplier_org_id: int) -> Bid:
@@ -145,7 +150,7 @@ def decide_award(
 def _start(
     session: Session, viewer: User, need: Need, supplier_org_id: int, **source: object
 ) -> None:
-    if session.scalar(select(Engagement.id).where(Engagement.need_id == need.id)):
+    if engagement_of(session, need.id) is not None:
         raise Conflict("This need already has an engagement.")
     start_engagement(session, viewer, need, supplier_org_id, **source)  # type: ignore[arg-type]
     if need.status is NeedStatus.open:

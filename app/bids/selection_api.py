@@ -3,12 +3,13 @@
 from typing import Any
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from app.auth import CurrentUser, DbSession, roles
 from app.bids import selection
 from app.bids.schemas import AwardOut, DecisionIn, ProposalIn, ProposalOut, SelectIn, VersionIn
 from app.errors import NotFound
-from app.models import Role
+from app.models import MatchProposal, Role, User
 from app.needs import service as needs
 from app.schemas import RowId
 
@@ -27,8 +28,9 @@ def award_out(award: Any) -> AwardOut:
     return AwardOut.model_validate(award, from_attributes=True)
 
 
-def proposal_out(proposal: Any) -> ProposalOut:
-    return ProposalOut.model_validate(proposal, from_attributes=True)
+def proposal_out(proposal: MatchProposal) -> ProposalOut:
+    fields = {f: getattr(proposal, f) for f in ProposalOut.model_fields if f != "supplier_name"}
+    return ProposalOut(supplier_name=proposal.supplier.name, **fields)
 
 
 @router.post(
@@ -85,6 +87,14 @@ def propose(need_id: RowId, data: ProposalIn, session: DbSession, user: CurrentU
     return proposal_out(selection.propose(session, user, need_id, data))
 
 
+def _answer(
+    session: Session, user: User, ids: tuple[int, int], data: VersionIn | None, accept: bool
+) -> ProposalOut:
+    version = data.version if data else None
+    proposal = selection.decide_proposal(session, user, *ids, accept, version)
+    return proposal_out(proposal)
+
+
 @router.post(
     "/needs/{need_id}/proposals/{org_id}/accept", dependencies=MANUFACTURER, responses=ERRORS
 )
@@ -96,8 +106,7 @@ def accept_proposal(
     data: VersionIn | None = None,
 ) -> ProposalOut:
     """Accept a coordinator's proposal: starts the engagement and closes the need."""
-    version = data.version if data else None
-    return proposal_out(selection.decide_proposal(session, user, need_id, org_id, True, version))
+    return _answer(session, user, (need_id, org_id), data, True)
 
 
 @router.post(
@@ -110,5 +119,4 @@ def decline_proposal(
     user: CurrentUser,
     data: VersionIn | None = None,
 ) -> ProposalOut:
-    version = data.version if data else None
-    return proposal_out(selection.decide_proposal(session, user, need_id, org_id, False, version))
+    return _answer(session, user, (need_id, org_id), data, False)

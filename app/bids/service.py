@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit
 from app.bids.schemas import BidIn
 from app.db import expect_version
+from app.engagements.service import TrackLine, track_record_by_org
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.matches import service as matches
 from app.matches.cache import IndexCache
@@ -235,11 +236,13 @@ def case_studies(session: Session, bids: list[Bid]) -> dict[int, CaseStudy]:
 
 @dataclass(frozen=True)
 class Row:
-    """One bid side by side: its match score and reasons, and the case studies it cites."""
+    """One bid side by side: its match score and reasons, the case studies it cites and the
+    supplier's verified track record."""
 
     bid: Bid
     match: Suggestion | None
     studies: list[CaseStudy]
+    track: list[TrackLine]
 
     @property
     def reasons(self) -> list[str]:
@@ -257,9 +260,13 @@ def compare_bids(
     ranked = matches.suggest_suppliers(session, cache, viewer, need_id, limit=200)
     by_org = {s.id: s for s in ranked}
     studies = case_studies(session, view.bids)
+    tracks = track_record_by_org(session, [b.supplier_org_id for b in view.bids])
     rows = [
         Row(
-            b, by_org.get(b.supplier_org_id), [studies[i] for i in b.case_study_ids if i in studies]
+            b,
+            by_org.get(b.supplier_org_id),
+            [studies[i] for i in b.case_study_ids if i in studies],
+            tracks.get(b.supplier_org_id, []),
         )
         for b in view.bids
     ]

@@ -17,9 +17,9 @@ from app.coordinator.schemas import (
     OrgFilters,
     OrgOut,
     OrgPageOut,
-    RecordId,
 )
 from app.models import AuditEntry, Role, SupplierProfile, User
+from app.schemas import RowId
 
 router = APIRouter(
     prefix="/api/coordinator",
@@ -94,7 +94,7 @@ def applications(
 
 
 @router.get("/organizations/{org_id}")
-def organization(org_id: RecordId, session: DbSession) -> OrgDetailOut:
+def organization(org_id: RowId, session: DbSession) -> OrgDetailOut:
     detail = service.get_organization(session, org_id)
     return OrgDetailOut(
         **org_out(detail.row).model_dump(),
@@ -110,7 +110,7 @@ def organization(org_id: RecordId, session: DbSession) -> OrgDetailOut:
     responses={404: {"description": "Not a supplier"}, 409: {"description": "Move not allowed"}},
 )
 def change_membership(
-    org_id: RecordId, change: MembershipChange, session: DbSession, user: CurrentUser
+    org_id: RowId, change: MembershipChange, session: DbSession, user: CurrentUser
 ) -> MembershipOut:
     return membership_out(service.change_membership(session, user, org_id, change))
 

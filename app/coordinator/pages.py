@@ -13,11 +13,11 @@ from app.coordinator.schemas import (
     MembershipChange,
     OrgFilters,
     PageFilter,
-    RecordId,
 )
 from app.errors import Conflict
 from app.i18n import gettext
 from app.models import Role
+from app.schemas import RowId
 from app.web import form_dict, redirect, render, request_locale, validate_form
 
 router = APIRouter(prefix="/coordinator", dependencies=roles(Role.coordinator, Role.admin))
@@ -47,7 +47,7 @@ def organizations(
 
 
 @router.get("/organizations/{org_id}")
-def organization(request: Request, org_id: RecordId, session: DbSession) -> Response:
+def organization(request: Request, org_id: RowId, session: DbSession) -> Response:
     detail = service.get_organization(session, org_id)
     saved = request.query_params.get("saved") == "membership"
     return render(request, "coordinator/organization.html", {"detail": detail, "saved": saved})
@@ -78,13 +78,13 @@ def _membership_page(
 
 
 @router.get("/suppliers/{org_id}/membership")
-def membership_form(request: Request, org_id: RecordId, session: DbSession) -> Response:
+def membership_form(request: Request, org_id: RowId, session: DbSession) -> Response:
     return _membership_page(request, session, org_id, {}, {})
 
 
 @router.post("/suppliers/{org_id}/membership")
 async def change_membership(
-    request: Request, org_id: RecordId, session: DbSession, user: CurrentUser
+    request: Request, org_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     locale = request_locale(request)
     data = form_dict(await request.form())

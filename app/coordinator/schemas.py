@@ -3,7 +3,6 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Path
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from app.schemas import MAX_ID, Input
@@ -18,7 +17,6 @@ MembershipCode = Literal["applied", "admitted", "suspended"]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
 Search = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 PageNumber = Annotated[int, Field(ge=1, le=10_000)]
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RegionCode = Annotated[str, StringConstraints(max_length=32, pattern=r"^[a-z0-9-]+$")]
 ActionCode = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z_.]+$")]
 
@@ -31,7 +29,9 @@ class Filters(BaseModel):
 
 
 class OrgFilters(Filters):
-    kind: Annotated[Literal["manufacturer", "supplier", "support_group"] | None, Blankable] = None
+    kind: Annotated[
+        Literal["manufacturer", "supplier", "support_group", "sponsor"] | None, Blankable
+    ] = None
     membership: Annotated[MembershipCode | None, Blankable] = None
     region: Annotated[RegionCode | None, Blankable] = None
     q: Annotated[Search | None, Blankable] = None

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import record
-from app.engagements.service import get_engagement, is_staff, party_of
+from app.engagements.service import OPEN_STAGES, get_engagement, is_staff, party_of
 from app.errors import Conflict, Forbidden, NotFound
+from app.i18n import Msgid
 from app.matches.store import touch_supplier
 from app.models import (
     Engagement,
@@ -22,6 +23,18 @@ from app.models import (
 )
 
 REVIEW_WINDOW = timedelta(days=14)
+# A phase's result can be recorded once the engagement has reached this stage.
+PHASE_STAGE = {
+    ResultPhase.demonstration: Stage.demonstration,
+    ResultPhase.deployment: Stage.deployment,
+    ResultPhase.follow_up: Stage.closed,
+}
+PHASE_NAMES = {
+    ResultPhase.demonstration: Msgid("Demonstration"),
+    ResultPhase.deployment: Msgid("Deployment"),
+    ResultPhase.follow_up: Msgid("Follow-up"),
+}
+PATH = [*OPEN_STAGES, Stage.closed]
 
 
 def record_result(
@@ -39,6 +52,11 @@ def record_result(
         raise Forbidden("Only the supplier or the manufacturer records results.")
     if engagement.stage is Stage.cancelled:
         raise Conflict("A closed or cancelled engagement is read-only.")
+    if phase not in recordable_phases(engagement):
+        raise Conflict(
+            "%(phase)s results can be recorded once the engagement has reached that stage.",
+            phase=PHASE_NAMES[phase],
+        )
     kpi = _kpi(engagement, kpi_id)
     result = next((r for r in kpi.results if r.phase is phase), None)
     if result is not None and result.verified_at is not None:
@@ -53,6 +71,14 @@ def record_result(
     after = {"result_id": result.id, "metric": kpi.metric, "phase": phase.value, "value": value}
     record(session, user, "engagement.result_recorded", engagement, after=after)
     return result
+
+
+def recordable_phases(engagement: Engagement) -> list[ResultPhase]:
+    """The phases whose results may be recorded now (the engagement has reached them)."""
+    if engagement.stage is Stage.cancelled:
+        return []
+    reached = PATH.index(engagement.stage)
+    return [phase for phase, stage in PHASE_STAGE.items() if PATH.index(stage) <= reached]
 
 
 def _kpi(engagement: Engagement, kpi_id: int) -> EngagementKpi:

@@ -56,6 +56,7 @@ def board(request: Request, session: DbSession) -> Response:
     filters = filters or BoardFilters()
     columns = service.board(session, filters.industry, filters.region, filters.supplier)
     context = {"columns": columns, "form": typed, "errors": errors, "vocab": vocab}
+    context["suppliers"] = service.engaged_suppliers(session)
     return render(request, "engagements/board.html", {**context, "today": service.today()})
 
 
@@ -70,7 +71,8 @@ def _detail_page(
     detail = load_detail(session, user, engagement_id)
     name, errors, form = failed or ("", {}, {})
     context = {"d": detail, "e": detail.engagement, "failed": name, "errors": errors}
-    context |= {"form": form, "phases": list(ResultPhase), "work_stages": service.WORK_STAGES}
+    phases = outcomes.recordable_phases(detail.engagement)
+    context |= {"form": form, "phases": phases, "work_stages": service.WORK_STAGES}
     return render(request, "engagements/detail.html", context, status)
 
 

@@ -13,6 +13,7 @@ from pydantic import (
 )
 
 from app import vocab
+from app.engagements.service import TRACK_LIMIT
 from app.schemas import MAX_ID, Input, LongText, Title
 
 StageCode = Literal["consulting", "design", "demonstration", "deployment", "closed", "cancelled"]
@@ -203,3 +204,22 @@ class EngagementPage(BaseModel):
 
 class BoardOut(BaseModel):
     columns: dict[str, list[EngagementSummary]]
+
+
+class TrackLineOut(BaseModel):
+    """One verified result of a supplier (its track record); unverified results never appear."""
+
+    metric: str
+    unit: str
+    baseline: float | None
+    target: float | None
+    value: float
+    change: float | None = Field(description="Percent change from the baseline")
+    phase: PhaseCode = Field(description="The latest verified phase of this KPI")
+    industry: str | None
+    year: int
+    verified_at: datetime
+    met: bool
+
+
+TrackRecordOut = Annotated[list[TrackLineOut], Field(max_length=TRACK_LIMIT)]

@@ -23,6 +23,7 @@ from app.models import (
     ManufacturerProfile,
     MatchProposal,
     Need,
+    Organization,
     ResultPhase,
     Role,
     Stage,
@@ -206,6 +207,16 @@ def board(
     return columns
 
 
+def engaged_suppliers(session: Session) -> list[tuple[int, str]]:
+    """(organisation id, name) of every supplier with an engagement: the board's filter."""
+    query = (
+        select(Organization.id, Organization.name)
+        .where(Organization.id.in_(select(Engagement.supplier_org_id)))
+        .order_by(Organization.name)
+    )
+    return [(org_id, name) for org_id, name in session.execute(query)]
+
+
 def timeline(session: Session, engagement: Engagement) -> list[AuditEntry]:
     """Every change to the engagement: each one is audited against the engagement itself."""
     query = (
@@ -225,32 +236,57 @@ class TrackLine:
     metric: str
     unit: str
     baseline: float | None
+    target: float | None
     value: float
+    phase: str  # the latest verified phase: demonstration, deployment or follow_up
     industry: str | None
     year: int
+    verified_at: datetime
     met: bool
+
+    @property
+    def change(self) -> float | None:
+        """Relative change from the baseline in percent (-80.0: a fifth of the defects)."""
+        if not self.baseline:
+            return None
+        return (self.value - self.baseline) / abs(self.baseline) * 100
 
 
 PHASE_ORDER = {ResultPhase.demonstration: 0, ResultPhase.deployment: 1, ResultPhase.follow_up: 2}
 
 
+TRACK_LIMIT = 20  # lines per supplier: the newest verified results
+
+
 def track_record_lines(session: Session, supplier_org_id: int) -> list[TrackLine]:
     """The supplier's verified results, the latest phase per KPI, newest first."""
+    return track_record_by_org(session, [supplier_org_id]).get(supplier_org_id, [])
+
+
+def track_record_by_org(session: Session, org_ids: list[int]) -> dict[int, list[TrackLine]]:
+    """Verified results only (recorded or rejected ones never count), at most TRACK_LIMIT
+    per supplier, for many suppliers in one query (a side-by-side comparison)."""
     query = (
-        select(KpiResult, EngagementKpi, Need.industry)
+        select(KpiResult, EngagementKpi, Engagement.supplier_org_id, Need.industry)
         .join(EngagementKpi, EngagementKpi.id == KpiResult.kpi_id)
         .join(Engagement, Engagement.id == EngagementKpi.engagement_id)
         .join(Need, Need.id == Engagement.need_id)
-        .where(Engagement.supplier_org_id == supplier_org_id)
+        .where(Engagement.supplier_org_id.in_(org_ids))
         .where(KpiResult.verified_at.is_not(None))
     )
-    latest: dict[int, tuple[KpiResult, EngagementKpi, str | None]] = {}
-    for result, kpi, industry in session.execute(query):
+    latest: dict[int, tuple[KpiResult, EngagementKpi, int, str | None]] = {}
+    for result, kpi, org, industry in session.execute(query) if org_ids else []:
         seen = latest.get(kpi.id)
         if seen is None or PHASE_ORDER[result.phase] > PHASE_ORDER[seen[0].phase]:
-            latest[kpi.id] = (result, kpi, industry)
-    lines = [_line(result, kpi, industry) for result, kpi, industry in latest.values()]
-    return sorted(lines, key=lambda line: -line.year)
+            latest[kpi.id] = (result, kpi, org, industry)
+    lines: dict[int, list[TrackLine]] = defaultdict(list)
+    for result, kpi, org, industry in latest.values():
+        lines[org].append(_line(result, kpi, industry))
+    return {org: sorted(found, key=_newest)[:TRACK_LIMIT] for org, found in lines.items()}
+
+
+def _newest(line: TrackLine) -> tuple[float, str]:
+    return (-line.verified_at.timestamp(), line.metric)
 
 
 def _line(result: KpiResult, kpi: EngagementKpi, industry: str | None) -> TrackLine:
@@ -259,8 +295,11 @@ def _line(result: KpiResult, kpi: EngagementKpi, industry: str | None) -> TrackL
         metric=kpi.metric,
         unit=kpi.unit,
         baseline=kpi.baseline,
+        target=kpi.target,
         value=result.value,
+        phase=result.phase.value,
         industry=industry,
         year=verified.astimezone(SEOUL).year,
+        verified_at=verified,
         met=target_met(kpi.baseline, kpi.target, result.value),
     )

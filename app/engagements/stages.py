@@ -17,8 +17,10 @@ from app.engagements.service import (
     today,
 )
 from app.errors import Conflict, Forbidden, Invalid
+from app.i18n import Labels, Msgid
 from app.matches.store import touch_supplier
 from app.models import Engagement, ResultPhase, Role, Stage, User, utcnow
+from app.vocab import KPI_METRICS
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,14 @@ class Move:
     by: tuple[Role, ...] = STAFF_ROLES  # who may make (and so signs off) the move
 
 
+STAGE_NAMES = {
+    Stage.consulting: Msgid("Consulting"),
+    Stage.design: Msgid("On-site design"),
+    Stage.demonstration: Msgid("Demonstration"),
+    Stage.deployment: Msgid("Deployment"),
+    Stage.closed: Msgid("Completed"),
+    Stage.cancelled: Msgid("Cancelled"),
+}
 FORWARD = [
     Move(Stage.consulting, Stage.design),
     Move(Stage.design, Stage.demonstration),
@@ -71,8 +81,8 @@ def check_move(engagement: Engagement, actor: User, target: Stage, reason: str |
     if rule is None:
         raise Conflict(
             "An engagement in %(source)s cannot move to %(target)s.",
-            source=engagement.stage.value,
-            target=target.value,
+            source=STAGE_NAMES[engagement.stage],
+            target=STAGE_NAMES[target],
         )
     if actor.role not in rule.by:
         raise Forbidden("Only a coordinator signs off stage moves.")
@@ -85,7 +95,7 @@ def check_move(engagement: Engagement, actor: User, target: Stage, reason: str |
 def check_acceptance(engagement: Engagement) -> None:
     """Deployment needs a verified demonstration result for every acceptance KPI."""
     missing = [
-        kpi.metric
+        KPI_METRICS[kpi.metric]
         for kpi in engagement.kpis
         if kpi.acceptance
         and not any(
@@ -96,7 +106,7 @@ def check_acceptance(engagement: Engagement) -> None:
         raise Conflict(
             "Deployment needs a verified demonstration result for every acceptance KPI "
             "(missing: %(metrics)s).",
-            metrics=", ".join(missing),
+            metrics=Labels(tuple(missing)),
         )
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from app.audit import record
 from app.engagements.service import OPEN_STAGES, get_engagement, is_staff, party_of
 from app.errors import Conflict, Forbidden, NotFound
+from app.i18n import Msgid
 from app.models import Engagement, EngagementNote, Milestone, Stage, User, utcnow
 
 
@@ -73,37 +74,42 @@ def _milestone(engagement: Engagement, milestone_id: int) -> Milestone:
     return found
 
 
+# Who marks a milestone how: the supplier delivers, then the manufacturer accepts.
+MARKS = {
+    "delivered": ("supplier", Msgid("Only the supplier marks a milestone delivered.")),
+    "accepted": ("manufacturer", Msgid("Only the manufacturer accepts a milestone.")),
+}
+
+
 def deliver_milestone(
     session: Session, user: User, engagement_id: int, milestone_id: int
 ) -> Milestone:
-    engagement = open_engagement(session, user, engagement_id)
-    milestone = _milestone(engagement, milestone_id)
-    if party_of(user, engagement) != "supplier":
-        raise Forbidden("Only the supplier marks a milestone delivered.")
-    if milestone.accepted_at is not None:
-        raise Conflict("This milestone is already accepted.")
-    milestone.delivered_at = utcnow()
-    _touch(engagement)
-    after = {"milestone_id": milestone.id, "title": milestone.title}
-    record(session, user, "engagement.milestone_delivered", engagement, after=after)
-    return milestone
+    return _mark(session, user, (engagement_id, milestone_id), "delivered")
 
 
 def accept_milestone(
     session: Session, user: User, engagement_id: int, milestone_id: int
 ) -> Milestone:
-    engagement = open_engagement(session, user, engagement_id)
-    milestone = _milestone(engagement, milestone_id)
-    if party_of(user, engagement) != "manufacturer":
-        raise Forbidden("Only the manufacturer accepts a milestone.")
-    if milestone.delivered_at is None:
-        raise Conflict("A milestone can be accepted only after it is delivered.")
+    return _mark(session, user, (engagement_id, milestone_id), "accepted")
+
+
+def _mark(session: Session, user: User, ids: tuple[int, int], mark: str) -> Milestone:
+    side, refusal = MARKS[mark]
+    engagement = open_engagement(session, user, ids[0])
+    milestone = _milestone(engagement, ids[1])
+    if party_of(user, engagement) != side:
+        raise Forbidden(refusal)
     if milestone.accepted_at is not None:
         raise Conflict("This milestone is already accepted.")
-    milestone.accepted_at, milestone.accepted_by_id = utcnow(), user.id
+    if mark == "delivered":
+        milestone.delivered_at = utcnow()
+    elif milestone.delivered_at is None:
+        raise Conflict("A milestone can be accepted only after it is delivered.")
+    else:
+        milestone.accepted_at, milestone.accepted_by_id = utcnow(), user.id
     _touch(engagement)
     after = {"milestone_id": milestone.id, "title": milestone.title}
-    record(session, user, "engagement.milestone_accepted", engagement, after=after)
+    record(session, user, f"engagement.milestone_{mark}", engagement, after=after)
     return milestone
 
 

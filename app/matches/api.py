@@ -3,15 +3,17 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from app.auth import CurrentUser, DbSession, roles
 from app.matches import service
 from app.matches.pages import Cache
-from app.matches.schemas import Limit, MatchOut, Target, match_out
+from app.matches.schemas import Limit, MatchOut, Target, matches_json
 from app.models import Role
 from app.schemas import RowId
 
 router = APIRouter(prefix="/api", tags=["matching"])
+MARKET = roles(Role.manufacturer, Role.supplier, Role.coordinator, Role.admin)  # not sponsors
 
 
 @router.get(
@@ -21,20 +23,20 @@ router = APIRouter(prefix="/api", tags=["matching"])
 )
 def suggestions(
     need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser, limit: Limit = 10
-) -> list[MatchOut]:
+) -> Response:
     """Ranked suppliers for a need, with score parts and the sentences that matched."""
-    return [match_out(s) for s in service.suggest_suppliers(session, cache, user, need_id, limit)]
+    return matches_json(service.suggest_suppliers(session, cache, user, need_id, limit))
 
 
 @router.get("/recommendations", response_model=list[MatchOut], dependencies=roles(Role.supplier))
 def recommendations(
     session: DbSession, cache: Cache, user: CurrentUser, limit: Limit = 10
-) -> list[MatchOut]:
+) -> Response:
     """Open needs the calling supplier should look at."""
-    return [match_out(s) for s in service.recommend_needs(session, cache, user, limit)]
+    return matches_json(service.recommend_needs(session, cache, user, limit))
 
 
-@router.get("/match", response_model=list[MatchOut])
+@router.get("/match", response_model=list[MatchOut], dependencies=MARKET)
 def match(
     session: DbSession,
     cache: Cache,
@@ -42,6 +44,6 @@ def match(
     q: Annotated[str, Query(min_length=2, max_length=500)],
     target: Target = "suppliers",
     limit: Limit = 10,
-) -> list[MatchOut]:
+) -> Response:
     """Free-text match: supplier organisation ids (or need ids) with scores, best first."""
-    return [match_out(s) for s in service.search(session, cache, user, q.strip(), target, limit)]
+    return matches_json(service.search(session, cache, user, q.strip(), target, limit))

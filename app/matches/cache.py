@@ -6,9 +6,12 @@ it has not seen. The log is read over a trailing window rather than by id, becau
 concurrent transactions can commit out of order; reloading an owner is idempotent.
 """
 
+import gc
 import json
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,6 +36,7 @@ WINDOW = timedelta(seconds=120)
 SLACK = 1000
 Match = tuple[int, str, float]
 KINDS = (SUPPLIER, NEED, MANUFACTURER)
+LARGE_INDEX = 10_000  # vectors; below this a full collection is cheap
 
 
 class IndexCache:
@@ -53,6 +57,9 @@ class IndexCache:
         self.suppliers: dict[int, tuple[matching.SupplierProfile, int]] = {}
         self.applied: set[int] = set()  # change ids above seen_max - SLACK already applied
         self.seen_max = 0
+        # Array views of the supplier units and records for ranking, rebuilt after a change.
+        self._units: UnitLookup | None = None
+        self._table: tuple[matching.SupplierTable, dict[int, int]] | None = None
 
     def ensure_fresh(self, session: Session) -> None:
         with self.lock:
@@ -62,6 +69,7 @@ class IndexCache:
                 self._load_suppliers(session)
                 self.loaded = True
                 self._apply_changes(session)
+                self._settle()
             elif time.monotonic() - self.checked_at >= self.poll_seconds:
                 self._apply_changes(session)
 
@@ -82,6 +90,7 @@ class IndexCache:
         self.applied = {i for i in self.applied | set(ids) if i > self.seen_max - SLACK}
 
     def _load_suppliers(self, session: Session, ids: list[int] | None = None) -> None:
+        self._table = None
         if ids is not None:
             for profile_id in ids:
                 self.suppliers.pop(profile_id, None)
@@ -110,11 +119,35 @@ class IndexCache:
         with self.lock:
             return [self.suppliers[i] for i in sorted(ids) if i in self.suppliers]
 
+    def supplier_table(self) -> tuple[matching.SupplierTable, dict[int, int]]:
+        """Every cached supplier as one table, and each one's organisation id (a snapshot:
+        a change replaces it rather than altering it)."""
+        with self.lock:
+            if self._table is None:
+                pairs = self.suppliers.values()
+                table = matching.SupplierTable(record for record, _ in pairs)
+                self._table = table, {record.id: org for record, org in pairs}
+            return self._table
+
+    def supplier_hits(self, query: np.ndarray, k: int) -> matching.UnitHits:
+        """The k supplier units nearest one query vector, as arrays."""
+        with self.lock:
+            scores, ids = self.indexes[SUPPLIER].search(query, k)
+            if self._units is None:
+                self._units = UnitLookup.of(self, SUPPLIER)
+            return self._units.hits(scores[0], ids[0])
+
+    def supplier_ids_where(self, keep: Callable[[matching.SupplierProfile], bool]) -> set[int]:
+        """Every cached supplier (profile id) for which `keep(record)` holds."""
+        with self.lock:
+            return {i for i, (record, _) in self.suppliers.items() if keep(record)}
+
     def _reload(self, session: Session, kind: str, owners: list[int]) -> None:
         """Replace these owners' vectors with what the database holds now (one batch)."""
         if kind == SUPPLIER:
             self._load_suppliers(session, owners)
         old = [i for owner in owners for i in self.ids_of.pop((kind, owner), [])]
+        self._units = None
         self.indexes[kind].remove(old)
         for vector_id in old:
             self.owner_of.pop(vector_id, None)
@@ -131,6 +164,7 @@ class IndexCache:
     def _add(self, kind: str, rows: list[tuple[int, int, str, bytes]]) -> None:
         if not rows:
             return
+        self._units = None
         vectors = np.vstack([np.frombuffer(vec, dtype=np.float32) for *_, vec in rows])
         self.indexes[kind].upsert([row[0] for row in rows], vectors)
         for vector_id, owner, key, _ in rows:
@@ -159,6 +193,14 @@ class IndexCache:
             self._rebuild(session)
             self._load_suppliers(session)
             self.loaded = True
+            self._settle()
+
+    def _settle(self) -> None:
+        """Take a large index's entries (and whatever else lives now) out of the garbage
+        collector's full passes: over 50,000 needs one such pass took 95 ms, a pause for
+        whichever request happened to trigger it. Later objects are collected as usual."""
+        if len(self.owner_of) >= LARGE_INDEX:
+            gc.freeze()
 
     def save(self) -> None:
         """Write the cache atomically (each file is replaced whole)."""
@@ -211,3 +253,42 @@ class IndexCache:
                 ]
                 for srow, irow in zip(scores.tolist(), ids.tolist(), strict=True)
             ]
+
+
+@dataclass(frozen=True)
+class UnitLookup:
+    """One index's vector ids (sorted) with each unit's owner, whole-unit number and key, so
+    a search result becomes `matching.UnitHits` with a few array operations."""
+
+    ids: np.ndarray
+    owner: np.ndarray
+    parent: np.ndarray
+    sentence: np.ndarray
+    keys: np.ndarray
+
+    @classmethod
+    def of(cls, cache: IndexCache, kind: str) -> "UnitLookup":
+        ids = sorted(i for (k, _), listed in cache.ids_of.items() if k == kind for i in listed)
+        units = [cache.owner_of[i] for i in ids]
+        parents: dict[tuple[int, str], int] = {}
+        split = [(owner, *key.partition("#")) for owner, key in units]
+        return cls(
+            np.array(ids, np.int64),
+            np.array([owner for owner, _ in units], np.int64),
+            np.array([parents.setdefault((o, w), len(parents)) for o, w, _, _ in split], np.int64),
+            np.array([bool(sentence) for *_, sentence in split], np.bool_),
+            np.array([key for _, key in units], dtype=object),
+        )
+
+    def hits(self, scores: np.ndarray, ids: np.ndarray) -> matching.UnitHits:
+        """Search results in order; ids it does not know (faiss's -1 padding) are skipped."""
+        at = np.minimum(np.searchsorted(self.ids, ids), max(len(self.ids) - 1, 0))
+        known = self.ids[at] == ids if len(self.ids) else np.zeros(len(ids), np.bool_)
+        at = at[known]
+        return matching.UnitHits(
+            self.owner[at],
+            self.parent[at],
+            self.sentence[at],
+            scores[known].astype(np.float64),
+            self.keys[at],
+        )

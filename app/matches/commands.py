@@ -106,11 +106,22 @@ def bench_command(
     model: Annotated[str | None, typer.Option(help="embedding model (default: settings)")] = None,
     database_url: Annotated[str | None, typer.Option(help="default: a fresh SQLite file")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    round_: Annotated[
+        bool, typer.Option("--round", help="only an assignment round: --round-needs x --suppliers")
+    ] = False,
+    round_needs: Annotated[int, typer.Option(min=10, max=20_000)] = 2000,
 ) -> None:
     """Matching speed at DESIGN.md's scale: encode and reindex rates, raw vs service vs HTTP
-    latency, supplier -> needs, index memory, edit-to-visibility across workers."""
+    latency, supplier -> needs, index memory, edit-to-visibility across workers. With
+    --round: an assignment round's solve time and quality lost against plain top-k."""
     from app.matches.bench import Scale
     from app.matches.benchrun import report, run
 
+    if round_:
+        from app.rounds.bench import RoundScale
+        from app.rounds.bench import run as run_round
+
+        report(run_round(RoundScale(needs=round_needs, suppliers=suppliers)), as_json)
+        return
     scale = Scale(suppliers, 610_000 if national else manufacturers, needs)
     report(run(scale, queries, model, database_url), as_json)

@@ -9,16 +9,18 @@ from app.auth import CurrentUser, DbSession, roles
 from app.matches import service
 from app.matches.cache import IndexCache
 from app.models import Role
+from app.readiness import service as readiness
 from app.schemas import RowId
-from app.web import render
+from app.web import render, request_locale
 
 
-def index_cache(request: Request) -> IndexCache:
+async def index_cache(request: Request) -> IndexCache:  # no I/O: no thread hop
     return request.app.state.index_cache  # type: ignore[no-any-return]
 
 
 Cache = Annotated[IndexCache, Depends(index_cache)]
 router = APIRouter()
+MARKET = roles(Role.manufacturer, Role.supplier, Role.coordinator, Role.admin)  # not sponsors
 
 
 @router.get(
@@ -30,7 +32,10 @@ def suggestions(
 ) -> Response:
     need = service.visible_need(session, user, need_id)
     items = service.suggest_suppliers(session, cache, user, need_id, limit=20)
-    return render(request, "matches/suggestions.html", {"need": need, "items": items})
+    track = readiness.view(need, user, request_locale(request))
+    return render(
+        request, "matches/suggestions.html", {"need": need, "items": items, "track": track}
+    )
 
 
 @router.get("/recommendations", dependencies=roles(Role.supplier))
@@ -41,7 +46,7 @@ def recommendations(
     return render(request, "matches/recommendations.html", {"items": items})
 
 
-@router.get("/search")
+@router.get("/search", dependencies=MARKET)
 def search(
     request: Request,
     session: DbSession,

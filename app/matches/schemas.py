@@ -1,6 +1,7 @@
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from fastapi.responses import Response
+from pydantic import BaseModel, Field, StringConstraints, TypeAdapter
 
 import matching
 from app.matches.service import Suggestion
@@ -46,3 +47,13 @@ def _evidence(e: matching.Evidence) -> EvidenceOut:
         sentence=e.sentence,
         similarity=round(e.similarity, 4),
     )
+
+
+MATCHES = TypeAdapter(list[MatchOut])
+
+
+def matches_json(items: list[Suggestion]) -> Response:
+    """The JSON body serialised once from the models built here (a route's `response_model`
+    still documents it, but FastAPI would validate and serialise the list a second time)."""
+    body = MATCHES.dump_json([match_out(s) for s in items])
+    return Response(body, media_type="application/json")

@@ -34,6 +34,8 @@ from app.models import (
 CANDIDATE_UNITS = 600
 CANDIDATE_NEEDS = 100
 CANDIDATE_SUPPLIERS = 60
+READINESS_DEPTH = 4  # readiness-path needs search deeper: their suppliers are a subset
+READINESS_FLAG = "readiness_path"
 STAFF = (Role.coordinator, Role.admin)
 
 
@@ -86,20 +88,44 @@ def suggest_suppliers(
 def rank_for_need(
     session: Session, cache: IndexCache, need: matching.NeedProfile, vector: np.ndarray, limit: int
 ) -> list[Suggestion]:
-    found = cache.search(SUPPLIER, vector, CANDIDATE_UNITS)[0]
-    sims = [matching.UnitSim(need.id, owner, key, score) for owner, key, score in found]
-    cached = cache.supplier_records(_closest(sims, CANDIDATE_SUPPLIERS, by_need=False))
-    org_of = {record.id: org for record, org in cached}
-    calibration = matching.calibration_for(cache.embedder.name)
-    hits = matching.rank_suppliers(
-        need, [r for r, _ in cached], sims, limit=limit, calibration=calibration
+    depth = CANDIDATE_UNITS * (READINESS_DEPTH if need.requires_any else 1)
+    units = cache.supplier_hits(vector, depth)
+    table, org_of = cache.supplier_table()
+    hits = matching.rank_supplier_units(
+        need,
+        table,
+        units,
+        candidates=_candidates(cache, need, units),
+        limit=limit,
+        calibration=matching.calibration_for(cache.embedder.name),
     )
-    names = {r.id: r.name for r, _ in cached}
-    return [_suggestion(h, org_of[h.id], names[h.id]) for h in hits]
+    extra = [READINESS_FLAG] if need.requires_any else []
+    return [
+        _suggestion(h, org_of[h.id], table.records[table.row_of[h.id]].name, extra) for h in hits
+    ]
 
 
-def _suggestion(hit: matching.Hit, id_: int, name: str) -> Suggestion:
-    return Suggestion(id_, name, hit.score, hit.parts, hit.evidence, hit.flags)
+def _candidates(
+    cache: IndexCache, need: matching.NeedProfile, units: matching.UnitHits
+) -> set[int]:
+    """The suppliers closest to the need on their best unit: structured fit adds too little
+    to lift one from beyond these into the top results. A need that requires an offer (the
+    readiness path) looks only among suppliers passing its filters, topped up with those
+    whose text is not among the nearest units, so the path never comes back empty while
+    such suppliers exist."""
+    if not need.requires_any:
+        return units.closest(CANDIDATE_SUPPLIERS)
+    pool = cache.supplier_ids_where(lambda record: matching.passes_filters(need, record))
+    near = units.closest(CANDIDATE_SUPPLIERS, among=pool)
+    return near | set(sorted(pool - near)[: CANDIDATE_SUPPLIERS - len(near)])
+
+
+def _suggestion(
+    hit: matching.Hit, id_: int, name: str, extra_flags: list[str] | None = None
+) -> Suggestion:
+    return Suggestion(
+        id_, name, hit.score, hit.parts, hit.evidence, hit.flags + (extra_flags or [])
+    )
 
 
 def supplier_of(session: Session, viewer: User) -> SupplierProfile:
@@ -143,13 +169,12 @@ def recommend_needs(
     return [_suggestion(h, h.id, titles[h.id]) for h in hits]
 
 
-def _closest(sims: list[matching.UnitSim], count: int, *, by_need: bool = True) -> set[int]:
-    """The needs (or suppliers) most similar on their best unit: structured fit adds too
-    little to lift one from beyond these into the top results, and each costs work."""
+def _closest(sims: list[matching.UnitSim], count: int) -> set[int]:
+    """The needs most similar on their best unit: structured fit adds too little to lift
+    one from beyond these into the top results, and each costs work."""
     best: dict[int, float] = {}
     for sim in sims:
-        owner = sim.need_id if by_need else sim.supplier_id
-        best[owner] = max(best.get(owner, -1.0), sim.similarity)
+        best[sim.need_id] = max(best.get(sim.need_id, -1.0), sim.similarity)
     return set(sorted(best, key=lambda i: -best[i])[:count])
 
 

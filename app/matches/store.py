@@ -22,6 +22,7 @@ from app.models import (
     SupplierProfile,
     utcnow,
 )
+from app.readiness.service import required_offers
 
 SUPPLIER, NEED, MANUFACTURER = "supplier", "need", "manufacturer"
 MODELS = {SUPPLIER: SupplierProfile, NEED: Need, MANUFACTURER: ManufacturerProfile}
@@ -74,6 +75,7 @@ def need_record(need: Need, sf_level: str | None = None) -> matching.NeedProfile
         budget_min=need.budget_min,
         budget_max=need.budget_max,
         sf_level=sf_level,
+        requires_any=required_offers(need.track),
     )
 
 
@@ -107,6 +109,7 @@ NEED_COLUMNS = (
     Need.prefer_in_province,
     Need.budget_min,
     Need.budget_max,
+    Need.track,
     ManufacturerProfile.sf_level,
 )
 
@@ -136,6 +139,7 @@ def open_need_records(session: Session, ids: Iterable[int]) -> list[matching.Nee
             budget_min=r.budget_min,
             budget_max=r.budget_max,
             sf_level=r.sf_level,
+            requires_any=required_offers(r.track),
         )
         for r in session.execute(query)
     ]

@@ -27,7 +27,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "Stale version or move not allowed"},
 }
 MANUFACTURER = roles(Role.manufacturer)
-DERIVED = {"organization_name", "status", "kpis", "confidential_notes"}
+DERIVED = {"organization_name", "status", "kpis", "confidential_notes", "track_reason"}
 PLAIN = [field for field in NeedOut.model_fields if field not in DERIVED]
 
 
@@ -41,6 +41,7 @@ def need_out(viewer: User, need: Need) -> NeedOut:
             for k in need.kpis
         ],
         confidential_notes=notes,
+        track_reason=need.track_reason if service.can_see_confidential(viewer, need) else None,
         **{field: getattr(need, field) for field in PLAIN},
     )
 

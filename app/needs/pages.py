@@ -16,6 +16,7 @@ from app.matches.service import Suggestion
 from app.models import Need, NeedStatus, Role, User
 from app.needs import service
 from app.needs.schemas import SEOUL, CloseIn, NeedFilters, NeedIn, NeedUpdate, PublishIn
+from app.readiness import service as readiness
 from app.web import form_dict, redirect, render, request_locale, validate_form
 
 router = APIRouter()
@@ -95,12 +96,14 @@ def _detail_page(
     status: int = 200,
     suggestions: list[Suggestion] | None = None,
 ) -> Response:
+    confidential = service.can_see_confidential(user, need)
     context = {
         "need": need,
         "suggestions": suggestions or [],
         "errors": errors or {},
-        "confidential": service.can_see_confidential(user, need),
+        "confidential": confidential,
         "editable": service.can_edit(user, need),
+        "track": readiness.view(need, user, request_locale(request)) if confidential else None,
     }
     return render(request, "needs/detail.html", context, status)
 

@@ -158,6 +158,13 @@ class NeedOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    track: Literal["ai", "readiness"] = Field(
+        description="'readiness': matched with data-collection/MES/sensor suppliers first."
+    )
+    track_reason: str | None = Field(
+        description="Why (reason codes or a coordinator's words; see /api/needs/{id}/track). "
+        "Only for the owning organisation and coordinators/admins; null otherwise."
+    )
 
 
 class NeedPage(BaseModel):

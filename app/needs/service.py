@@ -8,7 +8,7 @@ organisation's private need is NotFound, never Forbidden).
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, false, func, or_, select, true
+from sqlalchemy import ColumnElement, String, cast, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from app import audit, vocab
@@ -16,6 +16,7 @@ from app.db import Page, expect_version, paginate
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Membership, Need, NeedKpi, NeedStatus, Role, User, utcnow
 from app.needs.schemas import NeedFilters, NeedIn, NeedUpdate
+from app.readiness import service as readiness
 from app.schemas import MAX_ID
 
 STAFF = frozenset({Role.coordinator, Role.admin})
@@ -63,7 +64,7 @@ def _visible(viewer: User) -> ColumnElement[bool]:
         if not may_browse(viewer):
             raise Forbidden("Only admitted members of the support group can browse needs.")
         return Need.status != NeedStatus.draft
-    return false()
+    raise Forbidden("Your role cannot use this page.")  # sponsors see only their cohort
 
 
 def get_need(session: Session, viewer: User, need_id: int) -> Need:
@@ -168,11 +169,14 @@ def move(
     if to_status is NeedStatus.open:
         _require_future_deadline(need.deadline_at)
         need.published_at = utcnow()
+        readiness.route(session, need)
     if to_status is NeedStatus.closed:
         need.closed_at = utcnow()
     before = {"status": need.status.value}
     need.status = to_status
     after = {"status": to_status.value}
+    if to_status is NeedStatus.open:
+        after |= {"track": need.track, "track_reason": need.track_reason}
     audit.record(
         session, actor, ACTIONS[to_status], need, before=before, after=after, reason=reason
     )

@@ -3,9 +3,12 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from sqlalchemy.orm import Session
 
 from app import vocab
 from app.auth import CurrentUser, DbSession, roles
+from app.engagements.schemas import TrackLineOut
+from app.engagements.service import track_record_lines
 from app.models import CaseStudy, ManufacturerProfile, Role, SupplierProfile, User
 from app.profiles import service
 from app.profiles.schemas import (
@@ -34,8 +37,9 @@ def case_study_out(study: CaseStudy) -> CaseStudyOut:
     return CaseStudyOut.model_validate(study, from_attributes=True)
 
 
-def supplier_out(profile: SupplierProfile, viewer: User) -> SupplierProfileOut:
+def supplier_out(session: Session, profile: SupplierProfile, viewer: User) -> SupplierProfileOut:
     insider = service.is_insider(viewer, profile.organization_id)
+    track = track_record_lines(session, profile.organization_id)
     return SupplierProfileOut.model_validate(
         {
             **{f: getattr(profile, f) for f in service.SUPPLIER_FIELDS},
@@ -48,6 +52,7 @@ def supplier_out(profile: SupplierProfile, viewer: User) -> SupplierProfileOut:
             "updated_at": profile.updated_at,
             "version": profile.version,
             "case_studies": [case_study_out(s) for s in profile.case_studies],
+            "track_record": [TrackLineOut.model_validate(t, from_attributes=True) for t in track],
         }
     )
 
@@ -82,10 +87,10 @@ def summary_out(profile: SupplierProfile) -> SupplierSummaryOut:
 
 
 def profile_out(
-    profile: service.Profile, viewer: User
+    session: Session, profile: service.Profile, viewer: User
 ) -> SupplierProfileOut | ManufacturerProfileOut:
     if isinstance(profile, SupplierProfile):
-        return supplier_out(profile, viewer)
+        return supplier_out(session, profile, viewer)
     return manufacturer_out(profile)
 
 
@@ -94,7 +99,7 @@ def get_profile(
     session: DbSession, user: CurrentUser
 ) -> SupplierProfileOut | ManufacturerProfileOut:
     """Your organisation's profile (supplier or manufacturer, by your role)."""
-    return profile_out(service.own_profile(session, user), user)
+    return profile_out(session, service.own_profile(session, user), user)
 
 
 @router.put(
@@ -107,7 +112,7 @@ def put_profile(
     data: ProfileIn, session: DbSession, user: CurrentUser
 ) -> SupplierProfileOut | ManufacturerProfileOut:
     """Replace your profile; `kind` must match your organisation, `version` its current version."""
-    return profile_out(service.update_own_profile(session, user, data), user)
+    return profile_out(session, service.update_own_profile(session, user, data), user)
 
 
 @router.post("/profile/case-studies", status_code=201, dependencies=roles(Role.supplier))
@@ -150,7 +155,7 @@ def list_suppliers(
 
 @router.get("/suppliers/{org_id}", responses=NOT_FOUND)
 def get_supplier(org_id: Id, session: DbSession, user: CurrentUser) -> SupplierProfileOut:
-    return supplier_out(service.visible_supplier(session, user, org_id), user)
+    return supplier_out(session, service.visible_supplier(session, user, org_id), user)
 
 
 @router.get("/manufacturers/{org_id}", responses=NOT_FOUND)

@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from app import vocab
+from app.engagements.schemas import TrackRecordOut
 from app.profiles.readiness import BUDGET, DATA, STAFF
 from app.schemas import MAX_ID, Input, LongText, Money, ShortText, Title
 
@@ -206,6 +207,9 @@ class SupplierProfileOut(BaseModel):
     updated_at: datetime
     version: int
     case_studies: list[CaseStudyOut]
+    track_record: TrackRecordOut = Field(
+        description="Verified KPI results of its engagements, newest first"
+    )
 
 
 class ReadinessPartOut(BaseModel):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import record
 from app.db import expect_version
-from app.errors import Invalid, NotFound
+from app.errors import Forbidden, Invalid, NotFound
 from app.models import (
     CaseStudy,
     ManufacturerProfile,
@@ -91,6 +91,8 @@ def manufacturer_profile_for_org(session: Session, org_id: int) -> ManufacturerP
 
 def visible_supplier(session: Session, viewer: User, org_id: int) -> SupplierProfile:
     """Admitted suppliers are public to logged-in users; others only to insiders (else 404)."""
+    if viewer.role is Role.sponsor:
+        raise Forbidden("Your role cannot use this page.")  # sponsors see only their cohort
     profile = supplier_profile_for_org(session, org_id)
     if profile.membership is not Membership.admitted and not is_insider(viewer, org_id):
         raise NotFound("Supplier not found.")

@@ -3,9 +3,17 @@
 import pytest
 from sqlalchemy import select
 
-from app.models import AuditEntry, Award, AwardStatus, Engagement, NeedStatus
+from app.engagements import outcomes
+from app.engagements.stages import move_stage
+from app.models import AuditEntry, Award, AwardStatus, Engagement, NeedStatus, ResultPhase, Stage
 from tests.bids.conftest import future, make_bid, pass_deadline
-from tests.builders import make_manufacturer, make_need, make_staff, make_supplier
+from tests.builders import (
+    make_engagement,
+    make_manufacturer,
+    make_need,
+    make_staff,
+    make_supplier,
+)
 
 
 @pytest.fixture
@@ -127,3 +135,53 @@ def test_award_version_conflict(browser, session, decided) -> None:
     )
     assert stale.status_code == 409
     assert session.scalar(select(Award)).status is AwardStatus.pending
+
+
+def verified_result(session, supplier, coordinator) -> None:
+    """A finished demonstration of `supplier` elsewhere, with one verified KPI result."""
+    engagement = make_engagement(session, make_manufacturer(session, "예전고객"), supplier)
+    for stage in (Stage.design, Stage.demonstration):
+        move_stage(session, coordinator, engagement.id, stage, None)
+    kpi = engagement.kpis[0]
+    result = outcomes.record_result(
+        session, supplier, engagement.id, kpi.id, ResultPhase.demonstration, 0.8, "측정"
+    )
+    outcomes.verify_result(session, coordinator, engagement.id, result.id)
+    session.commit()
+
+
+def test_comparison_shows_the_verified_track_record(browser, session, decided) -> None:
+    owner, need, alpha, beta, coordinator = decided
+    verified_result(session, alpha, coordinator)
+    browser.login(owner)
+    rows = browser.api("GET", f"/api/needs/{need.id}/bids").json()["bids"]
+    track = {row["bid"]["supplier_org_id"]: row["track_record"] for row in rows}
+    assert [line["metric"] for line in track[alpha.organization_id]] == ["defect_rate"]
+    assert track[beta.organization_id] == []
+    page = browser.get(f"/needs/{need.id}/bids").text
+    assert "불량률 3% → 0.8%" in page and page.count('class="track"') == 2
+
+
+def test_proposals_by_name_then_a_link_to_the_engagement(browser, session) -> None:
+    owner = make_manufacturer(session)
+    need = make_need(session, owner, deadline_at=future())
+    alpha = make_supplier(session, "알파AI")
+    coordinator = make_staff(session)
+    session.commit()
+    browser.login(coordinator)
+    page = browser.get(f"/needs/{need.id}/bids").text
+    assert 'id="propose-form"' in page and f'<option value="{alpha.organization_id}"' in page
+    form = {"supplier_org_id": alpha.organization_id, "note": "지역 전문"}
+    assert browser.post(f"/needs/{need.id}/proposals", form).status_code == 303
+    again = browser.post(f"/needs/{need.id}/proposals", form)
+    assert again.status_code == 409 and 'id="selection-error"' in again.text
+    browser.login(owner)
+    page = browser.get(f"/needs/{need.id}/bids").text
+    assert "알파AI" in page and 'id="engagement-link"' not in page
+    proposals = browser.api("GET", f"/api/needs/{need.id}/proposals").json()
+    assert proposals[0]["supplier_name"] == "알파AI"
+    url = f"/needs/{need.id}/proposals/{alpha.organization_id}/accept"
+    assert browser.post(url, {"version": 1}).status_code == 303
+    assert 'id="engagement-link"' in browser.get(f"/needs/{need.id}/bids").text
+    session.expire_all()
+    assert session.scalar(select(Engagement)).proposal_id == proposals[0]["id"]

@@ -41,11 +41,20 @@ def test_moves_with_version_and_gate(browser, session) -> None:
     assert moved.status_code == 200 and moved.json()["stage"] == "design"
     stale = browser.api("POST", _url(c, "/moves"), {"to": "demonstration", "version": version})
     assert stale.status_code == 409
-    assert browser.api("POST", _url(c, "/moves"), {"to": "closed"}).status_code == 409
+    refused = browser.api("POST", _url(c, "/moves"), {"to": "closed"})
+    assert refused.status_code == 409
+    message = "현장 맞춤형 설계 단계의 프로젝트는 완료 단계로 이동할 수 없습니다."
+    assert refused.json()["message"] == message
     assert browser.api("POST", _url(c, "/moves"), {"to": "cancelled"}).status_code == 422
     browser.api("POST", _url(c, "/moves"), {"to": "demonstration"})
     gate = browser.api("POST", _url(c, "/moves"), {"to": "deployment"})
-    assert gate.status_code == 409 and "defect_rate" in gate.json()["message"]
+    assert gate.status_code == 409 and "(누락: 불량률)" in gate.json()["message"]
+    c.coordinator.locale = "en"
+    session.flush()
+    refused = browser.api("POST", _url(c, "/moves"), {"to": "design"}).json()["message"]
+    assert refused == "An engagement in Demonstration cannot move to On-site design."
+    gate = browser.api("POST", _url(c, "/moves"), {"to": "deployment"}).json()["message"]
+    assert "(missing: Defect rate)" in gate
     browser.login(c.supplier)
     assert browser.api("POST", _url(c, "/moves"), {"to": "deployment"}).status_code == 403
 
@@ -85,6 +94,9 @@ def test_collaboration_and_outcomes(browser, session) -> None:
     assert browser.api("POST", _url(c, f"/milestones/{mid}/deliver")).status_code == 200
     assert browser.api("POST", _url(c, "/notes"), {"text": "착수"}).status_code == 201
     body = {"kpi_id": kpi.id, "phase": "demonstration", "value": 0.8, "evidence": "측정표"}
+    assert browser.api("POST", _url(c, "/results"), body).status_code == 409  # in consulting
+    session.expire_all()  # the requests above changed the engagement (its version)
+    advance(session, c, Stage.demonstration)
     result = browser.api("POST", _url(c, "/results"), body).json()
     browser.login(c.manufacturer)
     accepted = browser.api("POST", _url(c, f"/milestones/{mid}/accept")).json()
@@ -95,7 +107,7 @@ def test_collaboration_and_outcomes(browser, session) -> None:
     verified = browser.api("POST", _url(c, tail + "/verify")).json()
     assert verified["verified_at"] is not None
     assert browser.api("POST", _url(c, tail + "/verify")).status_code == 409
-    assert len(actions(session, c.engagement)) == 8
+    assert len(actions(session, c.engagement)) == 10  # with the two stage moves
 
 
 def test_reviews_and_board(browser, session) -> None:

@@ -3,12 +3,20 @@ from datetime import timedelta
 import pytest
 
 from app.engagements import outcomes
-from app.engagements.service import track_record_lines, track_records
+from app.engagements.service import TRACK_LIMIT, track_record_lines, track_records
+from app.engagements.stages import move_stage
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import IndexChange, ResultPhase, Stage
 from tests.engagements.helpers import actions, advance, cast, ids
 
 DEMO = ResultPhase.demonstration
+
+
+def staged(session, stage=Stage.demonstration):
+    """A cast whose engagement has reached `stage`, so its results can be recorded."""
+    c = cast(session)
+    advance(session, c, stage)
+    return c
 
 
 def _record(session, c, user=None, value=0.8, phase=DEMO):
@@ -19,7 +27,7 @@ def _record(session, c, user=None, value=0.8, phase=DEMO):
 
 
 def test_recording_again_before_verification_replaces(session) -> None:
-    c = cast(session)
+    c = staged(session)
     first = _record(session, c, value=1.5)
     second = _record(session, c, c.manufacturer, value=0.9)
     assert first.id == second.id and second.value == 0.9
@@ -28,7 +36,7 @@ def test_recording_again_before_verification_replaces(session) -> None:
 
 
 def test_a_verified_result_cannot_change_and_is_verified_once(session) -> None:
-    c = cast(session)
+    c = staged(session)
     result = _record(session, c)
     outcomes.verify_result(session, c.coordinator, c.engagement.id, result.id)
     with pytest.raises(Conflict):
@@ -40,7 +48,7 @@ def test_a_verified_result_cannot_change_and_is_verified_once(session) -> None:
 
 
 def test_who_records_and_who_verifies(session) -> None:
-    c = cast(session)
+    c = staged(session)
     with pytest.raises(Forbidden):
         _record(session, c, c.coordinator)
     with pytest.raises(NotFound):
@@ -53,7 +61,7 @@ def test_who_records_and_who_verifies(session) -> None:
 
 
 def test_only_verified_results_count(session) -> None:
-    c = cast(session)
+    c = staged(session)
     org = c.supplier.organization_id
     result = _record(session, c, value=0.8)
     assert track_record_lines(session, org) == [] and org not in track_records(session, [org])
@@ -71,7 +79,7 @@ def test_only_verified_results_count(session) -> None:
 
 
 def test_track_record_shows_on_the_supplier_profile(browser, session) -> None:
-    c = cast(session)
+    c = staged(session)
     result = _record(session, c, value=0.8)
     browser.login(c.manufacturer)
     page = browser.get(f"/suppliers/{c.supplier.organization_id}")
@@ -117,3 +125,42 @@ def test_reviews_show_fourteen_days_after_closing(session) -> None:
     assert outcomes.reviews_public(c.engagement, reviews, closed + timedelta(days=14))
     c.engagement.closed_at = closed - timedelta(days=15)
     assert len(outcomes.visible_reviews(session, c.manufacturer, c.engagement)) == 1
+
+
+def test_track_record_in_the_supplier_api(browser, session) -> None:
+    c = staged(session)
+    org = c.supplier.organization_id
+    result = _record(session, c, value=0.8)
+    browser.login(c.manufacturer)
+    assert browser.api("GET", f"/api/suppliers/{org}").json()["track_record"] == []
+    outcomes.verify_result(session, c.coordinator, c.engagement.id, result.id)
+    move_stage(session, c.coordinator, c.engagement.id, Stage.deployment, None)
+    _record(session, c, value=0.5, phase=ResultPhase.deployment)  # recorded, not verified
+    (line,) = browser.api("GET", f"/api/suppliers/{org}").json()["track_record"]
+    assert (line["metric"], line["baseline"], line["value"], line["met"]) == (
+        "defect_rate",
+        3.0,
+        0.8,
+        True,
+    )
+    assert line["phase"] == "demonstration" and round(line["change"]) == -73
+    browser.login(c.supplier)
+    assert len(browser.api("GET", "/api/profile").json()["track_record"]) == 1
+
+
+def test_track_record_schema_is_bounded(client) -> None:
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]
+    field = schema["SupplierProfileOut"]["properties"]["track_record"]
+    assert field["maxItems"] == TRACK_LIMIT
+
+
+def test_a_phase_is_recorded_once_the_engagement_reached_it(session) -> None:
+    c = cast(session)
+    for phase in ResultPhase:
+        with pytest.raises(Conflict, match="once the engagement has reached"):
+            _record(session, c, phase=phase)
+    advance(session, c, Stage.closed)
+    follow_up = _record(session, c, value=0.7, phase=ResultPhase.follow_up)
+    outcomes.verify_result(session, c.coordinator, c.engagement.id, follow_up.id)
+    lines = track_record_lines(session, c.supplier.organization_id)
+    assert [(line.phase, line.value) for line in lines] == [("follow_up", 0.7)]

@@ -133,6 +133,9 @@ def test_results_recorded_verified_and_rejected_in_pages(browser, session) -> No
     kpi = c.engagement.kpis[0]
     browser.login(c.supplier)
     form = {"kpi_id": kpi.id, "phase": "demonstration", "value": "0.8", "evidence": "측정표"}
+    early = browser.post(_url(c, "/results"), form)  # still in consulting
+    assert early.status_code == 409 and "실증 결과는 프로젝트가 해당 단계에" in early.text
+    advance(session, c, Stage.demonstration)
     assert browser.post(_url(c, "/results"), {**form, "value": "abc"}).status_code == 422
     assert browser.post(_url(c, "/results"), form).status_code == 303
     session.refresh(kpi)
@@ -178,8 +181,9 @@ def test_board_groups_by_stage_and_filters(browser, session) -> None:
     )
     advance(session, c, Stage.design)
     browser.login(c.coordinator)
-    found = ids(browser.get("/engagements/board").text)
-    assert {"column-design", "column-consulting", f"card-{c.engagement.id}"} <= found
+    page = browser.get("/engagements/board").text
+    assert {"column-design", "column-consulting", f"card-{c.engagement.id}"} <= ids(page)
+    assert f'<option value="{c.supplier.organization_id}" >' in page  # the supplier filter
     found = ids(browser.get("/engagements/board?region=gn-geoje").text)
     assert f"card-{other.id}" in found and f"card-{c.engagement.id}" not in found
     url = f"/engagements/board?supplier={c.supplier.organization_id}&industry=30"
@@ -195,4 +199,4 @@ def test_detail_renders_in_english(browser, session) -> None:
     advance(session, c, Stage.closed)
     browser.login(c.manufacturer)
     page = browser.get(_url(c))
-    assert page.status_code == 200 and "Closed" in page.text and "review-form" in ids(page.text)
+    assert page.status_code == 200 and "Completed" in page.text and "review-form" in ids(page.text)

@@ -126,3 +126,48 @@ def test_free_text_search_both_targets(session, tmp_path) -> None:
     assert suppliers[0].name == "FurnaceAI"
     needs = service.search(session, cache, vision, "찍힘 불량 비전", "needs")
     assert needs[0].id == need.id
+
+
+def test_the_array_view_of_a_supplier_search_is_the_search(session, tmp_path) -> None:
+    arrange(session)
+    cache = new_cache(tmp_path)
+    cache.ensure_fresh(session)
+    vector = cache.embedder.encode([NEED_TEXT], kind="query")
+    found = cache.search("supplier", vector, 50)[0]
+    units = cache.supplier_hits(vector, 50)
+    owners, keys = units.supplier.tolist(), units.keys.tolist()
+    assert list(zip(owners, keys, units.similarity.tolist(), strict=True)) == found
+    assert units.sentence.tolist() == ["#" in key for key in keys]
+    assert len(found) == 4 and 0 < sum(units.sentence) < 4
+    wholes = [(owner, key.split("#")[0]) for owner, key in zip(owners, keys, strict=True)]
+    pairs = set(zip(units.parent.tolist(), wholes, strict=True))
+    assert len(pairs) == len(set(wholes)) == len(set(units.parent.tolist()))
+
+
+def test_a_worker_that_ranked_before_drops_a_suspended_supplier_after_polling(
+    session, tmp_path
+) -> None:
+    vision, energy, owner, need = arrange(session)
+    cache = new_cache(tmp_path)
+
+    def names() -> list[str]:
+        return [i.name for i in service.suggest_suppliers(session, cache, owner, need.id)]
+
+    assert "비전AI" in names()
+    profile_of(session, vision).membership = Membership.suspended
+    session.commit()
+    assert "비전AI" not in names()
+
+
+def test_a_worker_that_ranked_before_quotes_a_case_study_added_since(session, tmp_path) -> None:
+    vision, energy, owner, need = arrange(session)
+    cache = new_cache(tmp_path)
+
+    def furnace() -> service.Suggestion:
+        items = service.suggest_suppliers(session, cache, owner, need.id)
+        return next(i for i in items if i.name == "FurnaceAI")
+
+    assert all(e.source == "profile" for e in furnace().evidence)
+    profile_of(session, energy).case_studies.append(CaseStudy(title="프레스", text=NEED_TEXT))
+    session.commit()
+    assert furnace().evidence[0].source == "case_study"

@@ -1,0 +1,167 @@
+"""What each kind of notification says, to whom it can go, and its e-mail.
+
+A notification stores its kind and params; the text is rendered in the reader's locale when
+it is read (pages, API) and in the recipient's `User.locale` when its e-mail is written.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app import vocab
+from app.i18n import gettext, normalize_locale
+from app.models import Role
+from app.web import SEOUL
+
+
+def _(message: str) -> str:
+    """Marks a msgid for extraction; translated when rendered."""
+    return message
+
+
+SUPPLIER, MANUFACTURER, COORDINATOR = (Role.supplier,), (Role.manufacturer,), (Role.coordinator,)
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str  # what the e-mail preference is called
+    text: str  # the notice, with %(params)s
+    roles: tuple[Role, ...]  # who can receive it (the preferences page lists these)
+
+
+KINDS: dict[str, Kind] = {
+    k.code: k
+    for k in (
+        Kind(
+            "invited",
+            _("Invitations to bid"),
+            _("You are invited to bid on “%(title)s”."),
+            SUPPLIER,
+        ),
+        Kind(
+            "question_answered",
+            _("Answers to questions on needs you bid on or were invited to"),
+            _("A question on “%(title)s” was answered."),
+            SUPPLIER,
+        ),
+        Kind(
+            "deadline_near",
+            _("Bidding deadlines coming up"),
+            _("Bidding on “%(title)s” closes at %(deadline)s."),
+            SUPPLIER,
+        ),
+        Kind(
+            "bid_outcome",
+            _("The outcome of your bids"),
+            _("Another supplier was selected for “%(title)s”. Thank you for your bid."),
+            SUPPLIER,
+        ),
+        Kind(
+            "need_matched",
+            _("New needs matching your saved searches"),
+            _("A new need matches your saved search “%(search)s”: “%(title)s”."),
+            SUPPLIER,
+        ),
+        Kind(
+            "question_asked",
+            _("Questions from suppliers"),
+            _("A supplier asked a question on “%(title)s”: answer it for every bidder."),
+            MANUFACTURER,
+        ),
+        Kind(
+            "bids_ready",
+            _("Bids ready to compare after the deadline"),
+            _("Bidding on “%(title)s” has closed with %(count)s bids: compare them and select."),
+            MANUFACTURER,
+        ),
+        Kind(
+            "proposal_to_decide",
+            _("Suppliers proposed by a coordinator"),
+            _("A coordinator proposed a supplier for “%(title)s”: accept or decline."),
+            MANUFACTURER,
+        ),
+        Kind(
+            "award_rejected",
+            _("Selections a coordinator did not approve"),
+            _("A coordinator did not approve your selection for “%(title)s”: select again."),
+            MANUFACTURER,
+        ),
+        Kind(
+            "award_to_approve",
+            _("Selections to approve"),
+            _("A selection for “%(title)s” waits for your approval."),
+            COORDINATOR,
+        ),
+        Kind(
+            "stage_to_sign_off",
+            _("Stages ready for sign-off"),
+            _("The %(stage)s stage of “%(title)s” is ready for sign-off."),
+            COORDINATOR,
+        ),
+        Kind(
+            "result_to_verify",
+            _("Results to verify"),
+            _("A %(metric)s result for “%(title)s” waits for verification."),
+            COORDINATOR,
+        ),
+    )
+}
+SELECTED = _("You were selected for “%(title)s”: the engagement has started.")
+STAGES = {
+    "consulting": _("Consulting"),
+    "design": _("On-site design"),
+    "demonstration": _("Demonstration"),
+    "deployment": _("Deployment"),
+}
+
+
+def kinds_for(role: Role) -> list[Kind]:
+    return [k for k in KINDS.values() if role in k.roles]
+
+
+def _localised(params: dict[str, Any], locale: str) -> dict[str, Any]:
+    """Codes in params become labels in the reader's language; dates become Seoul time."""
+    values = dict(params)
+    if "stage" in values:
+        values["stage"] = gettext(locale, STAGES.get(values["stage"], values["stage"]))
+    if "metric" in values and values["metric"] in vocab.KPI_METRICS:
+        values["metric"] = vocab.KPI_METRICS[values["metric"]].label(locale)
+    if "deadline" in values:
+        moment = datetime.fromisoformat(values["deadline"]).astimezone(SEOUL)
+        values["deadline"] = moment.strftime("%Y-%m-%d %H:%M KST")
+    return values
+
+
+def describe(kind: str, params: dict[str, Any], locale: str) -> str:
+    """The notice in `locale`; an unknown kind (from a newer version) shows its code."""
+    found = KINDS.get(kind)
+    if found is None:
+        return kind
+    text = SELECTED if kind == "bid_outcome" and params.get("outcome") == "selected" else found.text
+    try:
+        return gettext(normalize_locale(locale), text, **_localised(params, locale))
+    except (KeyError, ValueError, TypeError):
+        return gettext(normalize_locale(locale), found.label)
+
+
+def email(
+    kind: str, params: dict[str, Any], link: str, locale: str, base_url: str
+) -> dict[str, str]:
+    """Subject and plain-text body of the e-mail for one notification, in `locale`."""
+    locale = normalize_locale(locale)
+    text = describe(kind, params, locale)
+    root = base_url.rstrip("/")
+    body = "\n\n".join(
+        [
+            text,
+            gettext(locale, "Open it here: %(url)s", url=root + (link or "/notifications")),
+            "-- \n"
+            + gettext(locale, "axmatch · Gyeongnam Manufacturing AI Support Group")
+            + "\n"
+            + gettext(
+                locale, "Choose which e-mails you get: %(url)s", url=root + "/account/notifications"
+            ),
+        ]
+    )
+    return {"subject": f"[axmatch] {text}"[:300], "body": body}

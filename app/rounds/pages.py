@@ -1,0 +1,176 @@
+"""HTML routes for assignment rounds: select needs, propose, review and edit, release, withdraw."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app.auth import CurrentUser, DbSession, roles
+from app.errors import AppError
+from app.i18n import gettext
+from app.matches.pages import Cache
+from app.models import Role, utcnow
+from app.rounds import release, service
+from app.rounds.candidates import open_needs
+from app.rounds.schemas import NeedFilters, PairIn, RoundIn, SolveIn, VersionIn, WithdrawIn
+from app.schemas import RowId
+from app.web import SEOUL, form_dict, redirect, render, request_locale, validate_form
+
+router = APIRouter(prefix="/coordinator/rounds", dependencies=roles(Role.coordinator, Role.admin))
+PageNumber = Annotated[int, Query(ge=1, le=10_000)]
+
+
+@router.get("")
+def rounds(request: Request, session: DbSession, page: PageNumber = 1) -> Response:
+    return render(request, "rounds/list.html", {"result": service.list_rounds(session, page)})
+
+
+def _new_page(
+    request: Request,
+    session: DbSession,
+    filters: NeedFilters,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    needs = open_needs(session, filters)
+    chosen = form.get("need_ids")
+    context = {
+        "filters": filters.model_dump(mode="json"),
+        "needs": needs,
+        "chosen": {str(i) for i in chosen} if chosen is not None else {str(n.id) for n in needs},
+        "cohorts": service.cohorts(session),
+        "form": {**service.default_settings(), **form},
+        "month": utcnow().astimezone(SEOUL).strftime("%Y-%m"),
+        "errors": errors,
+    }
+    return render(request, "rounds/new.html", context, status)
+
+
+@router.get("/new")
+def new_round(
+    request: Request, filters: Annotated[NeedFilters, Query()], session: DbSession
+) -> Response:
+    return _new_page(request, session, filters, {}, {})
+
+
+@router.post("")
+async def create_round(
+    request: Request, session: DbSession, cache: Cache, user: CurrentUser
+) -> Response:
+    locale = request_locale(request)
+    data = form_dict(await request.form(), list_fields=("need_ids",))
+    filters, _ = validate_form(NeedFilters, data, locale)
+    parsed, errors = validate_form(RoundIn, data, locale)
+    if parsed is None:
+        return _new_page(request, session, filters or NeedFilters(), data, errors, 422)
+    try:
+        round_ = service.create_round(session, cache, user, parsed)
+    except AppError as exc:
+        errors = {"__all__": gettext(locale, exc.message, **exc.params)}
+        return _new_page(request, session, parsed.filters(), data, errors, exc.status)
+    return redirect(f"/coordinator/rounds/{round_.id}")
+
+
+def _review(
+    request: Request, session: DbSession, round_id: int, errors: dict[str, str], status: int = 200
+) -> Response:
+    round_ = service.get_round(session, round_id)
+    context = {
+        "round": round_,
+        "needs": service.review(round_),
+        "stats": round_.stats,
+        "form": {name: getattr(round_, name) for name in service.SETTINGS},
+        "suppliers": service.admitted_suppliers(session),
+        "errors": errors,
+        "done": request.query_params.get("done"),
+    }
+    return render(request, "rounds/review.html", context, status)
+
+
+@router.get("/{round_id}")
+def review(request: Request, round_id: RowId, session: DbSession) -> Response:
+    return _review(request, session, round_id, {})
+
+
+async def _act(
+    request: Request, session: DbSession, round_id: int, model: Any, act: Any
+) -> Response:
+    """Parse the form with `model`, call `act(parsed)`; errors re-render the review."""
+    locale = request_locale(request)
+    service.get_round(session, round_id)  # a missing round is a 404 before any form error
+    parsed, errors = validate_form(model, form_dict(await request.form()), locale)
+    if parsed is None:
+        return _review(request, session, round_id, errors, 422)
+    try:
+        done = act(parsed)
+    except AppError as exc:
+        message = {"__all__": gettext(locale, exc.message, **exc.params)}
+        return _review(request, session, round_id, message, exc.status)
+    return redirect(f"/coordinator/rounds/{round_id}?done={done}")
+
+
+@router.post("/{round_id}/solve")
+async def solve(
+    request: Request, round_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
+) -> Response:
+    def act(data: SolveIn) -> str:
+        service.solve(session, cache, user, round_id, data)
+        return "solved"
+
+    return await _act(request, session, round_id, SolveIn, act)
+
+
+@router.post("/{round_id}/pairs")
+async def add_pair(
+    request: Request, round_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
+) -> Response:
+    def act(data: PairIn) -> str:
+        service.add_pair(session, cache, user, round_id, data)
+        return "added"
+
+    return await _act(request, session, round_id, PairIn, act)
+
+
+@router.post("/{round_id}/pairs/{pair_id}/remove")
+async def remove_pair(
+    request: Request, round_id: RowId, pair_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    def act(data: VersionIn) -> str:
+        service.remove_pair(session, user, round_id, pair_id, data)
+        return "removed"
+
+    return await _act(request, session, round_id, VersionIn, act)
+
+
+@router.post("/{round_id}/pairs/{pair_id}/force")
+async def force_pair(
+    request: Request, round_id: RowId, pair_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    def act(data: VersionIn) -> str:
+        service.force_pair(session, user, round_id, pair_id, data)
+        return "forced"
+
+    return await _act(request, session, round_id, VersionIn, act)
+
+
+@router.post("/{round_id}/release")
+async def release_round(
+    request: Request, round_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    def act(data: VersionIn) -> str:
+        release.release(session, user, round_id, data)
+        return "released"
+
+    return await _act(request, session, round_id, VersionIn, act)
+
+
+@router.post("/{round_id}/withdraw")
+async def withdraw_round(
+    request: Request, round_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    def act(data: WithdrawIn) -> str:
+        release.withdraw(session, user, round_id, data)
+        return "withdrawn"
+
+    return await _act(request, session, round_id, WithdrawIn, act)

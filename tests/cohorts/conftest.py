@@ -1,0 +1,1 @@
+from tests.test_access import world  # noqa: F401  (the access matrix's world, with a sponsor)

@@ -1,0 +1,136 @@
+"""Helpers for the notification tests: what was written, and a real local SMTP sink."""
+
+import os
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from app.db import Database, make_engine
+from app.models import Notification, OutboxMessage, User
+from tests.conftest import migrate
+
+
+def notices(
+    session: Session, user: User | None = None, kind: str | None = None
+) -> list[Notification]:
+    session.flush()
+    query = select(Notification).order_by(Notification.id)
+    if user is not None:
+        query = query.where(Notification.user_id == user.id)
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
+    return list(session.scalars(query))
+
+
+def recipients(session: Session, kind: str) -> set[int]:
+    return {n.user_id for n in notices(session, kind=kind)}
+
+
+def mails(session: Session, user: User | None = None) -> list[OutboxMessage]:
+    session.flush()
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if user is not None:
+        query = query.where(OutboxMessage.to_email == user.email)
+    return list(session.scalars(query))
+
+
+class Sink:
+    """An aiosmtpd handler keeping what it receives; it can refuse the first `fail` mails."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.fail = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+        if self.fail > 0:
+            self.fail -= 1
+            return "451 4.3.0 Try again later"
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[tuple[Sink, int]]:
+    """A real SMTP server on 127.0.0.1 and a free port, for the length of one test."""
+    handler, port = Sink(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+@pytest.fixture
+def scratch_db(tmp_path: Path) -> Iterator[Database]:
+    """A migrated database of this suite's own, for workers on real, separate connections
+    (on PostgreSQL named after the test database, so parallel runs do not collide)."""
+    url = make_url(os.environ["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        target = f"sqlite:///{tmp_path / 'outbox.db'}"
+    else:
+        name = f"{url.database}_outbox"
+        _recreate(url.render_as_string(hide_password=False), name)
+        target = url.set(database=name).render_as_string(hide_password=False)
+    migrate(target)
+    db = Database.from_url(target)
+    yield db
+    db.engine.dispose()
+
+
+def _recreate(admin_url: str, name: str) -> None:
+    admin = make_engine(admin_url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+VOID = {"input", "br", "meta", "link", "img", "hr"}
+
+
+class _Page(HTMLParser):
+    """Ids of checked inputs, and the text inside each element that has an id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.checked: set[str] = set()
+        self.texts: dict[str, str] = {}
+        self.stack: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "input" and "checked" in found and found.get("id"):
+            self.checked.add(str(found["id"]))
+        if tag not in VOID:
+            self.stack.append((tag, found.get("id")))
+            if found.get("id"):
+                self.texts[str(found["id"])] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        for _, element in self.stack:
+            if element:
+                self.texts[element] += data
+
+
+def parse(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
