@@ -56,3 +56,25 @@ def test_every_message_has_a_korean_translation() -> None:
 def test_english_needs_no_catalog_and_korean_is_default() -> None:
     assert translations("en").gettext("Log in") == "Log in"
     assert translations("ko").gettext("Log in") == "로그인"
+
+
+def test_features_agree_on_shared_messages() -> None:
+    """The catalogues are merged, so one msgid translated two ways in two features would show
+    whichever loads last: a msgid shared between features must carry one translation."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for po_path in sorted((ROOT / "app" / "locales" / "ko").glob("*.po")):
+        with po_path.open("rb") as f:
+            for message in read_po(f, locale="ko"):
+                if not message.id or not message.string:
+                    continue
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                text = message.string if isinstance(message.string, str) else message.string[0]
+                if key in seen and seen[key][1] != text:
+                    clashes.append(
+                        f"{key!r}: {seen[key][0]} {seen[key][1]!r} / {po_path.name} {text!r}"
+                    )
+                seen.setdefault(key, (po_path.name, text))
+    assert not clashes, "one translation per msgid across app/locales/ko:\n" + "\n".join(clashes)
