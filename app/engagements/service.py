@@ -51,7 +51,13 @@ def start_engagement(
         manufacturer_org_id=need.organization_id,
         award_id=award.id if award else None,
         proposal_id=proposal.id if proposal else None,
-        stages=[EngagementStage(stage=stage) for stage in WORK_STAGES],
+        # Consulting starts the day the engagement does (the dashboard's stage times use it).
+        stages=[
+            EngagementStage(
+                stage=stage, actual_start=today() if stage is Stage.consulting else None
+            )
+            for stage in WORK_STAGES
+        ],
         kpis=[
             EngagementKpi(
                 position=k.position,

@@ -12,7 +12,15 @@ router = APIRouter()
 
 @router.get("/")
 def home(request: Request, session: DbSession, user: OptionalUser) -> Response:
-    return render(request, "home.html", {"stats": service.programme_summary(session)})
+    return render(
+        request,
+        "home.html",
+        {
+            "stats": service.programme_summary(
+                session, request.app.state.settings.programme_supplier_goal
+            )
+        },
+    )
 
 
 @router.get("/healthz", include_in_schema=False)

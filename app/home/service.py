@@ -7,8 +7,6 @@ from sqlalchemy.orm import Session
 
 from app.models import ManufacturerProfile, Membership, Need, NeedStatus, SupplierProfile
 
-SUPPLIER_GOAL = 500
-
 
 @dataclass(frozen=True)
 class Summary:
@@ -19,7 +17,7 @@ class Summary:
     needs: int
 
 
-def programme_summary(session: Session) -> Summary:
+def programme_summary(session: Session, supplier_goal: int) -> Summary:
     admitted = select(func.count(SupplierProfile.id)).where(
         SupplierProfile.membership == Membership.admitted
     )
@@ -27,7 +25,7 @@ def programme_summary(session: Session) -> Summary:
     published = select(func.count(Need.id)).where(Need.status != NeedStatus.draft)
     return Summary(
         suppliers=session.scalar(admitted) or 0,
-        supplier_goal=SUPPLIER_GOAL,
+        supplier_goal=supplier_goal,
         manufacturers=session.scalar(select(func.count(ManufacturerProfile.id))) or 0,
         open_needs=session.scalar(open_needs) or 0,
         needs=session.scalar(published) or 0,

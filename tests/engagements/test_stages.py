@@ -121,3 +121,12 @@ def test_moves_set_actual_dates_and_closing_counts_in_track_records(session) -> 
     assert all(isinstance(rows[s].actual_start, date) for s in OPEN_STAGES)
     assert all(rows[s].signed_off_at is not None for s in OPEN_STAGES)
     assert track_records(session, [c.supplier.organization_id])[c.supplier.organization_id] > 0
+
+
+def test_consulting_starts_the_day_the_engagement_does(session) -> None:
+    from app.engagements.service import today
+
+    c = cast(session)
+    rows = {row.stage: row for row in c.engagement.stages}
+    assert rows[Stage.consulting].actual_start == today()
+    assert all(rows[s].actual_start is None for s in OPEN_STAGES if s is not Stage.consulting)
