@@ -281,6 +281,9 @@ class Need(Base):
     budget_min: Mapped[int | None] = mapped_column(Integer)
     budget_max: Mapped[int | None] = mapped_column(Integer)
     timeline_months: Mapped[int | None] = mapped_column(Integer)
+    # The share of the price a government programme pays (percent); None: no programme, the
+    # manufacturer pays all, so bids carry no subsidy.
+    subsidy_share: Mapped[int | None] = mapped_column(Integer)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     data_available: Mapped[str] = mapped_column(Text, default="")
     must_have: Mapped[list[str]] = mapped_column(JSON, default=list)

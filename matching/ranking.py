@@ -22,7 +22,7 @@ import numpy.typing as npt
 from matching.embedders import Calibration
 from matching.fit import Weights, structured_fit
 from matching.records import NeedProfile, SupplierProfile
-from matching.scoring import SupplierTable, UnitHits, totals
+from matching.scoring import SupplierTable, UnitHits, score_parts, totals
 from matching.units import TextUnit, split_sentences, supplier_units
 
 
@@ -210,25 +210,37 @@ def rank_supplier_units(
     limit: int | None = 20,
 ) -> list[Hit]:
     """`rank_suppliers` over a prepared table (or its `candidates` ids) and the similarities
-    as arrays. The whole pool is scored as arrays; only the hits returned get their parts,
-    flags and evidence built, by the same per-pair functions."""
+    as arrays: the whole pool is scored as arrays, and only the hits returned get their flags
+    and evidence."""
     w, cal = weights or Weights(), calibration or Calibration()
     found = (table.row_of.get(i) for i in (table.row_of if candidates is None else candidates))
     pool = [r for r in found if r is not None and passes_filters(need, table.records[r])]
     rows = np.array(sorted(pool), np.intp)
-    order = np.lexsort((table.ids[rows], -totals(need, table, rows, units, w, cal)))
-    chosen = rows[order if limit is None else order[:limit]]
-    return _top([_scored(need, table.records[r], units, w, cal) for r in chosen], limit)
+    columns = score_parts(need, table, rows, units, w, cal)
+    order = np.lexsort((table.ids[rows], -totals(columns)))
+    chosen = order if limit is None else order[:limit]
+    hits = [
+        _explained(
+            need, table.records[rows[n]], {k: float(c[n]) for k, c in columns.items()}, units, w
+        )
+        for n in chosen
+    ]
+    return _top(hits, limit)
 
 
-def _scored(
-    need: NeedProfile, supplier: SupplierProfile, units: UnitHits, w: Weights, cal: Calibration
+def _explained(
+    need: NeedProfile,
+    supplier: SupplierProfile,
+    parts: dict[str, float],
+    units: UnitHits,
+    w: Weights,
 ) -> Hit:
+    """A hit with its parts (from the arrays), flags and evidence."""
     sims = [
         UnitSim(need.id, supplier.id, str(units.keys[r]), float(units.similarity[r]))
         for r in units.rows_of(supplier.id)
     ]
-    parts, flags = score_pair(need, supplier, sims, w, cal)
+    _, flags = structured_fit(need, supplier, w)
     return Hit(supplier.id, float(sum(parts.values())), parts, evidence(supplier, sims), flags)
 
 

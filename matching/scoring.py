@@ -216,17 +216,25 @@ def semantic_scores(
     return weights.semantic * semantic, weights.semantic * support
 
 
-def totals(
+def score_parts(
     need: NeedProfile,
     table: SupplierTable,
     rows: Rows,
     units: UnitHits,
     weights: Weights,
     calibration: Calibration,
-) -> Floats:
-    """Each row's `sum(score_pair(...).parts.values())`, added in the same order."""
+) -> dict[str, Floats]:
+    """`ranking.score_pair`'s parts (same keys, same order) for table rows `rows`."""
     semantic, support = semantic_scores(units, table, rows, weights, calibration)
-    total = semantic + support
-    for part in fit_parts(need, table, rows, weights).values():
-        total = total + part
+    return {"semantic": semantic, "semantic_support": support} | fit_parts(
+        need, table, rows, weights
+    )
+
+
+def totals(parts: dict[str, Floats]) -> Floats:
+    """Each row's `sum(parts.values())`, added in the same order."""
+    columns = iter(parts.values())
+    total = next(columns)
+    for column in columns:
+        total = total + column
     return total

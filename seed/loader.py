@@ -173,6 +173,8 @@ def need_from(row: dict[str, Any], org: Organization) -> Need:
         budget_min=row.get("budget_min"),
         budget_max=row.get("budget_max"),
         timeline_months=row.get("timeline_months"),
+        # The demo programme (like the regional AI support project) pays 70% of the price.
+        subsidy_share=row.get("subsidy_share", 70),
         deadline_at=deadline,
         data_available=row.get("data_available", ""),
         must_have=row.get("must_have", []),

@@ -79,6 +79,7 @@ def make_need(
         "region": "gn-changwon",
         "budget_min": 3000,
         "budget_max": 8000,
+        "subsidy_share": 75,
         **fields,
     }
     need = Need(

@@ -128,12 +128,29 @@ def _submit(session: Session, viewer: User, need: Need, data: BidIn, key: str | 
         if claim.resource_id is not None:
             return session.get_one(Bid, claim.resource_id)
     _require_open(need)
+    _check_split(need, data)
     _check_case_studies(session, viewer, data.case_study_ids)
     bid = _save(session, viewer, need, data)
     if claim is not None:
         claim.resource_id = bid.id
     session.flush()
     return bid
+
+
+def _check_split(need: Need, data: BidIn) -> None:
+    """The subsidy is what the need's government programme pays: none without one, and at
+    most the programme's share of the total with one (the schema checks that it adds up)."""
+    if need.subsidy_share is None:
+        if data.price_subsidy:
+            raise Invalid("This need has no government programme: the subsidy must be 0.")
+        return
+    if data.price_subsidy * 100 > data.price_total * need.subsidy_share:
+        raise Invalid(
+            "The programme pays at most %(share)s%% of the price: "
+            "a subsidy of at most %(max)s (10,000 KRW).",
+            share=need.subsidy_share,
+            max=data.price_total * need.subsidy_share // 100,
+        )
 
 
 def _save(session: Session, viewer: User, need: Need, data: BidIn) -> Bid:

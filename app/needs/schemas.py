@@ -70,6 +70,7 @@ class NeedIn(Input):
     budget_min: Money | None = None
     budget_max: Money | None = None
     timeline_months: Annotated[int, Field(ge=1, le=60)] | None = None
+    subsidy_share: Annotated[int, Field(ge=1, le=100)] | None = None
     deadline_at: Deadline = None
     data_available: LongText = ""
     must_have: list[Requirement] = Field(default_factory=list, max_length=20)
@@ -146,6 +147,9 @@ class NeedOut(BaseModel):
     budget_min: int | None
     budget_max: int | None
     timeline_months: int | None
+    subsidy_share: int | None = Field(
+        description="Percent of the price a government programme pays; null: no programme."
+    )
     deadline_at: datetime | None
     data_available: str
     must_have: list[str]

@@ -348,6 +348,7 @@ def upgrade() -> None:
             sa.Column("track", sa.String(length=16), nullable=False, server_default="ai")
         )
         batch_op.add_column(sa.Column("track_reason", sa.String(length=1000), nullable=True))
+        batch_op.add_column(sa.Column("subsidy_share", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("track_overridden_by_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_needs_track"), ["track"], unique=False)
         batch_op.create_foreign_key(
@@ -368,6 +369,7 @@ def downgrade() -> None:
         )
         batch_op.drop_index(batch_op.f("ix_needs_track"))
         batch_op.drop_column("track_overridden_by_id")
+        batch_op.drop_column("subsidy_share")
         batch_op.drop_column("track_reason")
         batch_op.drop_column("track")
 

@@ -165,3 +165,21 @@ def test_bid_page_in_english(browser, session) -> None:
     browser.login(supplier)
     page = browser.get(f"/needs/{need.id}/bid").text
     assert "Submitted" in page and "Consulting" in page and "bid:" not in page
+
+
+def test_the_subsidy_follows_the_needs_programme(browser, session) -> None:
+    supplier = make_supplier(session)
+    owner = make_manufacturer(session)
+    funded = make_need(session, owner, deadline_at=future(), subsidy_share=70)
+    unfunded = make_need(session, owner, deadline_at=future(), subsidy_share=None)
+    browser.login(supplier)
+    over = bid_body(price_total=5000, price_subsidy=3600, price_copay=1400)
+    refused = browser.api("PUT", f"/api/needs/{funded.id}/bid", over)
+    assert refused.status_code == 422 and "70%" in refused.json()["message"]
+    assert "3500" in refused.json()["message"]
+    at_share = bid_body(price_total=5000, price_subsidy=3500, price_copay=1500)
+    assert browser.api("PUT", f"/api/needs/{funded.id}/bid", at_share).status_code == 200
+    assert browser.api("PUT", f"/api/needs/{unfunded.id}/bid", at_share).status_code == 422
+    own_money = bid_body(price_total=5000, price_subsidy=0, price_copay=5000)
+    assert browser.api("PUT", f"/api/needs/{unfunded.id}/bid", own_money).status_code == 200
+    assert count(session, Bid) == 2

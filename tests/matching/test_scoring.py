@@ -20,7 +20,7 @@ from matching.ranking import (
     unit_hits,
 )
 from matching.records import SF_LEVELS
-from matching.scoring import SupplierTable, fit_parts, totals
+from matching.scoring import SupplierTable, fit_parts, score_parts, totals
 
 CODES = ("a", "b", "c", "d")
 REGIONS = ("gn-changwon", "gn-gimhae", "seoul", None)
@@ -144,14 +144,14 @@ def test_totals_and_fit_parts_are_the_per_pair_numbers_exactly(seed: int) -> Non
         score_pair(need, s, [x for x in sims if x.supplier_id == s.id], w, cal)[0]
         for s in suppliers
     ]
-    assert totals(need, table, rows, unit_hits(sims), w, cal).tolist() == [
-        float(sum(parts.values())) for parts in per_pair
-    ]
-    columns = fit_parts(need, table, rows, w)
+    columns = score_parts(need, table, rows, unit_hits(sims), w, cal)
+    assert [{k: float(c[n]) for k, c in columns.items()} for n in rows] == per_pair
+    assert totals(columns).tolist() == [float(sum(parts.values())) for parts in per_pair]
+    fit_columns = fit_parts(need, table, rows, w)
     for n, supplier in enumerate(suppliers):
         fit, _ = structured_fit(need, supplier, w)
-        assert {k: float(v[n]) for k, v in columns.items()} == fit
-        assert list(columns) == list(fit)
+        assert {k: float(v[n]) for k, v in fit_columns.items()} == fit
+        assert list(fit_columns) == list(fit)
 
 
 def test_candidates_limit_the_pool_to_the_suppliers_named() -> None:
