@@ -36,6 +36,9 @@ class UnitSim:
     similarity: float
 
 
+SimsBySupplier = dict[int, list[UnitSim]]
+
+
 @dataclass(frozen=True)
 class Evidence:
     source: Literal["profile", "case_study"]
@@ -140,15 +143,14 @@ def evidence(supplier: SupplierProfile, sims: Iterable[UnitSim], count: int = 2)
     Sentence units are quoted directly; a whole unit quotes its only sentence, or its first
     one when its sentence units were not searched.
     """
-    units = _units_by_key(supplier)
+    units = _quotable_units(supplier)
     sims = list(sims)
     with_sentences = {s.unit_key.split("#")[0] for s in sims if "#" in s.unit_key}
     best: dict[str, Evidence] = {}
     for sim in sorted(sims, key=lambda s: -s.similarity):
-        unit = units.get(sim.unit_key)
+        unit, quote = units.get(sim.unit_key, (None, ""))
         if unit is None or unit.source == "need" or unit.key in with_sentences:
             continue
-        quote = unit.text if unit.is_sentence else _first_sentence(unit)
         if quote not in best:
             best[quote] = Evidence(unit.source, unit.source_id, unit.title, quote, sim.similarity)
         if len(best) == count:
@@ -157,8 +159,13 @@ def evidence(supplier: SupplierProfile, sims: Iterable[UnitSim], count: int = 2)
 
 
 @functools.lru_cache(maxsize=4096)
-def _units_by_key(supplier: SupplierProfile) -> dict[str, TextUnit]:
-    return {u.key: u for u in supplier_units(supplier)}
+def _quotable_units(supplier: SupplierProfile) -> dict[str, tuple[TextUnit, str]]:
+    """Each unit by key with the sentence it quotes: itself for a sentence unit, else its
+    first sentence."""
+    return {
+        u.key: (u, u.text if u.is_sentence else _first_sentence(u))
+        for u in supplier_units(supplier)
+    }
 
 
 def _first_sentence(unit: TextUnit) -> str:
@@ -216,32 +223,38 @@ def rank_supplier_units(
     found = (table.row_of.get(i) for i in (table.row_of if candidates is None else candidates))
     pool = [r for r in found if r is not None and passes_filters(need, table.records[r])]
     rows = np.array(sorted(pool), np.intp)
-    columns = score_parts(need, table, rows, units, w, cal)
-    order = np.lexsort((table.ids[rows], -totals(columns)))
+    cols = score_parts(need, table, rows, units, w, cal)
+    order = np.lexsort((table.ids[rows], -totals(cols)))
     chosen = order if limit is None else order[:limit]
+    sims = _sims_of(need.id, units, table.ids[rows[chosen]])
     hits = [
-        _explained(
-            need, table.records[rows[n]], {k: float(c[n]) for k, c in columns.items()}, units, w
-        )
+        _explained(need, table.records[rows[n]], {k: float(c[n]) for k, c in cols.items()}, sims, w)
         for n in chosen
     ]
     return _top(hits, limit)
+
+
+def _sims_of(need_id: int, units: UnitHits, suppliers: npt.NDArray[np.int64]) -> SimsBySupplier:
+    """These suppliers' similarities as `UnitSim`s, in search order."""
+    at = np.flatnonzero(np.isin(units.supplier, suppliers))
+    grouped: SimsBySupplier = defaultdict(list)
+    columns = (units.supplier[at].tolist(), units.keys[at].tolist(), units.similarity[at].tolist())
+    for supplier, key, similarity in zip(*columns, strict=True):
+        grouped[supplier].append(UnitSim(need_id, supplier, key, similarity))
+    return grouped
 
 
 def _explained(
     need: NeedProfile,
     supplier: SupplierProfile,
     parts: dict[str, float],
-    units: UnitHits,
+    sims: SimsBySupplier,
     w: Weights,
 ) -> Hit:
     """A hit with its parts (from the arrays), flags and evidence."""
-    sims = [
-        UnitSim(need.id, supplier.id, str(units.keys[r]), float(units.similarity[r]))
-        for r in units.rows_of(supplier.id)
-    ]
     _, flags = structured_fit(need, supplier, w)
-    return Hit(supplier.id, float(sum(parts.values())), parts, evidence(supplier, sims), flags)
+    found = sims.get(supplier.id, [])
+    return Hit(supplier.id, float(sum(parts.values())), parts, evidence(supplier, found), flags)
 
 
 def unit_hits(sims: Iterable[UnitSim]) -> UnitHits:

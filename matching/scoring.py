@@ -39,9 +39,6 @@ class UnitHits:
     similarity: Floats
     keys: npt.NDArray[np.object_]
 
-    def rows_of(self, supplier_id: int) -> Rows:
-        return np.flatnonzero(self.supplier == supplier_id)
-
     def closest(self, count: int, among: Collection[int] | None = None) -> set[int]:
         """The `count` suppliers (of `among`, if given) with the most similar best unit;
         ties go to the supplier met first in search order."""
@@ -51,7 +48,7 @@ class UnitHits:
         )
         best = np.full(len(owners), -1.0)
         np.maximum.at(best, inverse, self.similarity[keep])
-        return {int(i) for i in owners[np.lexsort((first, -best))[:count]]}
+        return set(owners[np.lexsort((first, -best))[:count]].tolist())
 
 
 def _members(
@@ -205,7 +202,7 @@ def semantic_scores(
     owner = slot[first]
     order = np.lexsort((-blended, owner))
     owner, ranked = owner[order], calibration.scale(blended[order])
-    starts = np.r_[True, owner[1:] != owner[:-1]]
+    starts = np.concatenate(([True], owner[1:] != owner[:-1]))
     at = np.arange(len(owner))
     rank = at - np.maximum.accumulate(np.where(starts, at, 0))  # place within its supplier
     semantic[owner[rank == 0]] = ranked[rank == 0]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.accounts.schemas import AcceptInvite, Registration
@@ -130,15 +130,22 @@ def start_session(session: Session, user: User) -> str:
 
 
 # Who is asking is looked up on every request: the user and its organisation (which the
-# request's Viewer shows) come in the same query, not in two lazy loads after it.
-_WITH_USER = (joinedload(UserSession.user).joinedload(User.organization),)
-_TOKEN_WITH_USER = (joinedload(ApiToken.user).joinedload(User.organization),)
+# request's Viewer shows) come in the same query, not in two lazy loads after it, and the
+# statements are built once.
+_SESSION_USER = (
+    select(UserSession)
+    .options(joinedload(UserSession.user).joinedload(User.organization))
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+_TOKEN_USER = (
+    select(ApiToken)
+    .options(joinedload(ApiToken.user).joinedload(User.organization))
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
 
 
 def user_for_session(session: Session, token: str) -> User | None:
-    row = session.scalar(
-        select(UserSession).options(*_WITH_USER).where(UserSession.token_hash == token_hash(token))
-    )
+    row = session.scalar(_SESSION_USER, {"token_hash": token_hash(token)})
     if row is None or row.revoked_at or row.expires_at <= utcnow() or not row.user.is_active:
         return None
     return row.user
@@ -159,8 +166,7 @@ def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken,
 
 
 def user_for_api_token(session: Session, secret: str) -> User | None:
-    query = select(ApiToken).options(*_TOKEN_WITH_USER)
-    token = session.scalar(query.where(ApiToken.token_hash == token_hash(secret)))
+    token = session.scalar(_TOKEN_USER, {"token_hash": token_hash(secret)})
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     now = utcnow()

@@ -1,5 +1,6 @@
 """Runs `axmatch bench`: set-up, then each measurement beside its raw ceiling."""
 
+import http.client
 import json
 import os
 import random
@@ -11,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import typer
@@ -75,17 +77,34 @@ def query_texts(db: Database, n: int) -> list[str]:
         return list(session.scalars(select(Need.title).order_by(Need.id).limit(n)))
 
 
-ROUNDS = 3
 WARM_UP = 20
+
+
+class LeanClient:
+    """The least an HTTP client can do (stdlib, one kept-alive connection): beside the httpx
+    figure, it shows how much of that figure is the client's own work."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.headers = {"authorization": f"Bearer {token}"}
+
+    def get(self, path: str, params: dict[str, str | int]) -> bytes:
+        self.connection.request("GET", f"{path}?{urlencode(params)}", headers=self.headers)
+        response = self.connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status}")
+        return body
 
 
 def latencies(
     db: Database, cache: IndexCache, port: int, token: str, texts: list[str]
 ) -> dict[str, Any]:
-    """need -> suppliers three ways over the same query texts, k and index, all warm: the raw
-    model + FAISS search, the service, and HTTP (a keep-alive client, as an API client would
-    hold one). The passes are interleaved in rounds, each round led by another path, so a
-    burst of load on a shared machine falls on all three alike."""
+    """need -> suppliers over the same query texts, k and index, all warm: the raw model +
+    FAISS search, the service, and HTTP with two keep-alive clients (httpx, as a Python API
+    client would use, and `LeanClient`). The passes are interleaved in rounds, each round led
+    by another path, so a burst of load on a shared machine falls on all of them alike."""
+    lean = LeanClient(port, token)
     with db.transaction(write=False) as session, _client(port, token) as client:
         staff = session.scalar(select(User).where(User.role == Role.coordinator))
         paths = {
@@ -96,24 +115,30 @@ def latencies(
             "http": lambda text: client.get(
                 "/api/match", params={"q": text, "limit": 10}
             ).raise_for_status(),
+            "http_lean": lambda text: lean.get("/api/match", {"q": text, "limit": 10}),
         }
         samples: dict[str, list[float]] = {name: [] for name in paths}
         cpu_here = dict.fromkeys(paths, 0.0)  # this process's CPU: for HTTP, the client's
         for path in paths.values():
             for text in texts[:WARM_UP]:
                 path(text)
-        for n in range(ROUNDS):
+        for n in range(len(paths)):
             for name in [*paths][n:] + [*paths][:n]:
                 cpu = time.process_time()
                 samples[name] += timed_each(paths[name], texts)
                 cpu_here[name] += time.process_time() - cpu
         floor = timed_each(lambda _: client.get("/healthz").raise_for_status(), texts)
+    lean.connection.close()
     raw = percentiles(samples["raw"])
     return {
         "raw_embed_search": raw,
         "service_need_to_suppliers": _with_ratio(percentiles(samples["service"]), raw),
         "http_need_to_suppliers": _with_ratio(percentiles(samples["http"]), raw),
-        "http_client_cpu_ms_per_request": round(cpu_here["http"] * 1000 / len(samples["http"]), 2),
+        "http_lean_client_need_to_suppliers": _with_ratio(percentiles(samples["http_lean"]), raw),
+        "http_client_cpu_ms_per_request": {
+            client: round(cpu_here[path] * 1000 / len(samples[path]), 2)
+            for client, path in (("httpx", "http"), ("lean", "http_lean"))
+        },
         "http_floor_healthz": percentiles(floor),
     }
 

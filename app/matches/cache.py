@@ -197,7 +197,7 @@ class IndexCache:
 
     def _settle(self) -> None:
         """Take a large index's entries (and whatever else lives now) out of the garbage
-        collector's full passes: over 50,000 needs one such pass took 95 ms, a pause for
+        collector's full passes: with 50,000 needs loaded one such pass took 70 ms, a pause for
         whichever request happened to trigger it. Later objects are collected as usual."""
         if len(self.owner_of) >= LARGE_INDEX:
             gc.freeze()

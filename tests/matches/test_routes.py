@@ -1,5 +1,6 @@
 from html.parser import HTMLParser
 
+from app.accounts import service as accounts
 from tests.builders import make_manufacturer, make_need, make_staff, make_supplier
 from tests.matches.test_service import arrange
 
@@ -94,3 +95,45 @@ def test_coordinators_find_manufacturers_by_what_they_make(browser, session) -> 
     assert f"match-{forge.organization_id}" in Matches(page.text).ids
     browser.login(make_supplier(session, "엿보기AI"))
     assert browser.api("GET", "/api/match?q=단조&target=manufacturers").status_code == 403
+
+
+def _bearer(session, user) -> tuple[int, dict[str, str]]:
+    token, secret = accounts.create_api_token(session, user, "client")
+    session.commit()
+    return token.id, {"authorization": f"Bearer {secret}"}
+
+
+def test_bearer_match_is_json_with_security_headers_and_no_csrf_cookie(client, session) -> None:
+    vision, energy, owner, need = arrange(session)
+    _, headers = _bearer(session, make_staff(session))
+    response = client.get("/api/match", params={"q": "forging furnace energy"}, headers=headers)
+    assert response.status_code == 200 and response.json()[0]["id"] == energy.organization_id
+    assert response.headers["content-type"] == "application/json"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "set-cookie" not in response.headers
+
+
+def test_a_revoked_token_is_refused_on_its_next_request(client, session) -> None:
+    staff = make_staff(session)
+    token_id, headers = _bearer(session, staff)
+    assert client.get("/api/match", params={"q": "furnace"}, headers=headers).status_code == 200
+    accounts.revoke_api_token(session, staff, token_id)
+    session.commit()
+    assert client.get("/api/match", params={"q": "furnace"}, headers=headers).status_code == 401
+
+
+def test_cookie_api_writes_need_csrf_even_beside_two_authorization_headers(
+    browser, session
+) -> None:
+    browser.login(make_manufacturer(session))
+    both = [("authorization", "Bearer not-a-token"), ("authorization", "Basic eDp5")]
+    response = browser.client.post("/api/tokens", json={"name": "x"}, headers=both)
+    assert response.status_code == 403  # the CSRF check, not the token lookup (401)
+    assert browser.client.post("/api/tokens", json={"name": "x"}).status_code == 403
+
+
+def test_a_nul_in_any_value_of_a_repeated_parameter_is_refused(browser, session) -> None:
+    browser.login(make_staff(session))
+    assert browser.api("GET", "/api/match?q=%00x&q=furnace").status_code == 422
+    assert browser.api("GET", "/api/match?q=furnace").status_code == 200
