@@ -78,6 +78,7 @@ def post_need(page, deadline: datetime) -> int:  # type: ignore[no-untyped-def]
         page.fill(f"input[name=kpi-{row}-target]", target)
     page.fill("#f-budget_min", "4000")
     page.fill("#f-budget_max", "7000")
+    page.fill("#f-subsidy_share", "70")  # the programme pays 70%: bids split their price
     page.fill("#f-deadline_at", deadline.strftime("%Y-%m-%dT%H:%M:%S"))
     press(page, "#save-need")
     press(page, "#publish-form button[type=submit]")
