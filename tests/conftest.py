@@ -105,9 +105,10 @@ def scratch_url(tmp_path: Path) -> Iterator[str]:
     if url.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'scratch.db'}"
         return
+    name = f"{url.database}_scratch"  # per test database, so parallel runs never share one
     admin = make_engine(url.render_as_string(hide_password=False))
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS axmatch_scratch WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE axmatch_scratch"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    yield url.set(database="axmatch_scratch").render_as_string(hide_password=False)
+    yield url.set(database=name).render_as_string(hide_password=False)

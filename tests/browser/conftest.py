@@ -54,12 +54,13 @@ def scratch_database(tmp: Path) -> str:
     url = make_url(os.environ["DATABASE_URL"])
     if url.get_backend_name() == "sqlite":
         return f"sqlite:///{tmp / 'browser.db'}"
+    name = f"{url.database}_browser"  # per test database, so parallel runs never share one
     admin = make_engine(url.render_as_string(hide_password=False))
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS axmatch_browser"))
-        conn.execute(text("CREATE DATABASE axmatch_browser"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return url.set(database="axmatch_browser").render_as_string(hide_password=False)
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
