@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     login_ip_max_failures: int = Field(30, alias="AXMATCH_LOGIN_IP_MAX_FAILURES", ge=1)
     login_window_minutes: int = Field(15, alias="AXMATCH_LOGIN_WINDOW_MINUTES", ge=1)
     index_poll_seconds: float = Field(1.0, alias="AXMATCH_INDEX_POLL_SECONDS", gt=0)
+    index_save_seconds: float = Field(60.0, alias="AXMATCH_INDEX_SAVE_SECONDS", ge=0)
     # Notifications: e-mail through the outbox, sent by `axmatch worker` (or a thread of
     # `axmatch serve`); an empty SMTP host writes each e-mail to the log instead.
     public_url: str = Field("http://127.0.0.1:8000", alias="AXMATCH_PUBLIC_URL", max_length=200)

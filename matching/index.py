@@ -95,6 +95,17 @@ class VectorIndex:
             if os.path.exists(tmp):
                 os.unlink(tmp)
 
+    def to_bytes(self) -> bytes:
+        """The index serialised (what `save` writes), for a caller that checksums or copies it."""
+        return bytes(faiss.serialize_index(self._index))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> VectorIndex:
+        index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+        if not isinstance(index, faiss.IndexIDMap2):
+            raise ValueError("not an id-mapped faiss index")
+        return cls(int(index.d), index=index)
+
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> VectorIndex:
         index = faiss.read_index(str(path))

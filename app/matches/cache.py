@@ -1,25 +1,30 @@
 """Each worker's FAISS copy of the stored vectors, kept in step through the change log.
 
-The database is the source of truth. A worker loads the on-disk cache (or rebuilds it from
-the database), then every `poll_seconds` applies the owners named in `index_changes` rows
-it has not seen. The log is read over a trailing window rather than by id, because ids from
-concurrent transactions can commit out of order; reloading an owner is idempotent.
+The database is the source of truth. A worker adopts the on-disk copy only when its files
+check out (app/matches/snapshot.py), it replays every change-log row after the copy's
+watermark (app/matches/changelog.py), however old, and its content then matches the
+database's (counts and a digest of the vectors' text hashes per kind); otherwise it rebuilds
+from the database. Then every `poll_seconds` it applies the rows it does not contain, and it
+saves itself again (in a background thread) every `save_seconds` while it changes, so a
+restart replays little. A `reindex` logged by another process makes it reload.
 """
 
 import gc
-import json
+import hashlib
+import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 import matching
+from app.matches import changelog, snapshot
+from app.matches.changelog import REBUILD, Watermark
 from app.matches.store import (
     MANUFACTURER,
     NEED,
@@ -30,33 +35,47 @@ from app.matches.store import (
 )
 from app.models import Embedding, IndexChange, utcnow
 
-# Change ids are allocated before commit, so a slow transaction can commit an id below one
-# already seen: the log is re-read from SLACK ids back, within WINDOW of now.
-WINDOW = timedelta(seconds=120)
-SLACK = 1000
+log = logging.getLogger("axmatch.index")
 Match = tuple[int, str, float]
 KINDS = (SUPPLIER, NEED, MANUFACTURER)
 LARGE_INDEX = 10_000  # vectors; below this a full collection is cheap
+Digest = dict[str, tuple[int, int]]  # kind -> (vectors, XOR of their content hashes)
+VectorRow = tuple[int, int, str, str, bytes]  # id, owner id, unit key, text sha256, vector
+
+
+def content_hash(vector_id: int, text_sha256: str) -> int:
+    """What the digest is made of: a vector's id with the hash of the text it came from."""
+    digest = hashlib.blake2b(f"{vector_id}:{text_sha256}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
 
 
 class IndexCache:
-    def __init__(self, embedder: matching.Embedder, folder: Path, poll_seconds: float) -> None:
+    def __init__(
+        self,
+        embedder: matching.Embedder,
+        folder: Path,
+        poll_seconds: float,
+        save_seconds: float = 60.0,
+    ) -> None:
         self.embedder, self.model = embedder, model_key(embedder)
         self.folder = folder / self.model.replace("/", "_").replace("@", "_v")
-        self.poll_seconds = poll_seconds
+        self.poll_seconds, self.save_seconds = poll_seconds, save_seconds
         self.lock = threading.Lock()
         self._reset()
         self.loaded, self.checked_at = False, 0.0
+        self.origin = ""  # "disk" or "database": where the last (re)load came from
+        self.saved_at, self.unsaved = time.monotonic(), 0
+        self._saver: threading.Thread | None = None
 
     def _reset(self) -> None:
         self.indexes = {kind: matching.VectorIndex(self.embedder.dim) for kind in KINDS}
         self.owner_of: dict[int, tuple[int, str]] = {}  # vector id -> (owner id, unit key)
         self.ids_of: dict[tuple[str, int], list[int]] = {}
+        self.hashes: dict[int, int] = {}  # vector id -> content_hash
         # Matching records of every supplier (with its organisation id), so ranking reads no
         # rows per query; every touch of a supplier is in the change log, text or not.
         self.suppliers: dict[int, tuple[matching.SupplierProfile, int]] = {}
-        self.applied: set[int] = set()  # change ids above seen_max - SLACK already applied
-        self.seen_max = 0
+        self.watermark, self.last_rebuild = Watermark(), 0
         # Array views of the supplier units and records for ranking, rebuilt after a change.
         self._units: UnitLookup | None = None
         self._table: tuple[matching.SupplierTable, dict[int, int]] | None = None
@@ -64,30 +83,53 @@ class IndexCache:
     def ensure_fresh(self, session: Session) -> None:
         with self.lock:
             if not self.loaded:
-                if not self._load():
-                    self._rebuild(session)
-                self._load_suppliers(session)
-                self.loaded = True
-                self._apply_changes(session)
-                self._settle()
+                self._start(session)
             elif time.monotonic() - self.checked_at >= self.poll_seconds:
                 self._apply_changes(session)
+            self._save_in_background()
+
+    def _start(self, session: Session) -> None:
+        """Adopt the on-disk copy when it checks out against the database, else rebuild."""
+        if self._load() and self._catch_up(session):
+            self.origin = "disk"
+        else:
+            self._rebuild(session)
+        self.loaded = True
+        self._settle()
+
+    def _catch_up(self, session: Session) -> bool:
+        """Replay the log after the loaded watermark; True when the content then matches the
+        database. A write committing between the replay and the check shows as a mismatch,
+        so a second replay is tried before giving up."""
+        self._load_suppliers(session)
+        for _ in range(2):
+            self._apply_changes(session)
+            if self.digest() == database_digest(session, self.model):
+                return True
+        log.warning("index cache in %s differs from the database; rebuilding", self.folder)
+        return False
 
     def _apply_changes(self, session: Session) -> None:
         self.checked_at = time.monotonic()
-        query = select(IndexChange.id, IndexChange.owner_kind, IndexChange.owner_id).where(
-            IndexChange.id > self.seen_max - SLACK, IndexChange.created_at >= utcnow() - WINDOW
-        )
-        fresh = [row for row in session.execute(query) if row.id not in self.applied]
+        query = select(
+            IndexChange.id, IndexChange.owner_kind, IndexChange.owner_id, IndexChange.created_at
+        ).where(self.watermark.unseen())
+        fresh = [row for row in session.execute(query) if not self.watermark.contains(row.id)]
+        rebuilds = [row.id for row in fresh if row.owner_kind == REBUILD]
+        if self.loaded and rebuilds and max(rebuilds) > self.last_rebuild:
+            log.info("index cache: a reindex was logged; reloading")
+            self._reset()
+            self.last_rebuild, self.loaded = max(rebuilds), False
+            self._start(session)
+            return
         for kind in KINDS:
             owners = sorted({row.owner_id for row in fresh if row.owner_kind == kind})
             if owners:
                 self._reload(session, kind, owners)
-        self._mark_applied([row.id for row in fresh])
-
-    def _mark_applied(self, ids: list[int]) -> None:
-        self.seen_max = max([self.seen_max, *ids])
-        self.applied = {i for i in self.applied | set(ids) if i > self.seen_max - SLACK}
+        self.watermark.add((row.id, row.created_at) for row in fresh)
+        self.watermark.expire(utcnow())
+        self.last_rebuild = max([self.last_rebuild, *rebuilds])
+        self.unsaved += len(fresh)
 
     def _load_suppliers(self, session: Session, ids: list[int] | None = None) -> None:
         self._table = None
@@ -151,47 +193,44 @@ class IndexCache:
         self.indexes[kind].remove(old)
         for vector_id in old:
             self.owner_of.pop(vector_id, None)
+            self.hashes.pop(vector_id, None)
         for start in range(0, len(owners), 500):
-            query = select(
-                Embedding.id, Embedding.owner_id, Embedding.unit_key, Embedding.vector
-            ).where(
-                Embedding.owner_kind == kind,
-                Embedding.model == self.model,
-                Embedding.owner_id.in_(owners[start : start + 500]),
+            query = _vector_rows(self.model, kind).where(
+                Embedding.owner_id.in_(owners[start : start + 500])
             )
             self._add(kind, [tuple(row) for row in session.execute(query)])  # type: ignore[misc]
 
-    def _add(self, kind: str, rows: list[tuple[int, int, str, bytes]]) -> None:
+    def _add(self, kind: str, rows: list[VectorRow]) -> None:
         if not rows:
             return
         self._units = None
         vectors = np.vstack([np.frombuffer(vec, dtype=np.float32) for *_, vec in rows])
         self.indexes[kind].upsert([row[0] for row in rows], vectors)
-        for vector_id, owner, key, _ in rows:
+        for vector_id, owner, key, sha, _ in rows:
             self.owner_of[vector_id] = (owner, key)
+            self.hashes[vector_id] = content_hash(vector_id, sha)
             self.ids_of.setdefault((kind, owner), []).append(vector_id)
 
     def _rebuild(self, session: Session) -> None:
         self._reset()
         # Read the log first: a change that commits after this read is applied again later,
         # which is harmless; one read after the vectors could be missed.
-        top = session.scalar(select(func.max(IndexChange.id))) or 0
-        self._mark_applied(
-            list(session.scalars(select(IndexChange.id).where(IndexChange.id > top - SLACK)))
+        self.watermark, self.last_rebuild = (
+            changelog.of_log(session),
+            changelog.last_rebuild(session),
         )
         for kind in KINDS:
-            query = select(
-                Embedding.id, Embedding.owner_id, Embedding.unit_key, Embedding.vector
-            ).where(Embedding.owner_kind == kind, Embedding.model == self.model)
-            result = session.execute(query.execution_options(yield_per=5000))
-            for chunk in result.partitions():
+            query = _vector_rows(self.model, kind).execution_options(yield_per=5000)
+            for chunk in session.execute(query).partitions():
                 self._add(kind, [tuple(row) for row in chunk])  # type: ignore[misc]
-        self.save()
+        self._load_suppliers(session)
+        self.origin = "database"
+        self._write(self._snapshot())
+        self.saved_at, self.unsaved = time.monotonic(), 0
 
     def rebuild(self, session: Session) -> None:
         with self.lock:
             self._rebuild(session)
-            self._load_suppliers(session)
             self.loaded = True
             self._settle()
 
@@ -202,43 +241,64 @@ class IndexCache:
         if len(self.owner_of) >= LARGE_INDEX:
             gc.freeze()
 
-    def save(self) -> None:
-        """Write the cache atomically (each file is replaced whole)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def digest(self) -> Digest:
+        """Per kind: how many vectors the index holds and the XOR of their content hashes."""
+        result = {}
         for kind in KINDS:
-            self.indexes[kind].save(self.folder / f"{kind}.faiss")
-        meta = {
-            "model": self.model,
-            "seen_max": self.seen_max,
-            "applied": sorted(self.applied),
-            "owners": {str(i): list(v) for i, v in self.owner_of.items()},
-            "kinds": {kind: [int(i) for i in self.indexes[kind].ids()] for kind in KINDS},
-        }
-        tmp = self.folder / "meta.json.tmp"
-        tmp.write_text(json.dumps(meta), encoding="utf-8")
-        tmp.replace(self.folder / "meta.json")
+            ids = self.indexes[kind].ids().tolist()
+            result[kind] = (len(ids), _xor(self.hashes.get(i, 0) for i in ids))
+        return result
+
+    def save(self) -> None:
+        """Write the cache to disk now (atomically: see app/matches/snapshot.py)."""
+        with self.lock:
+            snap, self.saved_at, self.unsaved = self._snapshot(), time.monotonic(), 0
+        self._write(snap)
+
+    def wait_saved(self) -> None:
+        """Return once a background save in progress has finished."""
+        if self._saver is not None:
+            self._saver.join()
+
+    def _snapshot(self) -> snapshot.Snapshot:
+        units: dict[str, snapshot.Units] = {kind: {} for kind in KINDS}
+        for (kind, _), ids in self.ids_of.items():
+            for i in ids:
+                units[kind][i] = (*self.owner_of[i], self.hashes[i])
+        indexes = {kind: self.indexes[kind].to_bytes() for kind in KINDS}
+        mark = Watermark(self.watermark.top, list(self.watermark.gaps))
+        return snapshot.Snapshot(self.model, indexes, units, mark, self.last_rebuild)
+
+    def _write(self, snap: snapshot.Snapshot) -> None:
+        try:
+            snapshot.write(self.folder, snap)
+        except OSError as exc:  # a full or read-only disk costs a longer replay, not a request
+            log.warning("index cache: saving to %s failed (%s)", self.folder, exc)
+
+    def _save_in_background(self) -> None:
+        """Save when changes were applied and save_seconds passed since the last save; the
+        copy is taken here (under the lock), the writing happens in a thread."""
+        due = time.monotonic() - self.saved_at >= self.save_seconds
+        if not (self.unsaved and due) or (self._saver is not None and self._saver.is_alive()):
+            return
+        snap, self.saved_at, self.unsaved = self._snapshot(), time.monotonic(), 0
+        self._saver = threading.Thread(target=self._write, args=(snap,), daemon=True)
+        self._saver.start()
 
     def _load(self) -> bool:
-        """Adopt the on-disk cache; False when it is missing, damaged or for another model."""
-        try:
-            meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
-            indexes = {k: matching.VectorIndex.load(self.folder / f"{k}.faiss") for k in KINDS}
-            owner_of = {int(i): (int(o), str(key)) for i, (o, key) in meta["owners"].items()}
-            kinds = {k: [int(i) for i in meta["kinds"][k]] for k in KINDS}
-            applied = {int(i) for i in meta["applied"]}
-            seen_max = int(meta["seen_max"])
-        except (OSError, ValueError, RuntimeError, KeyError, TypeError):
+        """Adopt the on-disk copy; False when it is missing, damaged or for another model."""
+        found = snapshot.read(self.folder, self.model, KINDS)
+        if found is None:
             return False
-        if meta.get("model") != self.model or any(
-            sorted(kinds[k]) != sorted(int(i) for i in indexes[k].ids()) for k in KINDS
-        ):
-            return False
+        snap, indexes = found
+        last_rebuild = self.last_rebuild
         self._reset()
-        self.indexes, self.seen_max, self.applied = indexes, seen_max, applied
-        self.owner_of = owner_of
+        self.indexes, self.watermark = indexes, snap.watermark
+        self.last_rebuild = max(last_rebuild, snap.last_rebuild)
         for kind in KINDS:
-            for vector_id in kinds[kind]:
-                self.ids_of.setdefault((kind, owner_of[vector_id][0]), []).append(vector_id)
+            for vector_id, (owner, key, h) in snap.units[kind].items():
+                self.owner_of[vector_id], self.hashes[vector_id] = (owner, key), h
+                self.ids_of.setdefault((kind, owner), []).append(vector_id)
         return True
 
     def search(self, kind: str, queries: np.ndarray, k: int) -> list[list[Match]]:
@@ -253,6 +313,38 @@ class IndexCache:
                 ]
                 for srow, irow in zip(scores.tolist(), ids.tolist(), strict=True)
             ]
+
+
+def _vector_rows(model: str, kind: str) -> Select[tuple[int, int, str, str, bytes]]:
+    return select(
+        Embedding.id,
+        Embedding.owner_id,
+        Embedding.unit_key,
+        Embedding.text_sha256,
+        Embedding.vector,
+    ).where(Embedding.owner_kind == kind, Embedding.model == model)
+
+
+def _xor(values: Iterable[int]) -> int:
+    result = 0
+    for value in values:
+        result ^= value
+    return result
+
+
+def database_digest(session: Session, model: str) -> Digest:
+    """The digest the index should have: from the ids and text hashes stored for `model`."""
+    result = {}
+    for kind in KINDS:
+        query = select(Embedding.id, Embedding.text_sha256).where(
+            Embedding.owner_kind == kind, Embedding.model == model
+        )
+        count, acc = 0, 0
+        for chunk in session.execute(query.execution_options(yield_per=20_000)).partitions():
+            count += len(chunk)
+            acc ^= _xor(content_hash(i, sha) for i, sha in chunk)
+        result[kind] = (count, acc)
+    return result
 
 
 @dataclass(frozen=True)

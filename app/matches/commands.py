@@ -13,6 +13,7 @@ from app.config import get_settings
 from app.db import Database
 from app.matches import engine
 from app.matches.cache import KINDS
+from app.matches.changelog import log_rebuild
 from app.matches.importer import InvalidImport, import_files
 from app.matches.store import MANUFACTURER, NEED, SUPPLIER, all_owner_ids, sync
 
@@ -39,7 +40,8 @@ def import_command(
 
 def reindex() -> None:
     """Embed every changed text (committed in batches, so an interrupted run resumes where it
-    stopped) and rebuild the on-disk index cache from the database."""
+    stopped), rebuild the on-disk index cache from the database, and log the rebuild so that
+    running workers reload theirs."""
     settings = get_settings()
     db, embedder = Database.from_url(settings.database_url), engine.embedder(settings)
     started, embedded = time.perf_counter(), 0
@@ -51,6 +53,8 @@ def reindex() -> None:
                 with db.transaction() as session:
                     embedded += sync(session, embedder, kind, ids[start : start + BATCH])
                 bar.update(len(ids[start : start + BATCH]))
+    with db.transaction() as session:  # before the build, so the build's watermark holds it
+        log_rebuild(session)
     cache = engine.new_index_cache(settings)
     with db.transaction(write=False) as session:
         cache.rebuild(session)

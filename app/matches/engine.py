@@ -16,4 +16,9 @@ def embedder(settings: Settings | None = None) -> matching.Embedder:
 
 def new_index_cache(settings: Settings) -> IndexCache:
     """One per app (so per worker): it lives on `app.state.index_cache`."""
-    return IndexCache(embedder(settings), settings.data_dir / "index", settings.index_poll_seconds)
+    return IndexCache(
+        embedder(settings),
+        settings.data_dir / "index",
+        settings.index_poll_seconds,
+        settings.index_save_seconds,
+    )

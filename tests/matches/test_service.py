@@ -109,15 +109,6 @@ def test_another_worker_sees_an_edit_after_polling(session, tmp_path) -> None:
     assert semantic_of_furnace(worker_b) > before + 0.2
 
 
-def test_a_damaged_cache_file_is_rebuilt_from_the_database(session, tmp_path) -> None:
-    vision, energy, owner, need = arrange(session)
-    first = new_cache(tmp_path)
-    first.rebuild(session)
-    (first.folder / "supplier.faiss").write_bytes(b"garbage")
-    second = new_cache(tmp_path)
-    assert service.suggest_suppliers(session, second, owner, need.id)[0].name == "비전AI"
-
-
 def test_free_text_search_both_targets(session, tmp_path) -> None:
     vision, energy, owner, need = arrange(session)
     staff = make_staff(session)
