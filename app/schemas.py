@@ -1,21 +1,72 @@
-"""Pydantic building blocks shared by the features' request models."""
+"""Pydantic building blocks shared by the features' request models.
 
+Every text field of a request model (API, form or import) ends in `OneLine` or `MultiLine`:
+control characters never get in (a title with CR/LF once broke every e-mail header built
+from it); tests/test_schemas.py checks that no text field is left without one.
+"""
+
+import unicodedata
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+LINE_SEPARATORS = frozenset("\u2028\u2029")
+
+
+def has_controls(text: str, allowed: str = "") -> bool:
+    """Whether `text` holds a control character (Unicode Cc: C0, DEL, C1) or a line or
+    paragraph separator, other than those in `allowed`."""
+    return any(
+        (unicodedata.category(c) == "Cc" or c in LINE_SEPARATORS) and c not in allowed for c in text
+    )
+
+
+def one_line(value: str) -> str:
+    if has_controls(value):
+        raise ValueError("Use one line, without control characters.")
+    return value
+
+
+def many_lines(value: str) -> str:
+    """Line breaks kept (a browser's CRLF made LF) and tabs; every other control refused."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if has_controls(value, allowed="\n\t"):
+        raise ValueError("Text must not contain control characters.")
+    return value
+
+
+def one_line_of(text: str) -> str:
+    """Stored text made one line for a header or a log line: controls become spaces."""
+    return " ".join("".join(" " if has_controls(c) else c for c in text).split())
+
+
+OneLine = AfterValidator(one_line)
+MultiLine = AfterValidator(many_lines)
 Email = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
     ),
+    OneLine,
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
-Password = Annotated[str, StringConstraints(min_length=10, max_length=200)]
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), OneLine
+]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200), OneLine
+]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300), OneLine]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), MultiLine]
+Password = Annotated[str, StringConstraints(min_length=10, max_length=200), OneLine]
 MAX_ID = 2_147_483_647  # the largest id both databases store: bigger path ids are a 422
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Money = Annotated[int, Field(ge=0, le=10_000_000)]  # 만원 (KRW 10,000): up to KRW 100 bn

@@ -2,7 +2,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, StringConstraints
 
-from app.schemas import Email, Input, Name, Password, Title
+from app.schemas import Email, Input, Name, OneLine, Password, Title
 
 
 class Registration(Input):
@@ -15,7 +15,7 @@ class Registration(Input):
 
 class Login(Input):
     email: Email
-    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200), OneLine]
 
 
 class AcceptInvite(Input):

@@ -6,17 +6,25 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from app.engagements.schemas import TrackRecordOut
-from app.schemas import MAX_ID, Input, LongText, Money, ShortText
+from app.schemas import MAX_ID, Input, LongText, Money, MultiLine, OneLine, ShortText
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID)]
 StageCode = Literal["consulting", "design", "demonstration", "deployment"]
 STAGES: tuple[str, ...] = ("consulting", "design", "demonstration", "deployment")
-Approach = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
-IdempotencyKeyText = Annotated[str, StringConstraints(min_length=8, max_length=100)]
+Approach = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000), MultiLine
+]
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), OneLine
+]
+Question = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000), MultiLine
+]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000), MultiLine
+]
+IdempotencyKeyText = Annotated[str, StringConstraints(min_length=8, max_length=100), OneLine]
 
 
 class TimelineRow(Input):
@@ -67,7 +75,9 @@ class QuestionIn(Input):
 
 class AnswerIn(Input):
     question_id: Id
-    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+    answer: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), MultiLine
+    ]
 
 
 class SelectIn(Input):

@@ -5,11 +5,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from app.schemas import MAX_ID, Email, Input, LongText, Title
+from app.schemas import MAX_ID, Email, Input, LongText, OneLine, Title
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID)]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), OneLine]
 MAX_BATCH = 500
 
 

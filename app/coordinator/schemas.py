@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from app.schemas import MAX_ID, Input
+from app.schemas import MAX_ID, Input, MultiLine, OneLine
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -14,11 +14,13 @@ def _blank_to_none(value: Any) -> Any:
 
 Blankable = BeforeValidator(_blank_to_none)
 MembershipCode = Literal["applied", "admitted", "suspended"]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
-Search = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000), MultiLine
+]
+Search = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), OneLine]
 PageNumber = Annotated[int, Field(ge=1, le=10_000)]
-RegionCode = Annotated[str, StringConstraints(max_length=32, pattern=r"^[a-z0-9-]+$")]
-ActionCode = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z_.]+$")]
+RegionCode = Annotated[str, StringConstraints(max_length=32, pattern=r"^[a-z0-9-]+$"), OneLine]
+ActionCode = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z_.]+$"), OneLine]
 
 
 class Filters(BaseModel):

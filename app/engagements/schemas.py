@@ -14,7 +14,7 @@ from pydantic import (
 
 from app import vocab
 from app.engagements.service import TRACK_LIMIT
-from app.schemas import MAX_ID, Input, LongText, Title
+from app.schemas import MAX_ID, Input, LongText, MultiLine, Title
 
 StageCode = Literal["consulting", "design", "demonstration", "deployment", "closed", "cancelled"]
 MoveTarget = Literal["design", "demonstration", "deployment", "closed", "cancelled"]
@@ -24,8 +24,12 @@ IndustryCode = Literal[tuple(vocab.INDUSTRIES)]  # type: ignore[valid-type]
 RegionCode = Literal[tuple(vocab.REGIONS)]  # type: ignore[valid-type]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), MultiLine
+]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), MultiLine
+]
 Measure = Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False)]
 
 
@@ -47,7 +51,9 @@ Day = Annotated[date | None, BeforeValidator(parse_day)]
 class MoveIn(Input):
     to: MoveTarget
     version: Version | None = None
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    reason: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), MultiLine] | None
+    ) = None
 
 
 class PlanIn(Input):

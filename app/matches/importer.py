@@ -21,12 +21,16 @@ from app.models import (
     OrgKind,
     SupplierProfile,
 )
+from app.schemas import MultiLine, OneLine
 from seed.loader import split_languages
 
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Text = Annotated[str, StringConstraints(max_length=20_000)]
-Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Codes = Annotated[list[Annotated[str, StringConstraints(max_length=100)]], Field(max_length=50)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), OneLine]
+Text = Annotated[str, StringConstraints(max_length=20_000), MultiLine]
+Key = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), OneLine
+]
+Code = Annotated[str, StringConstraints(max_length=100), OneLine]
+Codes = Annotated[list[Code], Field(max_length=50)]
 DEFAULT_MANUFACTURER = "import-unassigned"
 
 
@@ -50,7 +54,7 @@ class SupplierIn(Row):
     external_id: Key
     name: Short
     description: Text = ""
-    language: Annotated[str, StringConstraints(max_length=8)] = "ko"
+    language: Annotated[str, StringConstraints(max_length=8), OneLine] = "ko"
     case_studies: Annotated[list[CaseIn], Field(max_length=500)] = []
     specialties: Codes = []
     ai_techniques: Codes = []

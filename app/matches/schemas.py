@@ -5,8 +5,11 @@ from pydantic import BaseModel, Field, StringConstraints, TypeAdapter
 
 import matching
 from app.matches.service import Suggestion
+from app.schemas import OneLine
 
-Query = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)]
+Query = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500), OneLine
+]
 Limit = Annotated[int, Field(ge=1, le=50)]
 Target = Literal["suppliers", "needs", "manufacturers"]
 

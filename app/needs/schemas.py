@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from app import vocab
-from app.schemas import MAX_ID, Input, LongText, Money, ShortText, Title
+from app.schemas import MAX_ID, Input, LongText, Money, MultiLine, OneLine, ShortText, Title
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -26,10 +26,14 @@ RegionCode = Literal[tuple(vocab.REGIONS)]  # type: ignore[valid-type]
 MetricCode = Literal[tuple(vocab.KPI_METRICS)]  # type: ignore[valid-type]
 StatusCode = Literal["draft", "open", "closed"]
 Measure = Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False)]
-Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
-Requirement = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Problem = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
-Query = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), OneLine]
+Requirement = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), OneLine
+]
+Problem = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000), MultiLine
+]
+Query = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), OneLine]
 
 
 def parse_deadline(value: Any) -> Any:

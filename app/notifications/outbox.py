@@ -3,14 +3,18 @@
 A claim is a lease: `locked_until` is set in a short transaction by a conditional UPDATE
 (rows picked with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so workers pass each other by; on
 SQLite writers are serialised by BEGIN IMMEDIATE, so a claim sees every earlier lease), then
-the mail is sent outside any transaction and the result written in another. A worker that
-dies mid-send leaves a lease that expires, and the message is tried again. Failures back off
-exponentially; after the last attempt the message is marked failed with its error.
+the mail is sent outside any transaction and its result written at once in a short one of
+its own, so a delivered mail is never sent again whatever happens to the rest of the batch.
+A worker that dies mid-send leaves a lease that expires, and the message is tried again.
+Refusals back off exponentially; after the last attempt the message is marked failed with its
+error. A message that cannot be built fails at once, alone. Header values are made single
+lines at send time, whatever was stored.
 """
 
+import email.errors
 import logging
 import smtplib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,10 +26,20 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.models import OutboxMessage, OutboxStatus
+from app.schemas import has_controls, one_line_of
 
 log = logging.getLogger("axmatch.mail")
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
+# What building one message can raise from its stored data: it will never build, so it fails.
+UNBUILDABLE = (ValueError, TypeError, email.errors.MessageError)
+# The server refused this one message (recipient, sender, content): try it again later.
+REFUSED = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPResponseException,
+    smtplib.SMTPNotSupportedError,
+)
+Recorder = Callable[[int, str | None, bool], None]  # mail id, error or None, final
 
 
 @dataclass(frozen=True)
@@ -77,14 +91,21 @@ def backoff(settings: Settings, attempts: int) -> timedelta:
 
 
 def record(
-    session: Session, settings: Settings, mail_id: int, error: str | None, now: datetime
+    session: Session,
+    settings: Settings,
+    mail_id: int,
+    error: str | None,
+    now: datetime,
+    final: bool = False,
 ) -> OutboxMessage:
+    """One attempt's result: sent, failed for good (`final`, or the last attempt), or due
+    again after a backoff."""
     row = session.get_one(OutboxMessage, mail_id)
     row.attempts += 1
     row.locked_until = None
     if error is None:
         row.status, row.sent_at, row.last_error = OutboxStatus.sent, now, None
-    elif row.attempts >= settings.outbox_max_attempts:
+    elif final or row.attempts >= settings.outbox_max_attempts:
         row.status, row.last_error = OutboxStatus.failed, error[:1000]
     else:
         row.next_attempt_at, row.last_error = now + backoff(settings, row.attempts), error[:1000]
@@ -93,8 +114,13 @@ def record(
 
 
 def message(settings: Settings, mail: Mail) -> EmailMessage:
+    """The e-mail; a recipient address with spaces or control characters is a ValueError
+    (never repaired: that could reach someone else)."""
+    if has_controls(mail.to) or any(c.isspace() for c in mail.to):
+        raise ValueError("the recipient address holds spaces or control characters")
     msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"] = settings.smtp_from, mail.to, mail.subject
+    msg["From"], msg["To"] = settings.smtp_from, mail.to
+    msg["Subject"] = one_line_of(mail.subject)
     msg["Message-ID"] = f"<outbox-{mail.id}@axmatch>"  # the same on a retry: receivers dedupe
     msg.set_content(mail.body)
     return msg
@@ -110,8 +136,8 @@ class LogSender:
         log.info(
             "e-mail (log mode, not sent)\nFrom: %s\nTo: %s\nSubject: %s\n\n%s",
             self.settings.smtp_from,
-            mail.to,
-            mail.subject,
+            one_line_of(mail.to),
+            one_line_of(mail.subject),
             mail.body,
         )
 
@@ -139,22 +165,45 @@ def sender(settings: Settings) -> Iterator[Sender]:
         yield SmtpSender(settings, client)
 
 
-def send_all(settings: Settings, mails: list[Mail]) -> dict[int, str | None]:
-    """Each mail's error (None when sent). A refusal fails that mail; losing the connection
-    fails the rest of the batch."""
+def send_all(settings: Settings, mails: list[Mail], record: Recorder) -> dict[int, str | None]:
+    """Send each mail and `record` its result at once; returns each mail's error (None when
+    sent). A mail that cannot be built, or that the server refuses, fails alone; losing the
+    connection fails the rest of the batch (to be retried)."""
     results: dict[int, str | None] = {}
+
+    def done(mail: Mail, error: str | None, final: bool = False) -> None:
+        results[mail.id] = error
+        record(mail.id, error, final)
+
     try:
         with sender(settings) as out:
             for mail in mails:
-                try:
-                    out.send(mail)
-                    results[mail.id] = None
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
-                    results[mail.id] = _error(exc)
+                done(mail, *_send_one(out, mail))
     except (OSError, smtplib.SMTPException) as exc:
-        results |= {m.id: _error(exc) for m in mails if m.id not in results}
+        for mail in mails:
+            if mail.id not in results:
+                done(mail, _error(exc))
         log.warning("outbox: sending failed (%s); will retry", _error(exc))
     return results
+
+
+def _send_one(out: Sender, mail: Mail) -> tuple[str | None, bool]:
+    """(error or None, whether the failure is final) for one mail; a lost connection raises."""
+    try:
+        out.send(mail)
+    except UNBUILDABLE as exc:
+        log.error("outbox: message %s cannot be built (%s); failed", mail.id, _error(exc))
+        return _error(exc), True
+    except REFUSED as exc:
+        return _error(exc), False
+    except (OSError, smtplib.SMTPException):
+        raise  # the connection, not this message: the caller fails the rest of the batch
+    except Exception as exc:  # noqa: BLE001 - the one place a message's own fault is contained
+        # Anything else this message's data triggers must fail this message alone, logged
+        # with its traceback, and never stop the worker or the rest of the batch.
+        log.exception("outbox: message %s failed unexpectedly", mail.id)
+        return _error(exc), True
+    return None, False
 
 
 def _error(exc: Exception) -> str:

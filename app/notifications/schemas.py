@@ -7,10 +7,10 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from app.needs.schemas import IndustryCode, ProcessCode, RegionCode, TechniqueCode
 from app.notifications.kinds import KINDS
-from app.schemas import Input, Title
+from app.schemas import Input, MultiLine, Title
 
 KindCode = Literal[tuple(KINDS)]  # type: ignore[valid-type]
-SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), MultiLine]
 Threshold = Annotated[float, Field(ge=0.0, le=3.0, allow_inf_nan=False)]
 FILTERS = ("industry", "process", "region", "ai_technique")
 

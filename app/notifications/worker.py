@@ -80,11 +80,12 @@ class Worker:
             mails = outbox.claim(session, now or utcnow(), limit)
         if not mails:
             return {}
-        results = outbox.send_all(self.settings, mails)
+        return outbox.send_all(self.settings, mails, self._record)
+
+    def _record(self, mail_id: int, error: str | None, final: bool) -> None:
+        """Each result in a transaction of its own, as soon as it is known."""
         with self.db.transaction() as session:
-            for mail_id, error in results.items():
-                outbox.record(session, self.settings, mail_id, error, utcnow())
-        return results
+            outbox.record(session, self.settings, mail_id, error, utcnow(), final)
 
     def run(self, stop: threading.Event) -> None:
         """Until `stop` is set: scan every worker_scan_seconds, send every poll."""

@@ -16,7 +16,7 @@ from pydantic import (
 from app import vocab
 from app.engagements.schemas import TrackRecordOut
 from app.profiles.readiness import BUDGET, DATA, STAFF
-from app.schemas import MAX_ID, Input, LongText, Money, ShortText, Title
+from app.schemas import MAX_ID, Input, LongText, Money, MultiLine, OneLine, ShortText, Title
 
 Specialty = Literal[tuple(vocab.SPECIALTIES)]  # type: ignore[valid-type]
 AiTechnique = Literal[tuple(vocab.AI_TECHNIQUES)]  # type: ignore[valid-type]
@@ -32,12 +32,14 @@ BudgetAnswer = Literal[tuple(BUDGET)]  # type: ignore[valid-type]
 MembershipCode = Literal["applied", "admitted", "suspended"]
 
 Certification = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), OneLine
 ]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID)]
-CaseText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+CaseText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), MultiLine
+]
+SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), OneLine]
 MAX_CERTIFICATIONS = 20
 
 
@@ -85,7 +87,7 @@ class SupplierProfileIn(TextInput):
     min_sf_level: SfLevel | None = None
     certifications: list[Certification] = Field(default_factory=list, max_length=MAX_CERTIFICATIONS)
     founded_year: Year | None = None
-    website: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    website: ShortText | None = None
     version: Version
 
     _dedupe = field_validator(

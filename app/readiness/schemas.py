@@ -4,10 +4,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from app.schemas import MAX_ID, Input
+from app.schemas import MAX_ID, Input, MultiLine
 
 Track = Literal["ai", "readiness"]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000), MultiLine
+]
 
 
 class TrackIn(Input):

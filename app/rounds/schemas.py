@@ -6,11 +6,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from app.needs.schemas import IndustryCode, RegionCode
-from app.schemas import MAX_ID, Input, Title
+from app.schemas import MAX_ID, Input, MultiLine, Title
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000), MultiLine
+]
 ConflictKindCode = Literal["same_owner", "affiliated", "dispute", "declared"]
 MAX_NEEDS = 2000
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)

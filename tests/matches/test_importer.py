@@ -62,3 +62,13 @@ def test_need_for_unknown_manufacturer_is_refused(session, tmp_path) -> None:
     needs = write(tmp_path / "n.jsonl", [{**NEED, "manufacturer": "nobody"}])
     with pytest.raises(InvalidImport):
         import_files(session, needs=needs)
+
+
+def test_control_characters_in_import_fields_refuse_the_whole_import(session, tmp_path) -> None:
+    needs = write(tmp_path / "n.jsonl", [{**NEED, "title": "프레스\r\nBcc: all@x.kr"}])
+    suppliers = write(tmp_path / "s.jsonl", [SUPPLIER, {**SUPPLIER, "external_id": "s-2\x1b"}])
+    for files in ({"needs": needs}, {"suppliers": suppliers}):
+        with pytest.raises(InvalidImport) as raised:
+            import_files(session, **files)
+        assert raised.value.problems and all("one line" in p for p in raised.value.problems)
+    assert counts(session) == (0, 0, 0)

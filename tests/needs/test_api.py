@@ -175,3 +175,24 @@ def test_industry_and_region_default_from_profile(browser, session) -> None:
     need = session.get(Need, created["id"])
     assert need.deadline_at.tzinfo is not None
     assert need.deadline_at > datetime.now(UTC)
+
+
+def test_control_characters_are_422_and_write_nothing(browser, session) -> None:
+    """A title with CR/LF once stopped every e-mail: one-line fields refuse line breaks and
+    controls, multi-line ones keep line breaks and refuse the rest."""
+    browser.login(make_manufacturer(session))
+    before = count_needs(session)
+    cases = [
+        ("title", {"title": "Press inspection\r\nBcc: all@example.kr"}),
+        ("title", {"title": "Press\tinspection"}),
+        ("must_have", {"must_have": ["on site\ninstall"]}),
+        ("kpis", {"kpis": [{"metric": "cost", "unit": "%\x1b"}]}),
+        ("description", {"description": "Dents are found by eye\x07 at the end of the line."}),
+    ]
+    for field, override in cases:
+        response = browser.api("POST", "/api/needs", api_body(**override))
+        assert response.status_code == 422, override
+        assert field in {e["loc"][1] for e in response.json()["detail"]}
+    assert count_needs(session) == before
+    kept = browser.api("POST", "/api/needs", api_body(description="First line.\r\nSecond line."))
+    assert kept.status_code == 201 and kept.json()["description"] == "First line.\nSecond line."

@@ -267,3 +267,18 @@ def test_nothing_saved_when_publish_refused_for_draft_without_deadline(browser, 
     browser.login(owner)
     assert browser.post(f"/needs/{need.id}/publish", {}).status_code == 422
     assert session.scalar(select(Need.status).where(Need.id == need.id)) is NeedStatus.draft
+
+
+def test_a_title_with_a_line_break_is_refused_by_the_form(browser, session) -> None:
+    browser.login(make_manufacturer(session))
+    before = count_needs(session)
+    response = browser.post("/needs/new", need_form(title="용접 비드 검사\r\nBcc: all@x.kr"))
+    assert response.status_code == 422
+    page = Landmarks(response.text)
+    assert "title-error" in page.ids
+    assert count_needs(session) == before
+    multi = need_form(description="용접 라인의 비드 불량을\r\n작업자가 육안으로 검사합니다.")
+    created = browser.post("/needs/new", multi)
+    assert created.status_code == 303
+    need = session.get(Need, int(created.headers["location"].rsplit("/", 1)[1]))
+    assert need.description == "용접 라인의 비드 불량을\n작업자가 육안으로 검사합니다."

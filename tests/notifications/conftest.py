@@ -44,17 +44,27 @@ def mails(session: Session, user: User | None = None) -> list[OutboxMessage]:
 
 
 class Sink:
-    """An aiosmtpd handler keeping what it receives; it can refuse the first `fail` mails."""
+    """An aiosmtpd handler keeping what it receives (and each mail's envelope recipients); it
+    can refuse the first `fail` mails, and for good any recipient in `refuse`."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.envelopes: list[list[str]] = []
         self.fail = 0
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, options) -> str:  # noqa: ANN001, N802
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
         if self.fail > 0:
             self.fail -= 1
             return "451 4.3.0 Try again later"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.envelopes.append(list(envelope.rcpt_tos))
         return "250 OK"
 
 

@@ -175,3 +175,94 @@ def test_the_worker_command_runs_one_pass(scratch_settings: Database) -> None:
     assert "1 e-mails sent, 0 failed" in result.output
     with scratch_settings.transaction(write=False) as session:
         assert session.scalar(select(OutboxMessage.status)) is OutboxStatus.sent
+
+
+CRLF = Notice("bids_ready", {"title": "프레스 검사\r\nBcc: evil@example.kr", "count": 2}, "/x")
+
+
+def a_bad_batch(session, sink) -> dict[str, list[OutboxMessage]]:
+    """Good mails around three bad ones: a title with CR/LF stored before titles refused it,
+    an address no e-mail can be built for, and a recipient the server refuses."""
+    owner = make_manufacturer(session)
+    good = queued(session, [owner, make_user(session, owner.organization, owner.role)])
+    crlf_user = make_user(session, owner.organization, owner.role)
+    notify(session, [crlf_user], CRLF)
+    session.add(OutboxMessage(to_email="bad\r\n@example.kr", subject="s", body="b"))
+    refused_user = make_user(session, owner.organization, owner.role)
+    sink.refuse = {refused_user.email}
+    notify(session, [refused_user], NOTICE)
+    notify(session, [make_user(session, owner.organization, owner.role)], NOTICE)
+    session.commit()
+    rows = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    by_to = {r.to_email: r for r in rows}
+    return {
+        "good": good + [rows[-1]],
+        "crlf": [by_to[crlf_user.email]],
+        "unbuildable": [by_to["bad\r\n@example.kr"]],
+        "refused": [by_to[refused_user.email]],
+    }
+
+
+def test_one_bad_message_fails_alone_and_the_rest_go_out_once_across_a_restart(
+    session, database, settings, smtp_sink
+) -> None:
+    sink, port = smtp_sink
+    batch = a_bad_batch(session, sink)
+    results = Worker(database, smtp(settings, port)).send_once()
+    assert len(results) == 6
+    restarted = Worker(database, smtp(settings, port))  # after every lease would have run out
+    again = restarted.send_once(utcnow() + outbox.LEASE + timedelta(minutes=1))
+    assert set(again) == {batch["refused"][0].id}  # only the refused one is due again
+    delivered = [m["Message-ID"] for m in sink.messages]
+    expected = [f"<outbox-{r.id}@axmatch>" for r in batch["good"] + batch["crlf"]]
+    assert sorted(delivered) == sorted(expected)  # each exactly once
+    crlf = next(m for m in sink.messages if m["To"] == batch["crlf"][0].to_email)
+    assert crlf["Bcc"] is None and "\n" not in crlf["Subject"] and "프레스 검사" in crlf["Subject"]
+    assert all(
+        envelope == [m["To"]] for envelope, m in zip(sink.envelopes, sink.messages, strict=True)
+    )
+    for row in batch["good"] + batch["crlf"]:
+        assert state(session, row).status is OutboxStatus.sent and state(session, row).attempts == 1
+    unbuildable = state(session, batch["unbuildable"][0])
+    assert unbuildable.status is OutboxStatus.failed and unbuildable.attempts == 1
+    assert "recipient" in unbuildable.last_error
+    refused = state(session, batch["refused"][0])
+    assert refused.status is OutboxStatus.pending and "550" in refused.last_error
+
+
+def test_an_unexpected_error_fails_that_message_alone(
+    session, database, settings, smtp_sink, monkeypatch, caplog
+) -> None:
+    sink, port = smtp_sink
+    owner = make_manufacturer(session)
+    rows = queued(session, [owner, make_user(session, owner.organization, owner.role)])
+    build = outbox.message
+
+    def broken_for_the_first(settings: Settings, mail: outbox.Mail):  # noqa: ANN202
+        if mail.id == rows[0].id:
+            raise LookupError("a codec this message needs is missing")
+        return build(settings, mail)
+
+    monkeypatch.setattr(outbox, "message", broken_for_the_first)
+    with caplog.at_level(logging.ERROR, logger="axmatch.mail"):
+        results = Worker(database, smtp(settings, port)).send_once()
+    assert "LookupError" in (results[rows[0].id] or "") and results[rows[1].id] is None
+    assert state(session, rows[0]).status is OutboxStatus.failed
+    assert "LookupError" in caplog.text and len(sink.messages) == 1
+
+
+def test_the_running_worker_survives_a_bad_message(session, database, settings, smtp_sink):
+    sink, port = smtp_sink
+    batch = a_bad_batch(session, sink)
+    quick = smtp(settings, port, worker_poll_seconds=0.05, worker_scan_seconds=3600)
+    stop = threading.Event()
+    thread = threading.Thread(target=Worker(database, quick).run, args=(stop,), daemon=True)
+    thread.start()
+    for _ in range(200):  # bounded: at most 10 s
+        if len(sink.messages) >= len(batch["good"]) + 1 or not thread.is_alive():
+            break
+        stop.wait(0.05)
+    alive = thread.is_alive()
+    stop.set()
+    thread.join(timeout=10)
+    assert alive and len(sink.messages) == len(batch["good"]) + 1
