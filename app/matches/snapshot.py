@@ -71,10 +71,14 @@ def _write_file(path: Path, data: bytes) -> None:
 
 
 def _remove_unnamed(folder: Path, named: set[str]) -> None:
-    now = time.time()
+    """This process's earlier generations at once; another process's once they are old
+    enough that it cannot be between writing them and naming them."""
+    now, mine = time.time(), f"-{os.getpid()}-"
     for path in folder.glob("*.faiss"):
         try:
-            if path.name not in named and now - path.stat().st_mtime > STALE_SECONDS:
+            if path.name in named:
+                continue
+            if mine in path.name or now - path.stat().st_mtime > STALE_SECONDS:
                 path.unlink()
         except OSError:
             pass  # another process removed it first

@@ -231,3 +231,13 @@ def test_the_watermark_keeps_gaps_until_their_rows_commit_or_expire() -> None:
     with pytest.raises(ValueError):
         Watermark.from_json({"top": 3, "gaps": [[5, 4, 0.0]]})
     assert Watermark(3, [Gap(2, 2, 0.0)]).contains(3)
+
+
+def test_saving_again_leaves_one_generation_of_files(session, tmp_path) -> None:
+    arrange(session)
+    cache = new_cache(tmp_path)
+    cache.ensure_fresh(session)
+    cache.save()
+    cache.save()
+    assert len(list(cache.folder.glob("*.faiss"))) == len(KINDS)
+    assert not list(cache.folder.glob(".*.tmp"))
