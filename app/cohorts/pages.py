@@ -15,12 +15,12 @@ from app.cohorts.schemas import InviteIn as CohortInviteIn
 from app.errors import AppError, Conflict, Invalid
 from app.i18n import gettext
 from app.models import Cohort, Role, User
-from app.schemas import RowId
+from app.schemas import OneLine, RowId
 from app.web import form_dict, redirect, render, request_locale, validate_form
 
 router = APIRouter(prefix="/coordinator/cohorts", dependencies=roles(Role.coordinator, Role.admin))
 sponsor_router = APIRouter(dependencies=roles(Role.sponsor))
-Search = Annotated[str, Query(max_length=100)]
+Search = Annotated[str, Query(max_length=100), OneLine]
 
 
 def _typed(data: dict[str, Any]) -> dict[str, Any]:

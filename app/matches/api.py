@@ -10,7 +10,7 @@ from app.matches import service
 from app.matches.pages import Cache
 from app.matches.schemas import Limit, MatchOut, Target, matches_json
 from app.models import Role
-from app.schemas import RowId
+from app.schemas import OneLine, RowId
 
 router = APIRouter(prefix="/api", tags=["matching"])
 MARKET = roles(Role.manufacturer, Role.supplier, Role.coordinator, Role.admin)  # not sponsors
@@ -41,7 +41,7 @@ def match(
     session: DbSession,
     cache: Cache,
     user: CurrentUser,
-    q: Annotated[str, Query(min_length=2, max_length=500)],
+    q: Annotated[str, Query(min_length=2, max_length=500), OneLine],
     target: Target = "suppliers",
     limit: Limit = 10,
 ) -> Response:

@@ -28,6 +28,10 @@ REBUILD = "rebuild"
 MANY_GAPS = 50  # past this, one range query and a filter here instead of one clause per gap
 
 
+class BadMark(ValueError):
+    """A saved watermark that cannot be right (log text, not shown to users)."""
+
+
 @dataclass
 class Gap:
     first: int
@@ -80,7 +84,7 @@ class Watermark:
     def from_json(cls, data: dict[str, Any]) -> "Watermark":
         gaps = [Gap(int(a), int(b), float(t)) for a, b, t in data["gaps"]]
         if any(g.first > g.last for g in gaps):
-            raise ValueError("a gap ends before it starts")
+            raise BadMark("a gap ends before it starts")
         return cls(int(data["top"]), sorted(gaps, key=lambda g: g.first))
 
 

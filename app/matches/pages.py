@@ -10,7 +10,7 @@ from app.matches import service
 from app.matches.cache import IndexCache
 from app.models import Role
 from app.readiness import service as readiness
-from app.schemas import RowId
+from app.schemas import OneLine, RowId
 from app.web import render, request_locale
 
 
@@ -52,7 +52,7 @@ def search(
     session: DbSession,
     cache: Cache,
     user: CurrentUser,
-    q: Annotated[str, Query(max_length=500)] = "",
+    q: Annotated[str, Query(max_length=500), OneLine] = "",
     target: str = "",
 ) -> Response:
     default = "needs" if user.role is Role.supplier else "suppliers"

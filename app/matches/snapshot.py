@@ -28,6 +28,10 @@ STALE_SECONDS = 600  # an unnamed file older than this is no other process's sav
 Units = dict[int, tuple[int, str, int]]  # vector id -> (owner id, unit key, content hash)
 
 
+class Damaged(ValueError):
+    """Why a saved copy is not used (log text, not shown to users)."""
+
+
 @dataclass
 class Snapshot:
     model: str
@@ -92,7 +96,7 @@ def read(
     try:
         meta = _meta(folder / META)
         if meta["format"] != FORMAT or meta["model"] != model:
-            raise ValueError("another format or model")
+            raise Damaged("another format or model")
         indexes = {k: _index(folder, meta["files"][k]) for k in kinds}
         units = {k: _units(meta["units"][k]) for k in kinds}
         snap = Snapshot(
@@ -111,17 +115,17 @@ def read(
 def _meta(path: Path) -> dict[str, Any]:
     checksum, _, body = path.read_text(encoding="utf-8").partition("\n")
     if hashlib.sha256(body.encode()).hexdigest() != checksum:
-        raise ValueError(f"{META} does not match its checksum")
+        raise Damaged(f"{META} does not match its checksum")
     meta = json.loads(body)
     if not isinstance(meta, dict):
-        raise ValueError(f"{META} is not an object")
+        raise Damaged(f"{META} is not an object")
     return meta
 
 
 def _index(folder: Path, entry: dict[str, str]) -> matching.VectorIndex:
     data = (folder / Path(entry["name"]).name).read_bytes()
     if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-        raise ValueError(f"{entry['name']} does not match its checksum")
+        raise Damaged(f"{entry['name']} does not match its checksum")
     return matching.VectorIndex.from_bytes(data)
 
 

@@ -42,6 +42,10 @@ REFUSED = (
 Recorder = Callable[[int, str | None, bool], None]  # mail id, error or None, final
 
 
+class BadAddress(ValueError):
+    """A stored recipient no e-mail can be built for (kept as the message's error)."""
+
+
 @dataclass(frozen=True)
 class Mail:
     id: int
@@ -114,10 +118,10 @@ def record(
 
 
 def message(settings: Settings, mail: Mail) -> EmailMessage:
-    """The e-mail; a recipient address with spaces or control characters is a ValueError
+    """The e-mail; a recipient address with spaces or control characters is refused
     (never repaired: that could reach someone else)."""
     if has_controls(mail.to) or any(c.isspace() for c in mail.to):
-        raise ValueError("the recipient address holds spaces or control characters")
+        raise BadAddress("the recipient address holds spaces or control characters")
     msg = EmailMessage()
     msg["From"], msg["To"] = settings.smtp_from, mail.to
     msg["Subject"] = one_line_of(mail.subject)
