@@ -1,17 +1,20 @@
 """Template environment, page rendering and form parsing shared by every feature."""
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app import vocab
+from app.errors import AppError
 from app.i18n import gettext, normalize_locale, template_gettext
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -71,6 +74,46 @@ def render(
 
 def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+async def read_form(request: Request) -> FormData:
+    """The request's form, awaited here so that page handlers can be plain `def`: FastAPI then
+    runs them (and their synchronous database work) in the thread pool, off the event loop."""
+    return await request.form()
+
+
+Form = Annotated[FormData, Depends(read_form)]
+Again = Callable[[dict[str, str], int], Response]
+
+
+def _whole_form(_: AppError) -> str:
+    return "__all__"
+
+
+def submit(
+    request: Request,
+    session: Session,
+    model: type[M],
+    data: dict[str, Any],
+    act: Callable[[M], Response | str],
+    again: Again,
+    *,
+    field: Callable[[AppError], str] = _whole_form,
+) -> Response:
+    """The form round trip: validate `data` with the API's `model`; invalid -> `again(errors,
+    422)`. Valid -> `act(parsed)` in a savepoint: a refusal (any AppError) undoes what it wrote
+    and re-renders with its message (under `field(exc)`) at its status; success returns act's
+    response, or a 303 to the URL it returns (post/redirect/get)."""
+    locale = request_locale(request)
+    parsed, errors = validate_form(model, data, locale)
+    if parsed is None:
+        return again(errors, 422)
+    try:
+        with session.begin_nested():
+            done = act(parsed)
+    except AppError as exc:
+        return again({field(exc): gettext(locale, exc.message, **exc.params)}, exc.status)
+    return redirect(done) if isinstance(done, str) else done
 
 
 def form_dict(form: FormData, list_fields: tuple[str, ...] = ()) -> dict[str, Any]:

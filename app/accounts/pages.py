@@ -7,10 +7,10 @@ from app.accounts import service
 from app.accounts.schemas import AcceptInvite, InviteIn, LocaleIn, Login, Registration, TokenIn
 from app.auth import SESSION_COOKIE, CurrentUser, DbSession, OptionalUser
 from app.config import get_settings
-from app.errors import Throttled
+from app.errors import AppError, Invalid
 from app.i18n import gettext
 from app.schemas import RowId
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
 
 router = APIRouter()
 
@@ -36,18 +36,29 @@ def register_form(request: Request, user: OptionalUser) -> Response:
     return render(request, "accounts/register.html", {"form": {}, "errors": {}})
 
 
+def _email_field(_: AppError) -> str:
+    return "email"
+
+
+def _new_email(session: DbSession, email: str) -> None:
+    if service.email_taken(session, email):
+        raise Invalid("An account with this e-mail already exists.")
+
+
 @router.post("/register")
-async def register(request: Request, session: DbSession, user: OptionalUser) -> Response:
-    locale = request_locale(request)
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(Registration, data, locale)
-    if parsed and service.email_taken(session, parsed.email):
-        errors = {"email": gettext(locale, "An account with this e-mail already exists.")}
-    if parsed is None or errors:
-        data.pop("password", None)
-        return render(request, "accounts/register.html", {"form": data, "errors": errors}, 422)
-    new_user = service.register(session, parsed, locale)
-    return _login_response(request, service.start_session(session, new_user), "/profile")
+def register(request: Request, form: Form, session: DbSession, user: OptionalUser) -> Response:
+    data = form_dict(form)
+
+    def act(parsed: Registration) -> Response:
+        _new_email(session, parsed.email)
+        new_user = service.register(session, parsed, request_locale(request))
+        return _login_response(request, service.start_session(session, new_user), "/profile")
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        shown = {k: v for k, v in data.items() if k != "password"}
+        return render(request, "accounts/register.html", {"form": shown, "errors": errors}, status)
+
+    return submit(request, session, Registration, data, act, again, field=_email_field)
 
 
 @router.get("/login")
@@ -56,25 +67,25 @@ def login_form(request: Request, user: OptionalUser, next: str = "/") -> Respons
 
 
 @router.post("/login")
-async def login(request: Request, session: DbSession, user: OptionalUser) -> Response:
-    locale = request_locale(request)
-    data = form_dict(await request.form())
+def login(request: Request, form: Form, session: DbSession, user: OptionalUser) -> Response:
+    """A wrong password is not a refusal raised from the savepoint: the failed attempt it
+    records must stay, or throttling would never count it."""
+    data = form_dict(form)
     next_url = str(data.pop("next", None) or "/")[:300]
-    parsed, errors = validate_form(Login, data, locale)
     ip = request.client.host if request.client else "unknown"
-    try:
-        found = service.authenticate(session, parsed.email, parsed.password, ip) if parsed else None
-    except Throttled as exc:
-        errors = {"__all__": gettext(locale, exc.message, **exc.params)}
-        return render(request, "accounts/login.html", {"form": data, "errors": errors}, 429)
-    if parsed is None:
-        form = {"email": data.get("email"), "next": next_url}
-        return render(request, "accounts/login.html", {"form": form, "errors": errors}, 422)
-    if found is None:
-        errors = {"__all__": gettext(locale, "Wrong e-mail or password.")}
-        form = {"email": data.get("email"), "next": next_url}
-        return render(request, "accounts/login.html", {"form": form, "errors": errors}, 401)
-    return _login_response(request, service.start_session(session, found), next_url)
+    shown = {"email": data.get("email"), "next": next_url}
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return render(request, "accounts/login.html", {"form": shown, "errors": errors}, status)
+
+    def act(parsed: Login) -> Response:
+        found = service.authenticate(session, parsed.email, parsed.password, ip)
+        if found is None:
+            message = gettext(request_locale(request), "Wrong e-mail or password.")
+            return again({"__all__": message}, 401)
+        return _login_response(request, service.start_session(session, found), next_url)
+
+    return submit(request, session, Login, data, act, again)
 
 
 @router.post("/logout")
@@ -88,8 +99,8 @@ def logout(request: Request, session: DbSession) -> Response:
 
 
 @router.post("/lang")
-async def set_language(request: Request, session: DbSession, user: OptionalUser) -> Response:
-    parsed, _ = validate_form(LocaleIn, form_dict(await request.form()), "ko")
+def set_language(request: Request, form: Form, session: DbSession, user: OptionalUser) -> Response:
+    parsed, _ = validate_form(LocaleIn, form_dict(form), "ko")
     locale = parsed.locale if parsed else "ko"
     if user is not None:
         service.set_locale(session, user, locale)
@@ -118,26 +129,29 @@ def account(request: Request, session: DbSession, user: CurrentUser) -> Response
 
 
 @router.post("/account/invitations")
-async def invite(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    locale = request_locale(request)
-    parsed, errors = validate_form(InviteIn, form_dict(await request.form()), locale)
-    if parsed and service.email_taken(session, parsed.email):
-        errors = {"email": gettext(locale, "An account with this e-mail already exists.")}
-    if parsed is None or errors:
+def invite(request: Request, form: Form, session: DbSession, user: CurrentUser) -> Response:
+    def act(parsed: InviteIn) -> Response:
+        _new_email(session, parsed.email)
+        _, secret = service.invite(session, user, parsed.email)
+        link = str(request.url_for("invitation_form", secret=secret))
+        return _account_page(request, session, user, new_invite_link=link)
+
+    def again(errors: dict[str, str], status: int) -> Response:
         return _account_page(request, session, user, errors=errors)
-    _, secret = service.invite(session, user, parsed.email)
-    link = str(request.url_for("invitation_form", secret=secret))
-    return _account_page(request, session, user, new_invite_link=link)
+
+    return submit(request, session, InviteIn, form_dict(form), act, again, field=_email_field)
 
 
 @router.post("/account/tokens")
-async def create_token(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    locale = request_locale(request)
-    parsed, errors = validate_form(TokenIn, form_dict(await request.form()), locale)
-    if parsed is None:
+def create_token(request: Request, form: Form, session: DbSession, user: CurrentUser) -> Response:
+    def act(parsed: TokenIn) -> Response:
+        _, secret = service.create_api_token(session, user, parsed.name)
+        return _account_page(request, session, user, new_token=secret)
+
+    def again(errors: dict[str, str], status: int) -> Response:
         return _account_page(request, session, user, errors=errors)
-    _, secret = service.create_api_token(session, user, parsed.name)
-    return _account_page(request, session, user, new_token=secret)
+
+    return submit(request, session, TokenIn, form_dict(form), act, again)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
@@ -157,16 +171,19 @@ def invitation_form(
 
 
 @router.post("/invitations/{secret}")
-async def accept_invitation(
-    request: Request, secret: str, session: DbSession, user: OptionalUser
+def accept_invitation(
+    request: Request, form: Form, secret: str, session: DbSession, user: OptionalUser
 ) -> Response:
-    locale = request_locale(request)
     invitation = service.open_invitation(session, secret)
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(AcceptInvite, data, locale)
-    if parsed is None:
-        data.pop("password", None)
-        context = {"invitation": invitation, "form": data, "errors": errors}
-        return render(request, "accounts/invitation.html", context, 422)
-    new_user = service.accept_invitation(session, secret, parsed, locale)
-    return _login_response(request, service.start_session(session, new_user))
+    data = form_dict(form)
+
+    def act(parsed: AcceptInvite) -> Response:
+        new_user = service.accept_invitation(session, secret, parsed, request_locale(request))
+        return _login_response(request, service.start_session(session, new_user))
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        shown = {k: v for k, v in data.items() if k != "password"}
+        context = {"invitation": invitation, "form": shown, "errors": errors}
+        return render(request, "accounts/invitation.html", context, status)
+
+    return submit(request, session, AcceptInvite, data, act, again)

@@ -9,11 +9,10 @@ from app.accounts.service import email_taken
 from app.admin import service
 from app.admin.schemas import StaffIn, UserFilters, UserPatch
 from app.auth import CurrentUser, DbSession, roles
-from app.errors import Invalid
-from app.i18n import gettext
+from app.errors import AppError, Invalid
 from app.models import Role
 from app.schemas import RowId
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
 
 router = APIRouter(prefix="/admin", dependencies=roles(Role.admin))
 
@@ -49,24 +48,31 @@ def new_user_form(request: Request) -> Response:
 
 
 @router.post("/users/new")
-async def create_user(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    locale = request_locale(request)
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(StaffIn, data, locale)
-    if parsed and email_taken(session, parsed.email):
-        errors = {"email": gettext(locale, "An account with this e-mail already exists.")}
-    if parsed is None or errors:
-        return _new_user_page(request, data, errors, 422)
-    service.create_staff_user(session, user, parsed)
-    return redirect("/admin/users?done=created")
+def create_user(request: Request, form: Form, session: DbSession, user: CurrentUser) -> Response:
+    data = form_dict(form)
+
+    def act(parsed: StaffIn) -> str:
+        if email_taken(session, parsed.email):
+            raise Invalid("An account with this e-mail already exists.")
+        service.create_staff_user(session, user, parsed)
+        return "/admin/users?done=created"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _new_user_page(request, data, errors, status)
+
+    return submit(request, session, StaffIn, data, act, again, field=_email_field)
+
+
+def _email_field(_: AppError) -> str:
+    return "email"
 
 
 @router.post("/users/{user_id}")
-async def update_user(
-    request: Request, user_id: RowId, session: DbSession, user: CurrentUser
+def update_user(
+    request: Request, form: Form, user_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     """The list's activate/deactivate buttons and role selector post here."""
-    patch, _ = validate_form(UserPatch, form_dict(await request.form()), request_locale(request))
+    patch, _ = validate_form(UserPatch, form_dict(form), request_locale(request))
     if patch is None:
         raise Invalid("This value is not valid.")
     service.update_user(session, user, user_id, patch)

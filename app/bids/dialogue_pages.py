@@ -1,9 +1,11 @@
 """HTML routes for invitations and clarification questions."""
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from app.auth import CurrentUser, DbSession, roles
 from app.bids import dialogue
@@ -14,7 +16,7 @@ from app.matches.pages import Cache
 from app.models import Role, User
 from app.needs import service as needs
 from app.schemas import RowId
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, M, form_dict, redirect, render, request_locale, submit, validate_form
 
 router = APIRouter()
 SUPPLIER = roles(Role.supplier)
@@ -36,14 +38,13 @@ def invite_page(
 
 
 @router.post("/needs/{need_id:int}/invitations", dependencies=DECIDERS)
-async def invite(
-    request: Request, need_id: RowId, session: DbSession, user: CurrentUser
+def invite(
+    request: Request, form: Form, need_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
-    parsed, _ = validate_form(InviteIn, form_dict(await request.form()), request_locale(request))
+    parsed, _ = validate_form(InviteIn, form_dict(form), request_locale(request))
     dialogue.invited_orgs(session, user, need_id)  # ownership before validation
-    if parsed is None:
-        return redirect(f"/needs/{need_id}/invite")
-    dialogue.invite(session, user, need_id, parsed.supplier_org_id)
+    if parsed is not None:
+        dialogue.invite(session, user, need_id, parsed.supplier_org_id)
     return redirect(f"/needs/{need_id}/invite")
 
 
@@ -85,23 +86,42 @@ def questions(request: Request, need_id: RowId, session: DbSession, user: Curren
     return _questions_page(request, session, user, need_id)
 
 
+def _question_form(
+    request: Request,
+    form: FormData,
+    session: DbSession,
+    user: User,
+    need_id: int,
+    model: type[M],
+    action: Callable[[M], object],
+) -> Response:
+    data = form_dict(form)
+
+    def act(parsed: M) -> str:
+        action(parsed)
+        return f"/needs/{need_id}/questions"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _questions_page(request, session, user, need_id, errors, data, status)
+
+    return submit(request, session, model, data, act, again)
+
+
 @router.post("/needs/{need_id:int}/questions", dependencies=SUPPLIER)
-async def ask(request: Request, need_id: RowId, session: DbSession, user: CurrentUser) -> Response:
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(QuestionIn, data, request_locale(request))
-    if parsed is None:
-        return _questions_page(request, session, user, need_id, errors, data, 422)
-    dialogue.ask(session, user, need_id, parsed.question)
-    return redirect(f"/needs/{need_id}/questions")
+def ask(
+    request: Request, form: Form, need_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    def go(p: QuestionIn) -> object:
+        return dialogue.ask(session, user, need_id, p.question)
+
+    return _question_form(request, form, session, user, need_id, QuestionIn, go)
 
 
 @router.post("/needs/{need_id:int}/questions/answer", dependencies=MANUFACTURER)
-async def answer(
-    request: Request, need_id: RowId, session: DbSession, user: CurrentUser
+def answer(
+    request: Request, form: Form, need_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(AnswerIn, data, request_locale(request))
-    if parsed is None:
-        return _questions_page(request, session, user, need_id, errors, data, 422)
-    dialogue.answer(session, user, need_id, parsed.question_id, parsed.answer)
-    return redirect(f"/needs/{need_id}/questions")
+    def go(p: AnswerIn) -> object:
+        return dialogue.answer(session, user, need_id, p.question_id, p.answer)
+
+    return _question_form(request, form, session, user, need_id, AnswerIn, go)

@@ -10,12 +10,10 @@ from starlette.datastructures import FormData
 from app.auth import CurrentUser, DbSession, roles
 from app.bids import service
 from app.bids.schemas import STAGES, BidIn, VersionIn
-from app.errors import Conflict, Invalid
-from app.i18n import gettext
 from app.models import Bid, Role, User
 from app.needs import service as needs
 from app.schemas import RowId
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
 
 router = APIRouter()
 SUPPLIER = roles(Role.supplier)
@@ -88,26 +86,25 @@ def bid_page(request: Request, need_id: RowId, session: DbSession, user: Current
 
 
 @router.post("/needs/{need_id:int}/bid", dependencies=SUPPLIER)
-async def submit_bid(
-    request: Request, need_id: RowId, session: DbSession, user: CurrentUser
+def submit_bid(
+    request: Request, form: Form, need_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
-    raw, data = parse_bid_form(await request.form())
-    locale = request_locale(request)
-    parsed, errors = validate_form(BidIn, data, locale)
-    if parsed is None:
-        return _bid_page(request, session, user, need_id, raw, _errors(errors), 422)
-    try:
+    raw, data = parse_bid_form(form)
+
+    def act(parsed: BidIn) -> str:
         service.submit_bid(session, user, need_id, parsed, raw.get("idempotency_key"))
-    except (Invalid, Conflict) as exc:
-        message = {"__all__": gettext(locale, exc.message, **exc.params)}
-        return _bid_page(request, session, user, need_id, raw, message, exc.status)
-    return redirect(f"/needs/{need_id}/bid")
+        return f"/needs/{need_id}/bid"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _bid_page(request, session, user, need_id, raw, _errors(errors), status)
+
+    return submit(request, session, BidIn, data, act, again)
 
 
 @router.post("/needs/{need_id:int}/bid/withdraw", dependencies=SUPPLIER)
-async def withdraw_bid(
-    request: Request, need_id: RowId, session: DbSession, user: CurrentUser
+def withdraw_bid(
+    request: Request, form: Form, need_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
-    parsed, _ = validate_form(VersionIn, form_dict(await request.form()), request_locale(request))
+    parsed, _ = validate_form(VersionIn, form_dict(form), request_locale(request))
     service.withdraw_bid(session, user, need_id, parsed.version if parsed else None)
     return redirect(f"/needs/{need_id}/bid")

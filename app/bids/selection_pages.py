@@ -8,19 +8,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from app.auth import CurrentUser, DbSession, roles
 from app.bids import selection, service
 from app.bids.schemas import DecisionIn, ProposalIn, SelectIn, VersionIn
-from app.errors import Conflict, Invalid
-from app.i18n import gettext
 from app.matches import service as matches
 from app.matches.cache import IndexCache
 from app.matches.pages import Cache
 from app.models import Role, User
 from app.needs import service as needs
 from app.schemas import RowId
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, form_dict, redirect, render, submit
 
 router = APIRouter()
 MANUFACTURER = roles(Role.manufacturer)
@@ -68,8 +67,9 @@ def _candidates(session: Session, cache: IndexCache, user: User, need_id: int) -
     return [s for s in ranked if s.id not in taken]
 
 
-async def _decide(
+def _decide(
     request: Request,
+    form: FormData,
     session: Session,
     cache: IndexCache,
     user: User,
@@ -77,20 +77,17 @@ async def _decide(
     model: type[BaseModel],
     action: Callable[[Any], object],
 ) -> Response:
-    """Validate a compare-page form with the API's model and run one service call in a
-    savepoint; on errors or a refusal, the compare page again with the reason (no partial
-    write survives a refusal)."""
-    locale = request_locale(request)
-    parsed, errors = validate_form(model, form_dict(await request.form()), locale)
-    if parsed is None:
-        return compare_page(request, session, cache, user, need_id, errors, 422)
-    try:
-        with session.begin_nested():
-            action(parsed)
-    except (Conflict, Invalid) as exc:
-        message = {"__all__": gettext(locale, exc.message, **exc.params)}
-        return compare_page(request, session, cache, user, need_id, message, exc.status)
-    return redirect(f"/needs/{need_id}/bids")
+    """One compare-page form: on errors or a refusal, the compare page again with the reason
+    (no partial write survives a refusal); on success, back to the compare page."""
+
+    def act(parsed: Any) -> str:
+        action(parsed)
+        return f"/needs/{need_id}/bids"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return compare_page(request, session, cache, user, need_id, errors, status)
+
+    return submit(request, session, model, form_dict(form), act, again)
 
 
 @router.get("/needs/{need_id:int}/bids", dependencies=READERS)
@@ -107,15 +104,20 @@ def shortlist(need_id: RowId, org_id: RowId, session: DbSession, user: CurrentUs
 
 
 @router.post("/needs/{need_id:int}/award", dependencies=MANUFACTURER)
-async def select_bid(
-    request: Request, need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
+def select_bid(
+    request: Request,
+    form: Form,
+    need_id: RowId,
+    session: DbSession,
+    cache: Cache,
+    user: CurrentUser,
 ) -> Response:
     needs.get_own_need(session, user, need_id)
 
     def go(p: SelectIn) -> object:
         return selection.select_bid(session, user, need_id, p)
 
-    return await _decide(request, session, cache, user, need_id, SelectIn, go)
+    return _decide(request, form, session, cache, user, need_id, SelectIn, go)
 
 
 @router.get("/awards", dependencies=STAFF)
@@ -123,41 +125,63 @@ def award_queue(request: Request, session: DbSession) -> Response:
     return render(request, "bids/awards.html", {"awards": selection.pending_awards(session)})
 
 
-async def _award(
-    request: Request, session: Session, cache: IndexCache, user: User, need_id: int, approve: bool
+def _award(
+    request: Request,
+    form: FormData,
+    session: Session,
+    cache: IndexCache,
+    user: User,
+    need_id: int,
+    approve: bool,
 ) -> Response:
     def go(p: DecisionIn) -> object:
         return selection.decide_award(session, user, need_id, approve, p)
 
-    return await _decide(request, session, cache, user, need_id, DecisionIn, go)
+    return _decide(request, form, session, cache, user, need_id, DecisionIn, go)
 
 
 @router.post("/needs/{need_id:int}/award/approve", dependencies=STAFF)
-async def approve(
-    request: Request, need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
+def approve(
+    request: Request,
+    form: Form,
+    need_id: RowId,
+    session: DbSession,
+    cache: Cache,
+    user: CurrentUser,
 ) -> Response:
-    return await _award(request, session, cache, user, need_id, True)
+    return _award(request, form, session, cache, user, need_id, True)
 
 
 @router.post("/needs/{need_id:int}/award/reject", dependencies=STAFF)
-async def reject(
-    request: Request, need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
+def reject(
+    request: Request,
+    form: Form,
+    need_id: RowId,
+    session: DbSession,
+    cache: Cache,
+    user: CurrentUser,
 ) -> Response:
-    return await _award(request, session, cache, user, need_id, False)
+    return _award(request, form, session, cache, user, need_id, False)
 
 
 @router.post("/needs/{need_id:int}/proposals", dependencies=STAFF)
-async def propose(
-    request: Request, need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
+def propose(
+    request: Request,
+    form: Form,
+    need_id: RowId,
+    session: DbSession,
+    cache: Cache,
+    user: CurrentUser,
 ) -> Response:
     def go(p: ProposalIn) -> object:
         return selection.propose(session, user, need_id, p)
 
-    return await _decide(request, session, cache, user, need_id, ProposalIn, go)
+    return _decide(request, form, session, cache, user, need_id, ProposalIn, go)
 
 
-async def _answer(
+def _answer(
     request: Request,
+    form: FormData,
     session: Session,
     cache: IndexCache,
     user: User,
@@ -169,28 +193,30 @@ async def _answer(
     def go(p: VersionIn) -> object:
         return selection.decide_proposal(session, user, need_id, org_id, accept, p.version)
 
-    return await _decide(request, session, cache, user, need_id, VersionIn, go)
+    return _decide(request, form, session, cache, user, need_id, VersionIn, go)
 
 
 @router.post("/needs/{need_id:int}/proposals/{org_id:int}/accept", dependencies=MANUFACTURER)
-async def accept_proposal(
+def accept_proposal(
     request: Request,
+    form: Form,
     need_id: RowId,
     org_id: RowId,
     session: DbSession,
     cache: Cache,
     user: CurrentUser,
 ) -> Response:
-    return await _answer(request, session, cache, user, (need_id, org_id), True)
+    return _answer(request, form, session, cache, user, (need_id, org_id), True)
 
 
 @router.post("/needs/{need_id:int}/proposals/{org_id:int}/decline", dependencies=MANUFACTURER)
-async def decline_proposal(
+def decline_proposal(
     request: Request,
+    form: Form,
     need_id: RowId,
     org_id: RowId,
     session: DbSession,
     cache: Cache,
     user: CurrentUser,
 ) -> Response:
-    return await _answer(request, session, cache, user, (need_id, org_id), False)
+    return _answer(request, form, session, cache, user, (need_id, org_id), False)

@@ -12,11 +12,11 @@ from app.auth import CurrentUser, DbSession, roles
 from app.cohorts import service
 from app.cohorts.schemas import CohortIn, CohortUpdate, MemberIdsIn, MembersIn, VersionIn
 from app.cohorts.schemas import InviteIn as CohortInviteIn
-from app.errors import AppError, Conflict, Invalid
+from app.errors import Invalid
 from app.i18n import gettext
 from app.models import Cohort, Role, User
 from app.schemas import OneLine, RowId
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, form_dict, render, request_locale, submit
 
 router = APIRouter(prefix="/coordinator/cohorts", dependencies=roles(Role.coordinator, Role.admin))
 sponsor_router = APIRouter(dependencies=roles(Role.sponsor))
@@ -26,10 +26,6 @@ Search = Annotated[str, Query(max_length=100), OneLine]
 def _typed(data: dict[str, Any]) -> dict[str, Any]:
     """The fields the user filled in (a blank optional field takes its default)."""
     return {key: value for key, value in data.items() if value is not None}
-
-
-def _message(request: Request, exc: AppError) -> dict[str, str]:
-    return {"__all__": gettext(request_locale(request), exc.message, **exc.params)}
 
 
 @router.get("")
@@ -51,19 +47,20 @@ def new_cohort(request: Request, session: DbSession) -> Response:
 
 
 @router.post("/new")
-async def create_cohort(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(CohortIn, _typed(data), request_locale(request))
-    if parsed is None:
-        return _new_page(request, session, data, errors, 422)
-    try:
+def create_cohort(request: Request, form: Form, session: DbSession, user: CurrentUser) -> Response:
+    data = form_dict(form)
+
+    def act(parsed: CohortIn) -> Response | str:
         cohort, secret = service.create_cohort(session, user, parsed)
-    except (Invalid, Conflict) as exc:
-        return _new_page(request, session, data, _message(request, exc), exc.status)
-    if secret is None:
-        return redirect(f"/coordinator/cohorts/{cohort.id}")
-    link = str(request.url_for("invitation_form", secret=secret))
-    return _detail(request, session, user, cohort, invite_link=link, status=201)
+        if secret is None:
+            return f"/coordinator/cohorts/{cohort.id}"
+        link = str(request.url_for("invitation_form", secret=secret))
+        return _detail(request, session, user, cohort, invite_link=link, status=201)
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _new_page(request, session, data, errors, status)
+
+    return submit(request, session, CohortIn, _typed(data), act, again)
 
 
 def _detail(
@@ -98,21 +95,20 @@ def cohort_detail(
 
 
 @router.post("/{cohort_id}")
-async def update_cohort(
-    request: Request, cohort_id: RowId, session: DbSession, user: CurrentUser
+def update_cohort(
+    request: Request, form: Form, cohort_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     cohort = service.get_cohort(session, user, cohort_id)
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(CohortUpdate, _typed(data), request_locale(request))
-    if parsed is None:
-        return _detail(request, session, user, cohort, 422, form=data, errors=errors)
-    try:
+    data = form_dict(form)
+
+    def act(parsed: CohortUpdate) -> str:
         service.update_cohort(session, user, cohort_id, parsed)
-    except Conflict as exc:
-        return _detail(
-            request, session, user, cohort, exc.status, form=data, errors=_message(request, exc)
-        )
-    return redirect(f"/coordinator/cohorts/{cohort_id}")
+        return f"/coordinator/cohorts/{cohort_id}"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _detail(request, session, user, cohort, status, form=data, errors=errors)
+
+    return submit(request, session, CohortUpdate, _typed(data), act, again)
 
 
 def _members_form(form: FormData) -> dict[str, Any]:
@@ -124,64 +120,79 @@ def _members_form(form: FormData) -> dict[str, Any]:
 
 
 @router.post("/{cohort_id}/members")
-async def add_members(
-    request: Request, cohort_id: RowId, session: DbSession, user: CurrentUser
+def add_members(
+    request: Request, form: Form, cohort_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     cohort = service.get_cohort(session, user, cohort_id)
-    data = _members_form(await request.form())
-    parsed, errors = validate_form(MembersIn, data, request_locale(request))
-    if parsed is None:
+    data = _members_form(form)
+
+    def act(parsed: MembersIn) -> Response:
+        report = service.add_members(session, user, cohort_id, parsed)
+        return _detail(request, session, user, cohort, report=report)
+
+    def again(errors: dict[str, str], status: int) -> Response:
         errors = {"lines": next(iter(errors.values()))}
-        form = {"lines": "\n".join(data["lines"])}
-        return _detail(request, session, user, cohort, 422, paste=form, paste_errors=errors)
-    report = service.add_members(session, user, cohort_id, parsed)
-    return _detail(request, session, user, cohort, report=report)
+        paste = {"lines": "\n".join(data["lines"])}
+        return _detail(request, session, user, cohort, status, paste=paste, paste_errors=errors)
+
+    return submit(request, session, MembersIn, data, act, again)
 
 
 @router.post("/{cohort_id}/members/remove")
-async def remove_members(
-    request: Request, cohort_id: RowId, session: DbSession, user: CurrentUser
+def remove_members(
+    request: Request, form: Form, cohort_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     cohort = service.get_cohort(session, user, cohort_id)
-    data = form_dict(await request.form(), list_fields=("organization_ids",))
-    parsed, errors = validate_form(MemberIdsIn, data, request_locale(request))
-    if parsed is None:
-        message = {"__all__": gettext(request_locale(request), "Tick the members to remove.")}
-        return _detail(request, session, user, cohort, 422, remove_errors=message)
-    service.remove_members(session, user, cohort_id, parsed.organization_ids)
-    return redirect(f"/coordinator/cohorts/{cohort_id}")
+    data = form_dict(form, list_fields=("organization_ids",))
+
+    def act(parsed: MemberIdsIn) -> str:
+        service.remove_members(session, user, cohort_id, parsed.organization_ids)
+        return f"/coordinator/cohorts/{cohort_id}"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        if status == 422 and "__all__" not in errors:
+            errors = {"__all__": gettext(request_locale(request), "Tick the members to remove.")}
+        return _detail(request, session, user, cohort, status, remove_errors=errors)
+
+    return submit(request, session, MemberIdsIn, data, act, again)
 
 
 @router.post("/{cohort_id}/invitations")
-async def invite(
-    request: Request, cohort_id: RowId, session: DbSession, user: CurrentUser
+def invite(
+    request: Request, form: Form, cohort_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     cohort = service.get_cohort(session, user, cohort_id)
-    locale = request_locale(request)
-    parsed, errors = validate_form(CohortInviteIn, form_dict(await request.form()), locale)
-    if parsed is not None and accounts.email_taken(session, parsed.email):
-        errors = {"email": gettext(locale, "An account with this e-mail already exists.")}
-    if parsed is None or errors:
-        return _detail(request, session, user, cohort, 422, invite_errors=errors)
-    _, secret = service.invite(session, user, cohort, parsed.email)
-    link = str(request.url_for("invitation_form", secret=secret))
-    return _detail(request, session, user, cohort, 201, invite_link=link)
+
+    def act(parsed: CohortInviteIn) -> Response:
+        if accounts.email_taken(session, parsed.email):
+            raise Invalid("An account with this e-mail already exists.")
+        _, secret = service.invite(session, user, cohort, parsed.email)
+        link = str(request.url_for("invitation_form", secret=secret))
+        return _detail(request, session, user, cohort, 201, invite_link=link)
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        errors = {"email": errors["__all__"]} if "__all__" in errors else errors
+        return _detail(request, session, user, cohort, status, invite_errors=errors)
+
+    return submit(request, session, CohortInviteIn, form_dict(form), act, again)
 
 
 @router.post("/{cohort_id}/delete")
-async def delete_cohort(
-    request: Request, cohort_id: RowId, session: DbSession, user: CurrentUser
+def delete_cohort(
+    request: Request, form: Form, cohort_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     cohort = service.get_cohort(session, user, cohort_id)
-    parsed, _ = validate_form(VersionIn, form_dict(await request.form()), request_locale(request))
-    try:
-        if parsed is None:
-            raise Invalid("This value is not valid.")
+
+    def act(parsed: VersionIn) -> str:
         service.delete_cohort(session, user, cohort_id, parsed.version)
-    except (Invalid, Conflict) as exc:
-        errors = _message(request, exc)
-        return _detail(request, session, user, cohort, exc.status, delete_errors=errors)
-    return redirect("/coordinator/cohorts")
+        return "/coordinator/cohorts"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        if "__all__" not in errors:
+            errors = {"__all__": gettext(request_locale(request), "This value is not valid.")}
+        return _detail(request, session, user, cohort, status, delete_errors=errors)
+
+    return submit(request, session, VersionIn, form_dict(form), act, again)
 
 
 @sponsor_router.get("/cohorts")

@@ -14,11 +14,9 @@ from app.coordinator.schemas import (
     OrgFilters,
     PageFilter,
 )
-from app.errors import Conflict
-from app.i18n import gettext
 from app.models import Role
 from app.schemas import RowId
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, form_dict, redirect, render, submit
 
 router = APIRouter(prefix="/coordinator", dependencies=roles(Role.coordinator, Role.admin))
 
@@ -62,7 +60,12 @@ def applications(
 
 
 def _membership_page(
-    request: Request, session: DbSession, org_id: int, form: dict[str, Any], errors: dict[str, str]
+    request: Request,
+    session: DbSession,
+    org_id: int,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
 ) -> Response:
     detail = service.get_organization(session, org_id)
     profile = service.supplier_for(session, org_id)
@@ -73,7 +76,6 @@ def _membership_page(
         "form": {"version": profile.version, **form},
         "errors": errors,
     }
-    status = 409 if "__all__" in errors else 422 if errors else 200
     return render(request, "coordinator/membership.html", context, status)
 
 
@@ -83,21 +85,21 @@ def membership_form(request: Request, org_id: RowId, session: DbSession) -> Resp
 
 
 @router.post("/suppliers/{org_id}/membership")
-async def change_membership(
-    request: Request, org_id: RowId, session: DbSession, user: CurrentUser
+def change_membership(
+    request: Request, form: Form, org_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
-    locale = request_locale(request)
-    data = form_dict(await request.form())
+    data = form_dict(form)
     back = "/coordinator/applications" if data.pop("next", None) == "applications" else None
-    change, errors = validate_form(MembershipChange, data, locale)
-    if change is None:
-        return _membership_page(request, session, org_id, data, errors)
-    try:
+
+    def act(change: MembershipChange) -> str:
         service.change_membership(session, user, org_id, change)
-    except Conflict as exc:
-        errors = {"__all__": gettext(locale, exc.message, **exc.params)}
-        return _membership_page(request, session, org_id, {"reason": change.reason}, errors)
-    return redirect(back or f"/coordinator/organizations/{org_id}?saved=membership")
+        return back or f"/coordinator/organizations/{org_id}?saved=membership"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        form = data if status == 422 else {"reason": data.get("reason")}
+        return _membership_page(request, session, org_id, form, errors, status)
+
+    return submit(request, session, MembershipChange, data, act, again)
 
 
 @router.get("/audit")

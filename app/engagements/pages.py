@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.datastructures import FormData
 
 from app import vocab
 from app.auth import CurrentUser, DbSession, roles
@@ -22,16 +23,13 @@ from app.engagements.schemas import (
     ResultIn,
     ReviewIn,
 )
-from app.errors import Conflict, Forbidden, Invalid
-from app.i18n import gettext
 from app.models import ResultPhase, Role, Stage, User
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, form_dict, render, request_locale, submit, validate_form
 
 router = APIRouter(
     dependencies=roles(Role.manufacturer, Role.supplier, Role.coordinator, Role.admin)
 )
 STAFF = roles(Role.coordinator, Role.admin)
-REFUSALS = (Conflict, Forbidden, Invalid)
 
 
 def _query(request: Request) -> dict[str, str]:
@@ -81,8 +79,9 @@ def detail(request: Request, engagement_id: int, session: DbSession, user: Curre
     return _detail_page(request, session, user, engagement_id)
 
 
-async def _act(
+def _act(
     request: Request,
+    form: FormData,
     session: DbSession,
     user: User,
     engagement_id: int,
@@ -90,21 +89,18 @@ async def _act(
     model: type[BaseModel],
     action: Callable[[Any], object],
 ) -> Response:
-    """Validate a detail-page form with the API's model, run one service call, redirect;
-    on errors, re-render the detail page with what was typed and why it was refused."""
-    locale = request_locale(request)
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(model, data, locale)
-    if parsed is None:
-        return _detail_page(request, session, user, engagement_id, (name, errors, data), 422)
-    try:
+    """One detail-page form, then back to its section; on errors, the detail page again with
+    what was typed and why it was refused."""
+    data = form_dict(form)
+
+    def act(parsed: Any) -> str:
         action(parsed)
-    except REFUSALS as exc:
-        message = {"__all__": gettext(locale, exc.message, **exc.params)}
-        return _detail_page(
-            request, session, user, engagement_id, (name, message, data), exc.status
-        )
-    return redirect(f"/engagements/{engagement_id}#{name}")
+        return f"/engagements/{engagement_id}#{name}"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _detail_page(request, session, user, engagement_id, (name, errors, data), status)
+
+    return submit(request, session, model, data, act, again)
 
 
 class Empty(BaseModel):
@@ -112,29 +108,29 @@ class Empty(BaseModel):
 
 
 @router.post("/engagements/{engagement_id:int}/move", dependencies=STAFF)
-async def move(
-    request: Request, engagement_id: int, session: DbSession, user: CurrentUser
+def move(
+    request: Request, form: Form, engagement_id: int, session: DbSession, user: CurrentUser
 ) -> Response:
     def go(p: MoveIn) -> object:
         return stages.move_stage(session, user, engagement_id, Stage(p.to), p.version, p.reason)
 
-    return await _act(request, session, user, engagement_id, "move", MoveIn, go)
+    return _act(request, form, session, user, engagement_id, "move", MoveIn, go)
 
 
 @router.post("/engagements/{engagement_id:int}/plan")
-async def plan(
-    request: Request, engagement_id: int, session: DbSession, user: CurrentUser
+def plan(
+    request: Request, form: Form, engagement_id: int, session: DbSession, user: CurrentUser
 ) -> Response:
     def go(p: PlanIn) -> object:
         stage = Stage(p.stage)
         return work.set_plan(session, user, engagement_id, stage, p.planned_start, p.planned_end)
 
-    return await _act(request, session, user, engagement_id, "plan", PlanIn, go)
+    return _act(request, form, session, user, engagement_id, "plan", PlanIn, go)
 
 
 @router.post("/engagements/{engagement_id:int}/milestones")
-async def add_milestone(
-    request: Request, engagement_id: int, session: DbSession, user: CurrentUser
+def add_milestone(
+    request: Request, form: Form, engagement_id: int, session: DbSession, user: CurrentUser
 ) -> Response:
     def go(p: MilestoneIn) -> object:
         stage = Stage(p.stage)
@@ -142,42 +138,52 @@ async def add_milestone(
             session, user, engagement_id, stage, p.title, p.deliverable, p.due_date
         )
 
-    return await _act(request, session, user, engagement_id, "milestones", MilestoneIn, go)
+    return _act(request, form, session, user, engagement_id, "milestones", MilestoneIn, go)
 
 
 @router.post("/engagements/{engagement_id:int}/milestones/{milestone_id:int}/deliver")
-async def deliver_milestone(
-    request: Request, engagement_id: int, milestone_id: int, session: DbSession, user: CurrentUser
+def deliver_milestone(
+    request: Request,
+    form: Form,
+    engagement_id: int,
+    milestone_id: int,
+    session: DbSession,
+    user: CurrentUser,
 ) -> Response:
     def go(_: Empty) -> object:
         return work.deliver_milestone(session, user, engagement_id, milestone_id)
 
-    return await _act(request, session, user, engagement_id, "milestones", Empty, go)
+    return _act(request, form, session, user, engagement_id, "milestones", Empty, go)
 
 
 @router.post("/engagements/{engagement_id:int}/milestones/{milestone_id:int}/accept")
-async def accept_milestone(
-    request: Request, engagement_id: int, milestone_id: int, session: DbSession, user: CurrentUser
+def accept_milestone(
+    request: Request,
+    form: Form,
+    engagement_id: int,
+    milestone_id: int,
+    session: DbSession,
+    user: CurrentUser,
 ) -> Response:
     def go(_: Empty) -> object:
         return work.accept_milestone(session, user, engagement_id, milestone_id)
 
-    return await _act(request, session, user, engagement_id, "milestones", Empty, go)
+    return _act(request, form, session, user, engagement_id, "milestones", Empty, go)
 
 
 @router.post("/engagements/{engagement_id:int}/notes")
-async def add_note(
-    request: Request, engagement_id: int, session: DbSession, user: CurrentUser
+def add_note(
+    request: Request, form: Form, engagement_id: int, session: DbSession, user: CurrentUser
 ) -> Response:
     def go(p: NoteIn) -> object:
         return work.add_note(session, user, engagement_id, p.text)
 
-    return await _act(request, session, user, engagement_id, "notes", NoteIn, go)
+    return _act(request, form, session, user, engagement_id, "notes", NoteIn, go)
 
 
 @router.post("/engagements/{engagement_id:int}/results")
-async def record_result(
-    request: Request, engagement_id: int, session: DbSession, user: CurrentUser
+def record_result(
+    request: Request, form: Form, engagement_id: int, session: DbSession, user: CurrentUser
 ) -> Response:
     def go(p: ResultIn) -> object:
         phase = ResultPhase(p.phase)
@@ -185,34 +191,44 @@ async def record_result(
             session, user, engagement_id, p.kpi_id, phase, p.value, p.evidence
         )
 
-    return await _act(request, session, user, engagement_id, "results", ResultIn, go)
+    return _act(request, form, session, user, engagement_id, "results", ResultIn, go)
 
 
 @router.post("/engagements/{engagement_id:int}/results/{result_id:int}/verify", dependencies=STAFF)
-async def verify_result(
-    request: Request, engagement_id: int, result_id: int, session: DbSession, user: CurrentUser
+def verify_result(
+    request: Request,
+    form: Form,
+    engagement_id: int,
+    result_id: int,
+    session: DbSession,
+    user: CurrentUser,
 ) -> Response:
     def go(_: Empty) -> object:
         return outcomes.verify_result(session, user, engagement_id, result_id)
 
-    return await _act(request, session, user, engagement_id, "results", Empty, go)
+    return _act(request, form, session, user, engagement_id, "results", Empty, go)
 
 
 @router.post("/engagements/{engagement_id:int}/results/{result_id:int}/reject", dependencies=STAFF)
-async def reject_result(
-    request: Request, engagement_id: int, result_id: int, session: DbSession, user: CurrentUser
+def reject_result(
+    request: Request,
+    form: Form,
+    engagement_id: int,
+    result_id: int,
+    session: DbSession,
+    user: CurrentUser,
 ) -> Response:
     def go(p: RejectIn) -> object:
         return outcomes.reject_result(session, user, engagement_id, result_id, p.reason)
 
-    return await _act(request, session, user, engagement_id, f"reject-{result_id}", RejectIn, go)
+    return _act(request, form, session, user, engagement_id, f"reject-{result_id}", RejectIn, go)
 
 
 @router.post("/engagements/{engagement_id:int}/review")
-async def write_review(
-    request: Request, engagement_id: int, session: DbSession, user: CurrentUser
+def write_review(
+    request: Request, form: Form, engagement_id: int, session: DbSession, user: CurrentUser
 ) -> Response:
     def go(p: ReviewIn) -> object:
         return outcomes.write_review(session, user, engagement_id, p.rating, p.text)
 
-    return await _act(request, session, user, engagement_id, "review", ReviewIn, go)
+    return _act(request, form, session, user, engagement_id, "review", ReviewIn, go)

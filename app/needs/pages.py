@@ -17,7 +17,7 @@ from app.models import Need, NeedStatus, Role, User
 from app.needs import service
 from app.needs.schemas import SEOUL, CloseIn, NeedFilters, NeedIn, NeedUpdate, PublishIn
 from app.readiness import service as readiness
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
 
 router = APIRouter()
 MANUFACTURER = roles(Role.manufacturer)
@@ -143,13 +143,16 @@ def new_need_form(request: Request, user: CurrentUser) -> Response:
 
 
 @router.post("/needs/new", dependencies=MANUFACTURER)
-async def create_need(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    raw, data = parse_need_form(await request.form())
-    parsed, errors = validate_form(NeedIn, data, request_locale(request))
-    if parsed is None:
-        return _form_page(request, raw, _field_errors(errors), None, 422)
-    need = service.create_need(session, user, parsed)
-    return redirect(f"/needs/{need.id}")
+def create_need(request: Request, form: Form, session: DbSession, user: CurrentUser) -> Response:
+    raw, data = parse_need_form(form)
+
+    def act(parsed: NeedIn) -> str:
+        return f"/needs/{service.create_need(session, user, parsed).id}"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _form_page(request, raw, _field_errors(errors), None, status)
+
+    return submit(request, session, NeedIn, data, act, again)
 
 
 @router.get("/needs/{need_id:int}")
@@ -173,53 +176,54 @@ def edit_need_form(
     return _form_page(request, need_form(need), {}, need)
 
 
+def _deadline_or_form(exc: AppError) -> str:
+    """The only Invalid an update raises is about an open need's deadline."""
+    return "deadline_at" if isinstance(exc, Invalid) else "__all__"
+
+
 @router.post("/needs/{need_id:int}/edit", dependencies=MANUFACTURER)
-async def update_need(
-    request: Request, need_id: int, session: DbSession, user: CurrentUser
+def update_need(
+    request: Request, form: Form, need_id: int, session: DbSession, user: CurrentUser
 ) -> Response:
     need = service.get_own_need(session, user, need_id)
-    locale = request_locale(request)
-    raw, data = parse_need_form(await request.form())
-    parsed, errors = validate_form(NeedUpdate, data, locale)
-    if parsed is None:
-        return _form_page(request, raw, _field_errors(errors), need, 422)
-    try:
+    raw, data = parse_need_form(form)
+
+    def act(parsed: NeedUpdate) -> str:
         service.update_need(session, user, need_id, parsed)
-    except Invalid as exc:  # the only Invalid here: an open need's deadline
-        message = gettext(locale, exc.message, **exc.params)
-        return _form_page(request, raw, {"deadline_at": message}, need, exc.status)
-    except Conflict as exc:
-        message = gettext(locale, exc.message, **exc.params)
-        return _form_page(request, raw, {"__all__": message}, need, exc.status)
-    return redirect(f"/needs/{need_id}")
+        return f"/needs/{need_id}"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _form_page(request, raw, _field_errors(errors), need, status)
+
+    return submit(request, session, NeedUpdate, data, act, again, field=_deadline_or_form)
 
 
 @router.post("/needs/{need_id:int}/publish", dependencies=MANUFACTURER)
-async def publish_need(
-    request: Request, need_id: int, session: DbSession, user: CurrentUser
+def publish_need(
+    request: Request, form: Form, need_id: int, session: DbSession, user: CurrentUser
 ) -> Response:
-    parsed, _ = validate_form(PublishIn, form_dict(await request.form()), request_locale(request))
+    parsed, _ = validate_form(PublishIn, form_dict(form), request_locale(request))
     try:
-        service.publish_need(session, user, need_id, parsed.version if parsed else None)
+        with session.begin_nested():
+            service.publish_need(session, user, need_id, parsed.version if parsed else None)
     except (Invalid, Conflict) as exc:
         return _refused(request, session, user, need_id, exc)
     return redirect(f"/needs/{need_id}")
 
 
 @router.post("/needs/{need_id:int}/close", dependencies=MANUFACTURER)
-async def close_need(
-    request: Request, need_id: int, session: DbSession, user: CurrentUser
+def close_need(
+    request: Request, form: Form, need_id: int, session: DbSession, user: CurrentUser
 ) -> Response:
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(CloseIn, data, request_locale(request))
-    if parsed is None:
-        need = service.get_own_need(session, user, need_id)
-        return _detail_page(request, user, need, _field_errors(errors), 422)
-    try:
+    def act(parsed: CloseIn) -> str:
         service.close_need(session, user, need_id, parsed.reason, parsed.version)
-    except Conflict as exc:
-        return _refused(request, session, user, need_id, exc)
-    return redirect(f"/needs/{need_id}")
+        return f"/needs/{need_id}"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        need = service.get_own_need(session, user, need_id)
+        return _detail_page(request, user, need, _field_errors(errors), status)
+
+    return submit(request, session, CloseIn, form_dict(form), act, again)
 
 
 def _refused(

@@ -7,14 +7,12 @@ from fastapi.responses import Response
 from sqlalchemy.orm import object_session
 
 from app.auth import CurrentUser, DbSession, roles
-from app.errors import Conflict
-from app.i18n import gettext
 from app.models import Role, User
 from app.notifications import searches, service
 from app.notifications.kinds import kinds_for
 from app.notifications.schemas import SavedSearchIn
 from app.schemas import RowId
-from app.web import env, form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, env, form_dict, redirect, render, request_locale, submit
 
 router = APIRouter()
 SUPPLIER = roles(Role.supplier)
@@ -80,8 +78,8 @@ def preferences_page(
 
 
 @router.post("/account/notifications")
-async def save_preferences(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    chosen = set(form_dict(await request.form(), list_fields=("email",))["email"])
+def save_preferences(form: Form, session: DbSession, user: CurrentUser) -> Response:
+    chosen = set(form_dict(form, list_fields=("email",))["email"])
     service.set_preferences(
         session, user, [k.code for k in kinds_for(user.role) if k.code not in chosen]
     )
@@ -111,20 +109,19 @@ def searches_page(request: Request, session: DbSession, user: CurrentUser) -> Re
 
 
 @router.post("/saved-searches", dependencies=SUPPLIER)
-async def create_search(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    locale = request_locale(request)
-    raw = form_dict(await request.form())
+def create_search(request: Request, form: Form, session: DbSession, user: CurrentUser) -> Response:
+    raw = form_dict(form)
     data = {k: v for k, v in raw.items() if v is not None}
     data.setdefault("query", "")
-    parsed, errors = validate_form(SavedSearchIn, data, locale)
-    if parsed is None:
-        return _searches_page(request, session, user, raw, errors, 422)
-    try:
+
+    def act(parsed: SavedSearchIn) -> str:
         searches.create_search(session, user, parsed)
-    except Conflict as exc:
-        errors = {"__all__": gettext(locale, exc.message, **exc.params)}
-        return _searches_page(request, session, user, raw, errors, exc.status)
-    return redirect("/saved-searches")
+        return "/saved-searches"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _searches_page(request, session, user, raw, errors, status)
+
+    return submit(request, session, SavedSearchIn, data, act, again)
 
 
 @router.post("/saved-searches/{search_id:int}/delete", dependencies=SUPPLIER)

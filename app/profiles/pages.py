@@ -1,10 +1,12 @@
 """HTML routes: own profile (view, edit), case studies, the supplier directory, detail pages."""
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -20,7 +22,7 @@ from app.profiles.schemas import (
     SupplierQuery,
 )
 from app.schemas import RowId
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
 
 router = APIRouter()
 OWNERS = roles(Role.supplier, Role.manufacturer)
@@ -68,9 +70,12 @@ def _form_values(profile: service.Profile) -> dict[str, Any]:
 
 
 def _edit_page(
-    request: Request, profile: service.Profile, form: dict[str, Any], errors: dict[str, str]
+    request: Request,
+    profile: service.Profile,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
 ) -> Response:
-    status = 422 if errors else 200
     if not isinstance(profile, SupplierProfile):
         context = {"profile": profile, "form": form, "errors": errors, "answers": ANSWERS}
         return render(request, "profiles/manufacturer_form.html", context, status)
@@ -91,25 +96,32 @@ def edit_profile(request: Request, session: DbSession, user: CurrentUser) -> Res
 
 
 @router.post("/profile/edit", dependencies=OWNERS)
-async def save_profile(request: Request, session: DbSession, user: CurrentUser) -> Response:
+def save_profile(request: Request, form: Form, session: DbSession, user: CurrentUser) -> Response:
     profile = service.own_profile(session, user)
-    form = await request.form()
     if isinstance(profile, SupplierProfile):
         data, model = _supplier_form(form), SupplierProfileIn
     else:
         data, model = form_dict(form, list_fields=("systems",)), ManufacturerProfileIn
-    parsed, errors = validate_form(model, _present(data), request_locale(request))
-    if parsed is None:
-        return _edit_page(request, profile, data, _by_field(errors))
-    service.update_own_profile(session, user, parsed)
-    return redirect("/profile?saved=1")
+
+    def act(parsed: BaseModel) -> str:
+        service.update_own_profile(session, user, parsed)  # type: ignore[arg-type]
+        return "/profile?saved=1"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _edit_page(request, profile, data, _by_field(errors), status)
+
+    return submit(request, session, model, _present(data), act, again)
 
 
 def _case_page(
-    request: Request, form: dict[str, Any], errors: dict[str, str], case_id: int | None = None
+    request: Request,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    case_id: int | None = None,
+    status: int = 200,
 ) -> Response:
     context = {"form": form, "errors": errors, "case_id": case_id}
-    return render(request, "profiles/case_study_form.html", context, 422 if errors else 200)
+    return render(request, "profiles/case_study_form.html", context, status)
 
 
 @router.get("/profile/case-studies/new", dependencies=SUPPLIERS)
@@ -117,14 +129,33 @@ def new_case_study(request: Request) -> Response:
     return _case_page(request, {}, {})
 
 
+def _case_form(
+    request: Request,
+    form: FormData,
+    session: DbSession,
+    action: Callable[[CaseStudyIn], object],
+    case_id: int | None = None,
+) -> Response:
+    data = form_dict(form)
+
+    def act(parsed: CaseStudyIn) -> str:
+        action(parsed)
+        return "/profile?saved=1#case-studies"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _case_page(request, data, _by_field(errors), case_id, status)
+
+    return submit(request, session, CaseStudyIn, _present(data), act, again)
+
+
 @router.post("/profile/case-studies", dependencies=SUPPLIERS)
-async def create_case_study(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(CaseStudyIn, _present(data), request_locale(request))
-    if parsed is None:
-        return _case_page(request, data, _by_field(errors))
-    service.add_case_study(session, user, parsed)
-    return redirect("/profile?saved=1#case-studies")
+def create_case_study(
+    request: Request, form: Form, session: DbSession, user: CurrentUser
+) -> Response:
+    def go(p: CaseStudyIn) -> object:
+        return service.add_case_study(session, user, p)
+
+    return _case_form(request, form, session, go)
 
 
 @router.get("/profile/case-studies/{case_id}/edit", dependencies=SUPPLIERS)
@@ -137,16 +168,15 @@ def edit_case_study(
 
 
 @router.post("/profile/case-studies/{case_id}/edit", dependencies=SUPPLIERS)
-async def save_case_study(
-    request: Request, case_id: Id, session: DbSession, user: CurrentUser
+def save_case_study(
+    request: Request, form: Form, case_id: Id, session: DbSession, user: CurrentUser
 ) -> Response:
     service.own_case_study(session, user, case_id)  # 404 before validation for others' ids
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(CaseStudyIn, _present(data), request_locale(request))
-    if parsed is None:
-        return _case_page(request, data, _by_field(errors), case_id)
-    service.update_case_study(session, user, case_id, parsed)
-    return redirect("/profile?saved=1#case-studies")
+
+    def go(p: CaseStudyIn) -> object:
+        return service.update_case_study(session, user, case_id, p)
+
+    return _case_form(request, form, session, go, case_id)
 
 
 @router.post("/profile/case-studies/{case_id}/delete", dependencies=SUPPLIERS)

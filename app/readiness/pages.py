@@ -4,13 +4,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.auth import CurrentUser, DbSession, roles
-from app.errors import Conflict
-from app.i18n import gettext
 from app.models import Need, Role
 from app.readiness import service
 from app.readiness.schemas import TrackIn
 from app.schemas import RowId
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, form_dict, render, submit
 
 router = APIRouter(prefix="/coordinator/needs", dependencies=roles(Role.coordinator, Role.admin))
 
@@ -30,18 +28,17 @@ def track_form(request: Request, need_id: RowId, session: DbSession, user: Curre
 
 
 @router.post("/{need_id}/track")
-async def override(
-    request: Request, need_id: RowId, session: DbSession, user: CurrentUser
+def override(
+    request: Request, form: Form, need_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     need = service.get_track(session, user, need_id)
-    locale = request_locale(request)
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(TrackIn, data, locale)
-    if parsed is None:
-        return _page(request, need, data, errors, 422)
-    try:
+    data = form_dict(form)
+
+    def act(parsed: TrackIn) -> str:
         service.override(session, user, need_id, parsed)
-    except Conflict as exc:
-        errors = {"__all__": gettext(locale, exc.message, **exc.params)}
-        return _page(request, need, data, errors, exc.status)
-    return redirect(f"/needs/{need_id}")
+        return f"/needs/{need_id}"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _page(request, need, data, errors, status)
+
+    return submit(request, session, TrackIn, data, act, again)

@@ -6,13 +6,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.auth import CurrentUser, DbSession, roles
-from app.errors import AppError
-from app.i18n import gettext
 from app.models import OrgKind, Role
 from app.rounds import conflicts
 from app.rounds.schemas import ConflictFilters, ConflictIn, ConflictRemove
 from app.schemas import RowId
-from app.web import form_dict, redirect, render, request_locale, validate_form
+from app.web import Form, form_dict, render, submit
 
 router = APIRouter(
     prefix="/coordinator/conflicts", dependencies=roles(Role.coordinator, Role.admin)
@@ -47,29 +45,31 @@ def list_conflicts(
 
 
 @router.post("")
-async def declare(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    locale = request_locale(request)
-    data = form_dict(await request.form())
-    parsed, errors = validate_form(ConflictIn, data, locale)
-    if parsed is not None:
-        try:
-            conflicts.declare(session, user, parsed)
-            return redirect("/coordinator/conflicts?done=declared")
-        except AppError as exc:
-            errors = {"__all__": gettext(locale, exc.message, **exc.params)}
-            return _page(request, session, ConflictFilters(), data, errors, exc.status)
-    return _page(request, session, ConflictFilters(), data, errors, 422)
+def declare(request: Request, form: Form, session: DbSession, user: CurrentUser) -> Response:
+    data = form_dict(form)
+
+    def act(parsed: ConflictIn) -> str:
+        conflicts.declare(session, user, parsed)
+        return "/coordinator/conflicts?done=declared"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _page(request, session, ConflictFilters(), data, errors, status)
+
+    return submit(request, session, ConflictIn, data, act, again)
 
 
 @router.post("/{conflict_id}/remove")
-async def remove(
-    request: Request, conflict_id: RowId, session: DbSession, user: CurrentUser
+def remove(
+    request: Request, form: Form, conflict_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
-    locale = request_locale(request)
     conflicts.get_conflict(session, conflict_id)
-    parsed, errors = validate_form(ConflictRemove, form_dict(await request.form()), locale)
-    if parsed is None:
-        errors = {f"remove-{conflict_id}": errors.get("reason", "")}
-        return _page(request, session, ConflictFilters(), {}, errors, 422)
-    conflicts.remove(session, user, conflict_id, parsed.reason)
-    return redirect("/coordinator/conflicts?done=removed")
+
+    def act(parsed: ConflictRemove) -> str:
+        conflicts.remove(session, user, conflict_id, parsed.reason)
+        return "/coordinator/conflicts?done=removed"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        errors = {f"remove-{conflict_id}": errors.get("reason", errors.get("__all__", ""))}
+        return _page(request, session, ConflictFilters(), {}, errors, status)
+
+    return submit(request, session, ConflictRemove, form_dict(form), act, again)

@@ -6,15 +6,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.auth import CurrentUser, DbSession, roles
-from app.errors import AppError
-from app.i18n import gettext
 from app.matches.pages import Cache
 from app.models import Role, utcnow
 from app.rounds import release, service
 from app.rounds.candidates import open_needs
 from app.rounds.schemas import NeedFilters, PairIn, RoundIn, SolveIn, VersionIn, WithdrawIn
 from app.schemas import RowId
-from app.web import SEOUL, form_dict, redirect, render, request_locale, validate_form
+from app.web import SEOUL, Form, form_dict, render, request_locale, submit, validate_form
 
 router = APIRouter(prefix="/coordinator/rounds", dependencies=roles(Role.coordinator, Role.admin))
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
@@ -55,21 +53,20 @@ def new_round(
 
 
 @router.post("")
-async def create_round(
-    request: Request, session: DbSession, cache: Cache, user: CurrentUser
+def create_round(
+    request: Request, form: Form, session: DbSession, cache: Cache, user: CurrentUser
 ) -> Response:
-    locale = request_locale(request)
-    data = form_dict(await request.form(), list_fields=("need_ids",))
-    filters, _ = validate_form(NeedFilters, data, locale)
-    parsed, errors = validate_form(RoundIn, data, locale)
-    if parsed is None:
-        return _new_page(request, session, filters or NeedFilters(), data, errors, 422)
-    try:
-        round_ = service.create_round(session, cache, user, parsed)
-    except AppError as exc:
-        errors = {"__all__": gettext(locale, exc.message, **exc.params)}
-        return _new_page(request, session, parsed.filters(), data, errors, exc.status)
-    return redirect(f"/coordinator/rounds/{round_.id}")
+    data = form_dict(form, list_fields=("need_ids",))
+    filters, _ = validate_form(NeedFilters, data, request_locale(request))
+    shown = filters or NeedFilters()
+
+    def act(parsed: RoundIn) -> str:
+        return f"/coordinator/rounds/{service.create_round(session, cache, user, parsed).id}"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _new_page(request, session, shown, data, errors, status)
+
+    return submit(request, session, RoundIn, data, act, again)
 
 
 def _review(
@@ -93,84 +90,102 @@ def review(request: Request, round_id: RowId, session: DbSession) -> Response:
     return _review(request, session, round_id, {})
 
 
-async def _act(
-    request: Request, session: DbSession, round_id: int, model: Any, act: Any
+def _act(
+    request: Request, form: Form, session: DbSession, round_id: int, model: Any, act: Any
 ) -> Response:
     """Parse the form with `model`, call `act(parsed)`; errors re-render the review."""
-    locale = request_locale(request)
     service.get_round(session, round_id)  # a missing round is a 404 before any form error
-    parsed, errors = validate_form(model, form_dict(await request.form()), locale)
-    if parsed is None:
-        return _review(request, session, round_id, errors, 422)
-    try:
-        done = act(parsed)
-    except AppError as exc:
-        message = {"__all__": gettext(locale, exc.message, **exc.params)}
-        return _review(request, session, round_id, message, exc.status)
-    return redirect(f"/coordinator/rounds/{round_id}?done={done}")
+
+    def go(parsed: Any) -> str:
+        return f"/coordinator/rounds/{round_id}?done={act(parsed)}"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _review(request, session, round_id, errors, status)
+
+    return submit(request, session, model, form_dict(form), go, again)
 
 
 @router.post("/{round_id}/solve")
-async def solve(
-    request: Request, round_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
+def solve(
+    request: Request,
+    form: Form,
+    round_id: RowId,
+    session: DbSession,
+    cache: Cache,
+    user: CurrentUser,
 ) -> Response:
     def act(data: SolveIn) -> str:
         service.solve(session, cache, user, round_id, data)
         return "solved"
 
-    return await _act(request, session, round_id, SolveIn, act)
+    return _act(request, form, session, round_id, SolveIn, act)
 
 
 @router.post("/{round_id}/pairs")
-async def add_pair(
-    request: Request, round_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
+def add_pair(
+    request: Request,
+    form: Form,
+    round_id: RowId,
+    session: DbSession,
+    cache: Cache,
+    user: CurrentUser,
 ) -> Response:
     def act(data: PairIn) -> str:
         service.add_pair(session, cache, user, round_id, data)
         return "added"
 
-    return await _act(request, session, round_id, PairIn, act)
+    return _act(request, form, session, round_id, PairIn, act)
 
 
 @router.post("/{round_id}/pairs/{pair_id}/remove")
-async def remove_pair(
-    request: Request, round_id: RowId, pair_id: RowId, session: DbSession, user: CurrentUser
+def remove_pair(
+    request: Request,
+    form: Form,
+    round_id: RowId,
+    pair_id: RowId,
+    session: DbSession,
+    user: CurrentUser,
 ) -> Response:
     def act(data: VersionIn) -> str:
         service.remove_pair(session, user, round_id, pair_id, data)
         return "removed"
 
-    return await _act(request, session, round_id, VersionIn, act)
+    return _act(request, form, session, round_id, VersionIn, act)
 
 
 @router.post("/{round_id}/pairs/{pair_id}/force")
-async def force_pair(
-    request: Request, round_id: RowId, pair_id: RowId, session: DbSession, user: CurrentUser
+def force_pair(
+    request: Request,
+    form: Form,
+    round_id: RowId,
+    pair_id: RowId,
+    session: DbSession,
+    user: CurrentUser,
 ) -> Response:
     def act(data: VersionIn) -> str:
         service.force_pair(session, user, round_id, pair_id, data)
         return "forced"
 
-    return await _act(request, session, round_id, VersionIn, act)
+    return _act(request, form, session, round_id, VersionIn, act)
 
 
 @router.post("/{round_id}/release")
-async def release_round(
-    request: Request, round_id: RowId, session: DbSession, user: CurrentUser
+def release_round(
+    request: Request, form: Form, round_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     def act(data: VersionIn) -> str:
         release.release(session, user, round_id, data)
         return "released"
 
-    return await _act(request, session, round_id, VersionIn, act)
+    return _act(request, form, session, round_id, VersionIn, act)
 
 
 @router.post("/{round_id}/withdraw")
-async def withdraw_round(
-    request: Request, round_id: RowId, session: DbSession, user: CurrentUser
+def withdraw_round(
+    request: Request, form: Form, round_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     def act(data: WithdrawIn) -> str:
         release.withdraw(session, user, round_id, data)
         return "withdrawn"
 
-    return await _act(request, session, round_id, WithdrawIn, act)
+    return _act(request, form, session, round_id, WithdrawIn, act)
