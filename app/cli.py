@@ -90,8 +90,7 @@ def serve(
         port=port,
         workers=workers,
         reload=reload,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        proxy_headers=False,  # the app reads X-Forwarded-For itself, from AXMATCH_TRUSTED_PROXIES
     )
 
 

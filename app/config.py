@@ -1,5 +1,6 @@
 """Settings from the environment (and an optional .env file)."""
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -30,6 +31,12 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, alias="AXMATCH_LOGIN_MAX_FAILURES", ge=1, le=1000)
     login_ip_max_failures: int = Field(30, alias="AXMATCH_LOGIN_IP_MAX_FAILURES", ge=1)
     login_window_minutes: int = Field(15, alias="AXMATCH_LOGIN_WINDOW_MINUTES", ge=1)
+    # Request bodies: a larger limit only on routes marked `accepts_uploads` (none yet).
+    max_body_bytes: int = Field(1_048_576, alias="AXMATCH_MAX_BODY_BYTES", ge=1024)
+    max_upload_bytes: int = Field(20_971_520, alias="AXMATCH_MAX_UPLOAD_BYTES", ge=1024)
+    # Proxies whose X-Forwarded-For names the client (addresses or networks, a JSON list in the
+    # environment); none by default, so the address the server sees is the client's.
+    trusted_proxies: tuple[str, ...] = Field((), alias="AXMATCH_TRUSTED_PROXIES")
     index_poll_seconds: float = Field(1.0, alias="AXMATCH_INDEX_POLL_SECONDS", gt=0)
     index_save_seconds: float = Field(60.0, alias="AXMATCH_INDEX_SAVE_SECONDS", ge=0)
     # Notifications: e-mail through the outbox, sent by `axmatch worker` (or a thread of
@@ -101,6 +108,13 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"unknown specialty or AI technique codes: {unknown}")
         return codes
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, proxies: tuple[str, ...]) -> tuple[str, ...]:
+        for proxy in proxies:
+            ipaddress.ip_network(proxy, strict=False)  # ValueError names the bad entry
+        return proxies
 
     @property
     def is_sqlite(self) -> bool:

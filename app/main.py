@@ -1,20 +1,22 @@
 """Application factory: middleware, error handlers, routers, static files."""
 
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from asgi_csrf import asgi_csrf
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
@@ -42,6 +44,7 @@ from app.i18n import gettext
 from app.matches import api as matches_api
 from app.matches import pages as matches_pages
 from app.matches.engine import new_index_cache
+from app.middleware import BodyLimit, CsrfUnlessBearer, SecurityHeaders
 from app.needs import api as needs_api
 from app.needs import pages as needs_pages
 from app.notifications import api as notifications_api
@@ -54,7 +57,7 @@ from app.readiness import pages as readiness_pages
 from app.rounds import api as rounds_api
 from app.rounds import conflict_pages as rounds_conflict_pages
 from app.rounds import pages as rounds_pages
-from app.web import redirect, render, request_locale
+from app.web import accepts_uploads, redirect, render, request_locale
 
 STATIC_DIR = Path(__file__).parent / "static"
 ROUTERS = [
@@ -92,51 +95,12 @@ ROUTERS = [
     rounds_conflict_pages.router,
     rounds_api.router,
 ]
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-    "base-uri 'self'; object-src 'none'"
-)
-SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"same-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-]
 
 
-class CsrfUnlessBearer:
-    """asgi-csrf, except for API requests that carry one bearer token: asgi-csrf lets those
-    through unchecked anyway (a page on another site cannot send that header), and API routes
-    never read the token, so signing a fresh one for each such request is wasted work."""
-
-    def __init__(self, app: ASGIApp, **options: Any) -> None:
-        self.app, self.protected = app, asgi_csrf(app, **options)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        bearer = scope["type"] == "http" and scope["path"].startswith("/api/")
-        if bearer:
-            auth = [v for k, v in scope["headers"] if k == b"authorization"]
-            bearer = len(auth) == 1 and auth[0].startswith(b"Bearer ")
-        await (self.app if bearer else self.protected)(scope, receive, send)
-
-
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+class App(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        """Security headers outermost, outside Starlette's error middleware: a 500 has them too."""
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 class ErrorOut(BaseModel):
@@ -201,6 +165,36 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return error_response(request, exc.status_code, "not_found", message)
 
 
+async def server_error(request: Request, exc: Exception) -> Response:
+    """The last resort: a plain 500 (no template, which may be what failed), in the reader's
+    language; the security headers come from `App`, the traceback goes to the log."""
+    message = gettext(request_locale(request), "Something went wrong on our side. Try again.")
+    if is_api(request):
+        return JSONResponse({"error": "server_error", "message": message}, status_code=500)
+    return Response(message, status_code=500, media_type="text/plain; charset=utf-8")
+
+
+def body_limits(app: FastAPI, settings: Settings) -> Callable[[Scope], int]:
+    """Each request's body limit: AXMATCH_MAX_UPLOAD_BYTES on routes that declare
+    `accepts_uploads` (none yet), AXMATCH_MAX_BODY_BYTES everywhere else."""
+
+    @cache  # the routes are all in place by the first request
+    def upload_paths() -> tuple[re.Pattern[str], ...]:
+        return tuple(
+            r.path_regex
+            for r in app.routes
+            if isinstance(r, APIRoute)
+            and any(d.dependency is accepts_uploads for d in r.dependencies)
+        )
+
+    def limit_for(scope: Scope) -> int:
+        if any(p.match(scope["path"]) for p in upload_paths()):
+            return settings.max_upload_bytes
+        return settings.max_body_bytes
+
+    return limit_for
+
+
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if is_api(request):
@@ -228,7 +222,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if database is None:  # an injected database (tests) belongs to its creator
             app.state.db.engine.dispose()
 
-    app = FastAPI(
+    app = App(
         title="axmatch",
         version="0.1.0",
         lifespan=lifespan,
@@ -250,13 +244,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_exception_handler(StaleDataError, stale_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, server_error)
     app.add_middleware(
         CsrfUnlessBearer,
         signing_secret=settings.secret_key,
         always_protect={"/login", "/register", "/lang"},
         cookie_secure=settings.cookie_secure,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, limit_for=body_limits(app, settings))  # before CSRF reads
     return app
 
 

@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models: the database is the source of truth."""
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -32,6 +32,10 @@ NAMING = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# Reviews are shown once both sides wrote, or this long after closing (no retaliation).
+REVIEW_WINDOW = timedelta(days=14)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -309,6 +313,11 @@ class Need(Base):
     )
     __mapper_args__ = {"version_id_col": version}
 
+    def bids_unsealed(self, now: datetime) -> bool:
+        """Bids (and their history) open only once the deadline has passed; no deadline
+        keeps them sealed. The one rule every surface that shows a bid reads."""
+        return self.deadline_at is not None and self.deadline_at <= now
+
 
 class NeedKpi(Base):
     __tablename__ = "need_kpis"
@@ -562,6 +571,12 @@ class Engagement(Base):
         cascade="all, delete-orphan",
     )
     __mapper_args__ = {"version_id_col": version}
+
+    def reviews_public(self, review_count: int, now: datetime) -> bool:
+        """Neither side can retaliate: both wrote, or REVIEW_WINDOW after closing is over."""
+        if review_count >= 2:
+            return True
+        return self.closed_at is not None and now >= self.closed_at + REVIEW_WINDOW
 
 
 class EngagementStage(Base):

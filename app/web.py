@@ -1,7 +1,12 @@
 """Template environment, page rendering and form parsing shared by every feature."""
 
-from collections.abc import Callable
+import csv
+import io
+import ipaddress
+import re
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -19,6 +24,7 @@ from app.i18n import gettext, normalize_locale, template_gettext
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 M = TypeVar("M", bound=BaseModel)
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 env = Environment(
     loader=FileSystemLoader(TEMPLATE_DIR),
@@ -70,6 +76,39 @@ def render(
         **(context or {}),
     }
     return HTMLResponse(env.get_template(name).render(ctx), status_code=status_code)
+
+
+@lru_cache
+def _networks(proxies: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _trusted(address: str, networks: tuple[IPNetwork, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_ip(request: Request) -> str:
+    """The client's address, for throttling: the peer's own, unless the peer is one of
+    AXMATCH_TRUSTED_PROXIES; then the nearest X-Forwarded-For entry that is not a trusted
+    proxy (entries further left were written by the client and prove nothing)."""
+    peer = request.client.host if request.client else "unknown"
+    networks = _networks(tuple(request.app.state.settings.trusted_proxies))
+    if not networks or not _trusted(peer, networks):
+        return peer
+    hops = [h.strip() for v in request.headers.getlist("x-forwarded-for") for h in v.split(",")]
+    for hop in reversed(hops):
+        if not _trusted(hop, networks):
+            return hop[:64] if hop else peer
+    return hops[0][:64] if hops else peer
+
+
+def accepts_uploads() -> None:
+    """A route dependency that marks a route taking file uploads: its body may be as large as
+    AXMATCH_MAX_UPLOAD_BYTES instead of AXMATCH_MAX_BODY_BYTES (see `app.main.body_limits`)."""
 
 
 def redirect(url: str) -> RedirectResponse:
@@ -170,3 +209,29 @@ def error_message(err: Any, locale: str) -> str:
     if kind == "value_error":
         return gettext(locale, str(ctx.get("error", err["msg"])))
     return gettext(locale, "This value is not valid.")
+
+
+# OWASP's rule against CSV (formula) injection: a spreadsheet runs a cell that starts with one
+# of these, so such a cell starts with a quote instead. Plain numbers (e.g. -100) stay numbers.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def csv_cell(value: str) -> str:
+    if value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_response(head: list[str], rows: Iterable[list[str]], filename: str) -> Response:
+    """The one CSV writer: UTF-8 with a byte-order mark (so Excel reads Korean), every cell
+    through `csv_cell`, offered as a download named `filename`.csv."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([csv_cell(c) for c in head])
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename}.csv"'},
+    )

@@ -20,7 +20,7 @@ from app.errors import Conflict
 from app.i18n import gettext
 from app.models import ApiToken, User
 from app.schemas import RowId
-from app.web import request_locale
+from app.web import client_ip, request_locale
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -68,7 +68,7 @@ def token_login(
     data: TokenLogin, request: Request, session: DbSession
 ) -> NewTokenOut | JSONResponse:
     """Exchange e-mail and password for a new API token (throttled like the login page)."""
-    ip = request.client.host if request.client else "unknown"
+    ip = client_ip(request)
     user = service.authenticate(session, data.email, data.password, ip)
     if user is None:  # a response, not an exception, so the failed attempt is committed
         message = gettext(request_locale(request), "Wrong e-mail or password.")

@@ -10,7 +10,16 @@ from app.config import get_settings
 from app.errors import AppError, Invalid
 from app.i18n import gettext
 from app.schemas import RowId
-from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
+from app.web import (
+    Form,
+    client_ip,
+    form_dict,
+    redirect,
+    render,
+    request_locale,
+    submit,
+    validate_form,
+)
 
 router = APIRouter()
 
@@ -72,7 +81,7 @@ def login(request: Request, form: Form, session: DbSession, user: OptionalUser) 
     records must stay, or throttling would never count it."""
     data = form_dict(form)
     next_url = str(data.pop("next", None) or "/")[:300]
-    ip = request.client.host if request.client else "unknown"
+    ip = client_ip(request)
     shown = {"email": data.get("email"), "next": next_url}
 
     def again(errors: dict[str, str], status: int) -> Response:
@@ -111,16 +120,22 @@ def set_language(request: Request, form: Form, session: DbSession, user: Optiona
 
 
 def _account_page(
-    request: Request, session: DbSession, user: CurrentUser, **extra: object
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    status: int | None = None,
+    **extra: object,
 ) -> Response:
     context = {
         "members": service.org_users(session, user.organization_id),
         "invitations": service.pending_invitations(session, user.organization_id),
         "tokens": service.list_api_tokens(session, user),
+        "may_invite": service.may_invite(user, user.organization),
         "errors": {},
         **extra,
     }
-    return render(request, "accounts/account.html", context, 422 if extra.get("errors") else 200)
+    status = status or (422 if extra.get("errors") else 200)
+    return render(request, "accounts/account.html", context, status)
 
 
 @router.get("/account")
@@ -137,7 +152,7 @@ def invite(request: Request, form: Form, session: DbSession, user: CurrentUser) 
         return _account_page(request, session, user, new_invite_link=link)
 
     def again(errors: dict[str, str], status: int) -> Response:
-        return _account_page(request, session, user, errors=errors)
+        return _account_page(request, session, user, status, errors=errors)  # 403: staff
 
     return submit(request, session, InviteIn, form_dict(form), act, again, field=_email_field)
 
@@ -186,4 +201,10 @@ def accept_invitation(
         context = {"invitation": invitation, "form": shown, "errors": errors}
         return render(request, "accounts/invitation.html", context, status)
 
-    return submit(request, session, AcceptInvite, data, act, again)
+    return submit(request, session, AcceptInvite, data, act, again, field=_password_or_form)
+
+
+def _password_or_form(exc: AppError) -> str:
+    """Invalid here is a password too weak against the invited e-mail; the rest (a staff
+    invitation not from an admin) concerns the whole form."""
+    return "password" if isinstance(exc, Invalid) else "__all__"

@@ -1,7 +1,8 @@
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, StringConstraints, field_validator
 
+from app.accounts import passwords
 from app.schemas import Email, Input, Name, OneLine, Password, Title
 
 
@@ -12,6 +13,8 @@ class Registration(Input):
     email: Email
     password: Password
 
+    _strong = field_validator("password")(passwords.strong)
+
 
 class Login(Input):
     email: Email
@@ -21,6 +24,8 @@ class Login(Input):
 class AcceptInvite(Input):
     name: Name
     password: Password
+
+    _strong = field_validator("password")(passwords.strong)
 
 
 class InviteIn(Input):

@@ -9,10 +9,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from app.accounts import passwords
 from app.accounts.schemas import AcceptInvite, Registration
 from app.audit import record
 from app.config import get_settings
-from app.errors import Conflict, NotFound, Throttled
+from app.errors import Conflict, Forbidden, Invalid, NotFound, Throttled
 from app.models import (
     ApiToken,
     Invitation,
@@ -37,6 +38,16 @@ hasher = (
 # Verifying against a dummy hash keeps unknown e-mails as slow as wrong passwords.
 _DUMMY_HASH = hasher.hash("not-a-real-password")
 INVITE_DAYS = 7
+# The role of whoever joins an organisation of each kind by invitation. The support group's
+# accounts are staff: only an admin invites there, and the joiner is a coordinator (an admin
+# makes admins in /admin), so no invitation, role parameter or inviter's role creates staff.
+JOIN_ROLE = {
+    OrgKind.manufacturer: Role.manufacturer,
+    OrgKind.supplier: Role.supplier,
+    OrgKind.sponsor: Role.sponsor,
+    OrgKind.support_group: Role.coordinator,
+}
+STAFF_ONLY_BY_ADMIN = "Only an administrator can create staff accounts."
 TOKEN_TOUCH = timedelta(minutes=1)
 
 
@@ -63,6 +74,8 @@ def create_user(
 ) -> User:
     if email_taken(session, email):
         raise Conflict("An account with this e-mail already exists.")
+    if passwords.is_weak(password, passwords.hints_of(email, name, org.name)):
+        raise Invalid(passwords.WEAK)  # every path that makes an account passes here
     user = User(
         organization=org,
         email=normalize_email(email),
@@ -193,6 +206,7 @@ def invite(
 ) -> tuple[Invitation, str]:
     """An invitation into the inviter's organisation, or into `organization` (coordinators
     invite a sponsor's first user): the joiner then gets the role of that organisation's kind."""
+    require_may_invite(inviter, organization or inviter.organization)
     if email_taken(session, email):
         raise Conflict("An account with this e-mail already exists.")
     secret = secrets.token_urlsafe(24)
@@ -209,6 +223,19 @@ def invite(
     return invitation, secret
 
 
+def may_invite(inviter: User | None, organization: Organization) -> bool:
+    if organization.kind is not OrgKind.support_group:
+        return True
+    return inviter is not None and inviter.role is Role.admin and inviter.is_active
+
+
+def require_may_invite(inviter: User | None, organization: Organization) -> None:
+    """Staff accounts come from admins only: checked when inviting and again when joining
+    (an invitation outlives a change of its inviter's role)."""
+    if not may_invite(inviter, organization):
+        raise Forbidden(STAFF_ONLY_BY_ADMIN)
+
+
 def open_invitation(session: Session, secret: str) -> Invitation:
     invitation = session.scalar(
         select(Invitation).where(Invitation.token_hash == token_hash(secret))
@@ -221,8 +248,8 @@ def open_invitation(session: Session, secret: str) -> Invitation:
 def accept_invitation(session: Session, secret: str, data: AcceptInvite, locale: str) -> User:
     invitation = open_invitation(session, secret)
     inviter = session.get(User, invitation.invited_by_id)
-    same_org = inviter is not None and inviter.organization_id == invitation.organization_id
-    role = inviter.role if inviter and same_org else Role(invitation.organization.kind.value)
+    require_may_invite(inviter, invitation.organization)
+    role = JOIN_ROLE[invitation.organization.kind]
     user = create_user(
         session, invitation.organization, invitation.email, data.password, data.name, role, locale
     )

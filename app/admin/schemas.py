@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, field_validator, model_validator
 
+from app.accounts import passwords
 from app.coordinator.schemas import Blankable, Filters, PageNumber, Search
 from app.schemas import Email, Input, Name, Password
 
@@ -24,6 +25,8 @@ class StaffIn(Input):
     email: Email
     password: Password
     role: StaffRole
+
+    _strong = field_validator("password")(passwords.strong)
 
 
 class UserPatch(Input):

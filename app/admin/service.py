@@ -4,6 +4,7 @@ from pydantic import ValidationError
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from app.accounts import passwords
 from app.accounts import service as accounts
 from app.admin.schemas import StaffIn, UserFilters, UserPatch
 from app.audit import record
@@ -52,6 +53,8 @@ def create_admin(session: Session, email: str, password: str, name: str) -> User
         data = StaffIn(name=name, email=email, password=password, role="admin")
     except ValidationError as exc:
         fields = ", ".join(sorted({str(err["loc"][0]) for err in exc.errors()}))
+        if fields == "password" and exc.errors()[0]["type"] == "value_error":
+            raise Invalid(passwords.WEAK) from exc
         raise Invalid("Check these fields: %(fields)s", fields=fields) from exc
     if accounts.email_taken(session, data.email):
         raise Conflict("An account with this e-mail already exists.")

@@ -51,7 +51,7 @@ FIELDS = (
 
 def deadline_passed(need: Need) -> bool:
     """Bids unseal only once the deadline has passed, checked at the moment of the request."""
-    return need.deadline_at is not None and need.deadline_at <= utcnow()
+    return need.bids_unsealed(utcnow())
 
 
 def bidding_open(need: Need) -> bool:

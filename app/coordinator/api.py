@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from app.audit import Entry
 from app.auth import CurrentUser, DbSession, roles
 from app.coordinator import service
 from app.coordinator.schemas import (
@@ -18,7 +19,7 @@ from app.coordinator.schemas import (
     OrgOut,
     OrgPageOut,
 )
-from app.models import AuditEntry, Role, SupplierProfile, User
+from app.models import Role, SupplierProfile, User
 from app.schemas import RowId
 
 router = APIRouter(
@@ -40,7 +41,7 @@ def org_out(row: service.OrgRow) -> OrgOut:
     )
 
 
-def audit_out(entry: AuditEntry) -> AuditOut:
+def audit_out(entry: Entry) -> AuditOut:
     return AuditOut(
         id=entry.id,
         action=entry.action,
@@ -53,6 +54,7 @@ def audit_out(entry: AuditEntry) -> AuditOut:
         after=entry.after,
         reason=entry.reason,
         created_at=entry.created_at,
+        sealed=entry.sealed,
     )
 
 
@@ -94,8 +96,8 @@ def applications(
 
 
 @router.get("/organizations/{org_id}")
-def organization(org_id: RowId, session: DbSession) -> OrgDetailOut:
-    detail = service.get_organization(session, org_id)
+def organization(org_id: RowId, session: DbSession, user: CurrentUser) -> OrgDetailOut:
+    detail = service.get_organization(session, user, org_id)
     return OrgDetailOut(
         **org_out(detail.row).model_dump(),
         supplier=membership_out(detail.supplier) if detail.supplier else None,
@@ -116,7 +118,10 @@ def change_membership(
 
 
 @router.get("/audit")
-def audit(filters: Annotated[AuditFilters, Query()], session: DbSession) -> AuditPageOut:
-    page = service.audit_log(session, filters)
+def audit(
+    filters: Annotated[AuditFilters, Query()], session: DbSession, user: CurrentUser
+) -> AuditPageOut:
+    """The log; bid entries before their need's deadline show no content (`sealed`)."""
+    page = service.audit_log(session, user, filters)
     items = [audit_out(e) for e in page.items]
     return AuditPageOut(items=items, total=page.total, page=page.page, pages=page.pages)

@@ -14,7 +14,7 @@ from app.coordinator.schemas import (
     OrgFilters,
     PageFilter,
 )
-from app.models import Role
+from app.models import Role, User
 from app.schemas import RowId
 from app.web import Form, form_dict, redirect, render, submit
 
@@ -45,8 +45,10 @@ def organizations(
 
 
 @router.get("/organizations/{org_id}")
-def organization(request: Request, org_id: RowId, session: DbSession) -> Response:
-    detail = service.get_organization(session, org_id)
+def organization(
+    request: Request, org_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    detail = service.get_organization(session, user, org_id)
     saved = request.query_params.get("saved") == "membership"
     return render(request, "coordinator/organization.html", {"detail": detail, "saved": saved})
 
@@ -62,12 +64,13 @@ def applications(
 def _membership_page(
     request: Request,
     session: DbSession,
+    user: User,
     org_id: int,
     form: dict[str, Any],
     errors: dict[str, str],
     status: int = 200,
 ) -> Response:
-    detail = service.get_organization(session, org_id)
+    detail = service.get_organization(session, user, org_id)
     profile = service.supplier_for(session, org_id)
     context = {
         "detail": detail,
@@ -80,8 +83,10 @@ def _membership_page(
 
 
 @router.get("/suppliers/{org_id}/membership")
-def membership_form(request: Request, org_id: RowId, session: DbSession) -> Response:
-    return _membership_page(request, session, org_id, {}, {})
+def membership_form(
+    request: Request, org_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    return _membership_page(request, session, user, org_id, {}, {})
 
 
 @router.post("/suppliers/{org_id}/membership")
@@ -97,16 +102,19 @@ def change_membership(
 
     def again(errors: dict[str, str], status: int) -> Response:
         form = data if status == 422 else {"reason": data.get("reason")}
-        return _membership_page(request, session, org_id, form, errors, status)
+        return _membership_page(request, session, user, org_id, form, errors, status)
 
     return submit(request, session, MembershipChange, data, act, again)
 
 
 @router.get("/audit")
 def audit(
-    request: Request, filters: Annotated[AuditFilters, Query()], session: DbSession
+    request: Request,
+    filters: Annotated[AuditFilters, Query()],
+    session: DbSession,
+    user: CurrentUser,
 ) -> Response:
-    result = service.audit_log(session, filters)
+    result = service.audit_log(session, user, filters)
     org_ids = {e.organization_id for e in result.items if e.organization_id}
     if filters.organization_id:
         org_ids.add(filters.organization_id)

@@ -85,6 +85,10 @@ class AuditOut(BaseModel):
     after: dict[str, Any] | None
     reason: str | None
     created_at: datetime
+    sealed: bool = Field(
+        description="Content withheld: a bid before its need's deadline, or a review rating "
+        "before the reviews are revealed"
+    )
 
 
 class AuditPageOut(BaseModel):

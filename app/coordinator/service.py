@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.audit import record
+from app.audit import Entry, readable, record
 from app.coordinator.schemas import AuditFilters, MembershipChange, OrgFilters
 from app.db import Page, expect_version, paginate
 from app.errors import Conflict, NotFound
@@ -53,8 +53,8 @@ class OrgDetail:
     row: OrgRow
     supplier: SupplierProfile | None
     users: list[User]
-    membership_history: list[AuditEntry]
-    audit: list[AuditEntry] = field(default_factory=list)
+    membership_history: list[Entry]
+    audit: list[Entry] = field(default_factory=list)
 
 
 def _org_rows() -> Select[Any]:
@@ -98,7 +98,7 @@ def applications(session: Session, page: int = 1) -> Page[OrgRow]:
     return result
 
 
-def get_organization(session: Session, org_id: int) -> OrgDetail:
+def get_organization(session: Session, viewer: User, org_id: int) -> OrgDetail:
     found = session.execute(_org_rows().where(Organization.id == org_id)).first()
     if found is None:
         raise NotFound("Organisation not found.")
@@ -110,8 +110,8 @@ def get_organization(session: Session, org_id: int) -> OrgDetail:
         row=row,
         supplier=row.org.supplier,
         users=list(users),
-        membership_history=list(session.scalars(history)),
-        audit=list(session.scalars(trail.limit(TRAIL_SIZE))),
+        membership_history=readable(session, viewer, list(session.scalars(history))),
+        audit=readable(session, viewer, list(session.scalars(trail.limit(TRAIL_SIZE)))),
     )
 
 
@@ -159,8 +159,10 @@ def _audit_query(filters: AuditFilters) -> Select[Any]:
     return query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
 
 
-def audit_log(session: Session, filters: AuditFilters) -> Page[AuditEntry]:
-    return paginate(session, _audit_query(filters), filters.page, PAGE_SIZE)
+def audit_log(session: Session, viewer: User, filters: AuditFilters) -> Page[Entry]:
+    """A page of the log, read through `audit.readable` (sealed bids stay sealed)."""
+    page = paginate(session, _audit_query(filters), filters.page, PAGE_SIZE)
+    return replace(page, items=readable(session, viewer, page.items))
 
 
 def audit_actions(session: Session) -> list[str]:

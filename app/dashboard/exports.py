@@ -1,13 +1,11 @@
 """Every dashboard table as CSV: UTF-8 with a byte-order mark (so Excel reads Korean), headers
 in the reader's language, the same figures as the page."""
 
-import csv
-import io
 from datetime import date
 
 from fastapi.responses import Response
 
-from app import vocab
+from app import vocab, web
 from app.dashboard.labels import _, label_of, step_label
 from app.dashboard.schemas import (
     BreakdownRow,
@@ -149,15 +147,7 @@ def metric_outcomes(rows_in: list[MetricOutcome], locale: str) -> Table:
 
 
 def csv_response(table: Table, filename: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table[0])
-    writer.writerows(table[1])
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{filename}.csv"'},
-    )
+    return web.csv_response(table[0], table[1], filename)
 
 
 def coordinator_table(d: DashboardOut, name: str, locale: str) -> Table:

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import Entry, readable
 from app.engagements.outcomes import visible_reviews
 from app.engagements.service import get_engagement, is_overdue, is_staff, party_of, timeline
 from app.engagements.stages import next_moves
-from app.models import AuditEntry, Engagement, EngagementNote, Review, Stage, User
+from app.models import Engagement, EngagementNote, Review, Stage, User
 
 
 @dataclass
@@ -21,7 +22,7 @@ class Detail:
     notes: list[EngagementNote]
     reviews: list[Review]
     reviewed: bool  # the viewer's organisation has written its review
-    timeline: list[AuditEntry]
+    timeline: list[Entry]  # read through audit.readable: ratings hidden until reveal
 
 
 def notes_of(session: Session, engagement: Engagement) -> list[EngagementNote]:
@@ -41,5 +42,5 @@ def load_detail(session: Session, user: User, engagement_id: int) -> Detail:
         notes=notes_of(session, engagement),
         reviews=reviews,
         reviewed=any(r.author_org_id == user.organization_id for r in reviews),
-        timeline=timeline(session, engagement),
+        timeline=readable(session, user, timeline(session, engagement)),
     )

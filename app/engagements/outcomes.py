@@ -1,7 +1,7 @@
 """Outcomes: KPI results per phase (recorded by the parties, verified by a coordinator) and
 reviews after closing (shown once both sides wrote, or after 14 days)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +22,6 @@ from app.models import (
     utcnow,
 )
 
-REVIEW_WINDOW = timedelta(days=14)
 # A phase's result can be recorded once the engagement has reached this stage.
 PHASE_STAGE = {
     ResultPhase.demonstration: Stage.demonstration,
@@ -157,9 +156,7 @@ def reviews_of(session: Session, engagement: Engagement) -> list[Review]:
 
 def reviews_public(engagement: Engagement, reviews: list[Review], now: datetime) -> bool:
     """Neither side can retaliate: both wrote, or the 14 days after closing are over."""
-    if len(reviews) >= 2:
-        return True
-    return engagement.closed_at is not None and now >= engagement.closed_at + REVIEW_WINDOW
+    return engagement.reviews_public(len(reviews), now)
 
 
 def visible_reviews(session: Session, user: User, engagement: Engagement) -> list[Review]:

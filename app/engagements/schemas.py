@@ -173,6 +173,7 @@ class EventOut(BaseModel):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     reason: str | None
+    sealed: bool  # content withheld (a review rating before the reviews are revealed)
 
 
 class EngagementSummary(BaseModel):

@@ -1,15 +1,19 @@
+from datetime import timedelta
 from html.parser import HTMLParser
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.accounts import service as accounts
 from app.models import (
     AuditEntry,
+    Invitation,
     LoginAttempt,
     Membership,
     Role,
     SupplierProfile,
     User,
     UserSession,
+    utcnow,
 )
 from tests.builders import PASSWORD, make_manufacturer, make_staff
 
@@ -152,3 +156,45 @@ def test_nul_in_a_query_string_is_refused_everywhere(browser, session) -> None:
     browser.login(make_staff(session))
     assert browser.get("/coordinator/organizations?q=%00").status_code == 422
     assert browser.api("GET", "/api/coordinator/organizations?q=%00").status_code == 422
+
+
+def staff_count(session) -> int:
+    return session.scalar(
+        select(func.count(User.id)).where(User.role.in_([Role.coordinator, Role.admin]))
+    )
+
+
+def test_a_coordinator_cannot_invite_staff_on_any_path(browser, session) -> None:
+    coordinator = make_staff(session)
+    before = staff_count(session)
+    browser.login(coordinator)
+    page = browser.post("/account/invitations", {"email": "co2@gn-ai.example.kr"})
+    api = browser.api("POST", "/api/organization/invitations", {"email": "co3@gn-ai.example.kr"})
+    assert (page.status_code, api.status_code) == (403, 403)
+    assert session.scalar(select(func.count(Invitation.id))) == 0
+    # an invitation written by a coordinator before this rule cannot be accepted either
+    secret = "old-coordinator-invitation"
+    session.add(
+        Invitation(
+            organization_id=coordinator.organization_id,
+            email="co4@gn-ai.example.kr",
+            token_hash=accounts.token_hash(secret),
+            invited_by_id=coordinator.id,
+            expires_at=utcnow() + timedelta(days=1),
+        )
+    )
+    session.commit()
+    browser.logout()
+    joined = browser.post(f"/invitations/{secret}", {"name": "새코디", "password": PASSWORD})
+    assert joined.status_code == 403
+    assert staff_count(session) == before
+
+
+def test_an_admins_invitation_makes_a_coordinator_never_an_admin(browser, session) -> None:
+    admin = make_staff(session, Role.admin)
+    _, secret = accounts.invite(session, admin, "co5@gn-ai.example.kr")
+    session.commit()
+    response = browser.post(f"/invitations/{secret}", {"name": "새코디", "password": PASSWORD})
+    assert response.status_code == 303
+    joined = session.scalar(select(User).where(User.email == "co5@gn-ai.example.kr"))
+    assert joined.role is Role.coordinator

@@ -137,3 +137,31 @@ def test_a_sponsor_without_a_cohort_is_told_so(browser, session) -> None:
     )
     page = Page(browser.get("/sponsor").text)
     assert "no-cohort" in page.ids and "funnel-table" not in page.tables
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(browser, session, p) -> None:
+    from sqlalchemy import select
+
+    from app.models import Organization
+
+    hostile = ['=HYPERLINK("http://x.example","y")', "+1+cmd|' /C calc'!A0", "@SUM(1+1)"]
+    hostile += ["-2+3", "\t=1+1", "\r=1+1"]
+    browser.login(p.coordinator)
+    names = [row[1] for row in rows_of(browser.get("/coordinator/dashboard.csv?table=suppliers"))]
+    orgs = [session.scalar(select(Organization).where(Organization.name == n)) for n in names[1:]]
+    for org, name in zip(orgs, hostile, strict=False):
+        org.name = name
+    session.commit()
+    cells = [row[1] for row in rows_of(browser.get("/coordinator/dashboard.csv?table=suppliers"))]
+    written = hostile[: len(orgs)]
+    assert sorted(cells[1:]) == sorted("'" + name for name in written)
+    outcomes = rows_of(browser.get("/coordinator/dashboard.csv?table=outcomes"))
+    assert ["에너지 사용량", "kWh", "1", "1000", "900", "-100", "10"] in outcomes  # numbers stay
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_prefix_is_quoted_and_plain_numbers_are_not(start) -> None:
+    from app.web import csv_cell
+
+    assert csv_cell(f"{start}1+cmd") == f"'{start}1+cmd"
+    assert [csv_cell(n) for n in ("-100", "-2.5", "12", "")] == ["-100", "-2.5", "12", ""]

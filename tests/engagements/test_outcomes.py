@@ -115,6 +115,31 @@ def test_reviews_are_hidden_until_both_wrote(session) -> None:
     assert len(outcomes.visible_reviews(session, c.coordinator, c.engagement)) == 2
 
 
+def rating_seen(browser, user, engagement_id) -> bool:
+    """Whether `user` can read the rating in the engagement's timeline or in the audit log."""
+    browser.login(user)
+    body = browser.api("GET", f"/api/engagements/{engagement_id}").json()
+    events = [e for e in body["timeline"] if e["action"] == "engagement.reviewed"]
+    if user.role.value in ("coordinator", "admin"):
+        audit = browser.api("GET", "/api/coordinator/audit?action=engagement.reviewed").json()
+        events += audit["items"]
+    return any("rating" in (e["after"] or {}) for e in events)
+
+
+def test_the_rating_stays_hidden_in_the_timeline_until_reveal(browser, session) -> None:
+    c = cast(session)
+    advance(session, c, Stage.closed)
+    outcomes.write_review(session, c.supplier, c.engagement.id, 3, "협조적")
+    session.commit()
+    assert rating_seen(browser, c.supplier, c.engagement.id)  # its author
+    assert not rating_seen(browser, c.manufacturer, c.engagement.id)
+    assert not rating_seen(browser, c.coordinator, c.engagement.id)
+    outcomes.write_review(session, c.manufacturer, c.engagement.id, 5, "우수")
+    session.commit()
+    assert rating_seen(browser, c.manufacturer, c.engagement.id)
+    assert rating_seen(browser, c.coordinator, c.engagement.id)
+
+
 def test_reviews_show_fourteen_days_after_closing(session) -> None:
     c = cast(session)
     advance(session, c, Stage.closed)
