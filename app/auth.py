@@ -1,18 +1,23 @@
 """Who is asking: session cookie (browsers) or bearer API token; role checks for routers."""
 
+import logging
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
 from app.db import Database
 from app.errors import Forbidden, Unauthenticated
-from app.models import Role, User
+from app.models import Role, User, utcnow
 
 SESSION_COOKIE = "axm_session"
+TOKEN_USE_LOCK_TIMEOUT = 1.0  # seconds
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,12 +55,40 @@ def get_session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def optional_user(request: Request, session: DbSession) -> User | None:
+_recording: set[int] = set()  # token ids whose last use is being recorded by this process
+_recording_lock = threading.Lock()
+
+
+def record_token_use(db: Database, token_id: int) -> None:
+    """After the response, in its own short transaction, at most one at a time per token:
+    a busy database skips it (a later call records it); it never fails or delays a request."""
+    try:
+        with db.transaction(lock_timeout=TOKEN_USE_LOCK_TIMEOUT) as session:
+            accounts.record_token_use(session, token_id, utcnow())
+    except OperationalError as exc:
+        log.info("token %s: last use not recorded (%s)", token_id, exc.orig)
+    finally:
+        with _recording_lock:
+            _recording.discard(token_id)
+
+
+def _token_user(request: Request, session: Session, tasks: BackgroundTasks, secret: str) -> User:
+    token = accounts.api_token(session, secret)
+    if token is None:
+        raise Unauthenticated("Invalid or revoked API token.")
+    if accounts.token_use_due(token, utcnow()):
+        with _recording_lock:
+            due = token.id not in _recording
+            _recording.add(token.id)
+        if due:
+            tasks.add_task(record_token_use, request.app.state.db, token.id)
+    return token.user
+
+
+def optional_user(request: Request, session: DbSession, tasks: BackgroundTasks) -> User | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = accounts.user_for_api_token(session, header[7:].strip())
-        if user is None:
-            raise Unauthenticated("Invalid or revoked API token.")
+        user = _token_user(request, session, tasks, header[7:].strip())
     else:
         token = request.cookies.get(SESSION_COOKIE)
         user = accounts.user_for_session(session, token) if token else None

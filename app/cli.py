@@ -129,6 +129,21 @@ def worker(
         db.engine.dispose()
 
 
+@cli.command("bench-pages")
+def bench_pages(
+    slow: Annotated[int, typer.Option(min=1, max=16, help="clients posting slow forms")] = 2,
+    fast: Annotated[int, typer.Option(min=1, max=16, help="clients reading a page")] = 4,
+    seconds: Annotated[float, typer.Option(min=1, max=60, help="per phase")] = 4.0,
+    delay: Annotated[float, typer.Option(min=0.01, max=5, help="slow statement, s")] = 0.3,
+    database_url: Annotated[str | None, typer.Option(help="default: a fresh SQLite file")] = None,
+) -> None:
+    """Fast page latency (p50/p99) alone and while slow form posts run, one worker."""
+    from app.pagesbench import Mix, run
+
+    for phase, figures in run(Mix(slow, fast, seconds, delay), database_url).items():
+        typer.echo(f"{phase:15} " + "  ".join(f"{k} {v}" for k, v in figures.items()))
+
+
 def _register_matching_commands() -> None:
     from app.matches import commands
 

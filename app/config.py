@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For names the client (addresses or networks, a JSON list in the
     # environment); none by default, so the address the server sees is the client's.
     trusted_proxies: tuple[str, ...] = Field((), alias="AXMATCH_TRUSTED_PROXIES")
+    # Database timeouts (seconds): opening a connection (PostgreSQL) or waiting for a pooled
+    # one; a statement's run, lock waits included (both databases). Past them: a 503.
+    db_connect_timeout: float = Field(5.0, alias="AXMATCH_DB_CONNECT_TIMEOUT", gt=0, le=300)
+    db_statement_timeout: float = Field(30.0, alias="AXMATCH_DB_STATEMENT_TIMEOUT", gt=0, le=3600)
     index_poll_seconds: float = Field(1.0, alias="AXMATCH_INDEX_POLL_SECONDS", gt=0)
     index_save_seconds: float = Field(60.0, alias="AXMATCH_INDEX_SAVE_SECONDS", ge=0)
     # Notifications: e-mail through the outbox, sent by `axmatch worker` (or a thread of

@@ -3,73 +3,171 @@
 SQLite: foreign keys on, WAL, busy timeout, and the SQLAlchemy-documented fix that
 lets SQLAlchemy (not pysqlite) emit BEGIN, so SAVEPOINTs work and writes start with
 BEGIN IMMEDIATE instead of silently upgrading a read lock mid-transaction.
+
+Timeouts on both databases: opening a connection (PostgreSQL; also the wait for a pooled one)
+and running a statement, lock waits included (PostgreSQL's statement_timeout; SQLite's busy
+timeout and an interrupt from its progress handler). A read transaction refuses writes.
 """
 
+import math
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine, Select, create_engine, event, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import (
+    Connection,
+    Engine,
+    MetaData,
+    Select,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 BEGIN_MODE = "sqlite_begin"
+BUSY_MS = "sqlite_busy_ms"
+PROGRESS_STEPS = 10_000  # SQLite VM steps between deadline checks
 
 
-def make_engine(url: str) -> Engine:
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds; statement 0 means none (migrations)."""
+
+    connect: float = 5.0
+    statement: float = 30.0
+
+    @classmethod
+    def from_settings(cls) -> "Timeouts":
+        from app.config import get_settings
+
+        settings = get_settings()
+        return cls(settings.db_connect_timeout, settings.db_statement_timeout)
+
+
+def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
+    limits = timeouts or Timeouts.from_settings()
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        connect_args: dict[str, Any] = {"connect_timeout": max(2, math.ceil(limits.connect))}
+        if limits.statement:
+            connect_args["options"] = f"-c statement_timeout={round(limits.statement * 1000)}"
+        return create_engine(
+            url, pool_pre_ping=True, pool_timeout=limits.connect, connect_args=connect_args
+        )
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(
+        url,
+        connect_args={"timeout": limits.statement or 30, "check_same_thread": False},
+        execution_options={BUSY_MS: round((limits.statement or 30) * 1000)},
+    )
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
+    if limits.statement:
+        event.listen(engine, "before_cursor_execute", _sqlite_deadline(limits.statement))
+        event.listen(engine, "after_cursor_execute", _sqlite_deadline(math.inf))
     return engine
 
 
-def _sqlite_on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_on_connect(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
     dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    deadline = record.info["deadline"] = [math.inf]
+    dbapi_connection.set_progress_handler(lambda: time.monotonic() > deadline[0], PROGRESS_STEPS)
+
+
+def _sqlite_deadline(seconds: float):  # type: ignore[no-untyped-def]
+    """Each statement may run `seconds`; past that SQLite interrupts it (OperationalError).
+    Set before the statement, lifted after it (COMMIT is never interrupted)."""
+
+    def before(conn: Connection, *_: Any) -> None:
+        deadline = conn.connection.info.get("deadline")
+        if deadline is not None:
+            deadline[0] = time.monotonic() + seconds
+
+    return before
 
 
 def _sqlite_on_begin(conn: Connection) -> None:
-    mode = conn.get_execution_options().get(BEGIN_MODE, "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    options = conn.get_execution_options()
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={int(options.get(BUSY_MS, 30_000))}")
+    conn.exec_driver_sql(f"BEGIN {options.get(BEGIN_MODE, 'DEFERRED')}")
+
+
+class ReadOnlyTransaction(RuntimeError):
+    """A read (GET) transaction tried to write: on SQLite that write would need the lock a
+    writer holds and fail the request; writes belong to POST handlers or their own
+    transaction."""
+
+
+def _no_flush_in_reads(session: Session, *_: Any) -> None:
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        raise ReadOnlyTransaction("a read transaction tried to write")
+
+
+def _no_dml_in_reads(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlyTransaction("a read transaction tried to write")
+
+
+def _read_factory(factory: "sessionmaker[Session]") -> "sessionmaker[Session]":
+    event.listen(factory, "before_flush", _no_flush_in_reads)
+    event.listen(factory, "do_orm_execute", _no_dml_in_reads)
+    return factory
 
 
 class Database:
-    """Holds the engine and two session factories: reads, and writes (BEGIN IMMEDIATE)."""
+    """Holds the engine and two session factories: reads (which refuse writes), and writes
+    (BEGIN IMMEDIATE on SQLite)."""
 
     def __init__(self, engine: Engine) -> None:
         from app.matches import tracking
 
         tracking.install()  # every write path keeps the stored vectors in step
         self.engine = engine
-        self.read = sessionmaker(engine, expire_on_commit=False)
+        self.read = _read_factory(sessionmaker(engine, expire_on_commit=False))
         writer = engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
         self.write = sessionmaker(writer, expire_on_commit=False)
 
     @classmethod
-    def from_url(cls, url: str) -> "Database":
-        return cls(make_engine(url))
+    def from_url(cls, url: str, timeouts: Timeouts | None = None) -> "Database":
+        return cls(make_engine(url, timeouts))
 
     def bind_to(self, connection: Connection) -> None:
         """Tests: run every session inside `connection`'s outer transaction."""
-        factory = sessionmaker(
-            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
-        self.read = self.write = factory
+        options = {"expire_on_commit": False, "join_transaction_mode": "create_savepoint"}
+        self.write = sessionmaker(bind=connection, **options)  # type: ignore[arg-type]
+        self.read = _read_factory(sessionmaker(bind=connection, **options))  # type: ignore[arg-type]
 
     @contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+    def transaction(
+        self, *, write: bool = True, lock_timeout: float | None = None
+    ) -> Iterator[Session]:
+        """One transaction; `lock_timeout` (seconds) bounds its lock waits below the default
+        (for side writes that may be skipped when the database is busy)."""
         factory = self.write if write else self.read
-        with factory.begin() as session:
+        if lock_timeout is None:
+            with factory.begin() as session:
+                yield session
+            return
+        ms = round(lock_timeout * 1000)
+        bind = factory.kw.get("bind")
+        if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+            bind = bind.execution_options(**{BUSY_MS: ms})
+        with factory(bind=bind) as session, session.begin():
+            if self.engine.dialect.name == "postgresql":
+                session.execute(text(f"SET LOCAL lock_timeout = {ms}"))
             yield session
 
 
@@ -116,3 +214,29 @@ def paginate(
     window = query.limit(per_page).offset((page - 1) * per_page)
     items = list(session.execute(window).all() if rows else session.scalars(window))
     return Page(items, total or 0, page, per_page)
+
+
+def unique_constraint(exc: IntegrityError, metadata: MetaData) -> str | None:
+    """The name of the unique constraint `exc` violated, or None (another integrity error).
+    PostgreSQL names it; SQLite names the columns ("UNIQUE constraint failed: users.email")."""
+    name = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+    if name:
+        return name if name in _unique_names(metadata) else None
+    message = str(exc.orig)
+    if not message.startswith("UNIQUE constraint failed: "):
+        return None
+    columns = tuple(c.strip() for c in message.split(": ", 1)[1].split(","))
+    return _unique_names(metadata).get(columns) if columns else None
+
+
+def _unique_names(metadata: MetaData) -> dict[Any, str]:
+    """Each unique constraint (and unique index) by name and by its ("table.column", ...)."""
+    names: dict[Any, str] = {}
+    for table in metadata.tables.values():
+        uniques = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
+        uniques += [i for i in table.indexes if i.unique]  # type: ignore[misc]
+        for item in uniques:
+            name = str(item.name)
+            names[name] = name
+            names[tuple(f"{table.name}.{c.name}" for c in item.columns)] = name
+    return names

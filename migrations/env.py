@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from app.config import get_settings
-from app.db import make_engine
+from app.db import Timeouts, make_engine
 from app.models import Base, UTCDateTime
 
 target_metadata = Base.metadata
@@ -37,7 +37,7 @@ def run_online() -> None:
         run(connection)
         return
     url = context.config.get_main_option("sqlalchemy.url") or get_settings().database_url
-    engine = make_engine(url)
+    engine = make_engine(url, Timeouts(statement=0))  # a migration may run long
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             # SQLite's batch mode rebuilds a table by copy, drop and rename; with foreign keys

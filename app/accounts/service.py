@@ -2,11 +2,11 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.accounts import passwords
@@ -122,7 +122,18 @@ def _password_ok(stored: str, password: str) -> bool:
         return False
 
 
+def _one_attempt_at_a_time(session: Session, email: str, ip: str) -> None:
+    """PostgreSQL: attempts on one e-mail or from one address wait for each other (locks held
+    to the end of the transaction), so the count below is exact under concurrency. SQLite's
+    write transactions are serialised already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted({f"login-email:{email}", f"login-ip:{ip}"}):  # one order: no deadlock
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
 def check_throttle(session: Session, email: str, ip: str) -> None:
+    _one_attempt_at_a_time(session, email, ip)
     settings = get_settings()
     since = utcnow() - timedelta(minutes=settings.login_window_minutes)
     recent = select(func.count(LoginAttempt.id)).where(LoginAttempt.created_at >= since)
@@ -178,14 +189,28 @@ def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken,
     return token, secret
 
 
-def user_for_api_token(session: Session, secret: str) -> User | None:
+def api_token(session: Session, secret: str) -> ApiToken | None:
+    """The live token for `secret` (with its user and organisation); reads only, so a GET
+    that carries it stays a read transaction (see `record_token_use`)."""
     token = session.scalar(_TOKEN_USER, {"token_hash": token_hash(secret)})
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH:
-        token.last_used_at = now  # at most once a minute: a write per API call costs a commit
-    return token.user
+    return token
+
+
+def token_use_due(token: ApiToken, now: datetime) -> bool:
+    """Last use is kept to the minute: a write per API call would cost a commit."""
+    return token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH
+
+
+def record_token_use(session: Session, token_id: int, now: datetime) -> None:
+    """Conditional on age, so racing recorders write once."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id)
+        .where(or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_TOUCH))
+        .values(last_used_at=now)
+    )
 
 
 def list_api_tokens(session: Session, user: User) -> list[ApiToken]:

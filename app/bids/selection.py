@@ -2,7 +2,8 @@
 approves or rejects; a coordinator may also propose a supplier directly.
 
 Decisions are conditional UPDATEs (`... WHERE status = 'pending'`), so of two coordinators
-acting at once exactly one wins and the other gets a Conflict.
+acting at once exactly one wins and the other gets a Conflict; selections and acceptances
+check the need under its row lock, so one need never gets two active awards.
 """
 
 from sqlalchemy import select, update
@@ -59,7 +60,10 @@ def latest_award(session: Session, need_id: int) -> Award | None:
 
 
 def _require_free(session: Session, need: Need) -> None:
-    """A need gets one engagement: no active award, no engagement yet, and still open."""
+    """A need gets one engagement: no active award, no engagement yet, and still open.
+    Takes the need's row lock (to the end of the transaction) before checking, so of
+    simultaneous selections or acceptances each sees what the one before it wrote."""
+    session.refresh(need, with_for_update=True)
     if need.status is not NeedStatus.open:
         raise Conflict("This need is closed.")
     award = latest_award(session, need.id)
