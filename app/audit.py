@@ -1,8 +1,13 @@
 """The audit log: every state change, written in the same transaction as the change, and
-read back through `readable`, which withholds what the reader may not know yet."""
+read back through `readable`, which withholds what the reader may not know yet.
+
+The ground floor: it imports no feature. Features that act on decisions (notifications)
+are registered as listeners by the app factory and the CLI (`app.hooks.install`); each is
+called with the new entry in the same transaction.
+"""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -21,6 +26,15 @@ from app.models import (
     User,
     utcnow,
 )
+
+Listener = Callable[[Session, AuditEntry, Base], None]
+_listeners: list[Listener] = []
+
+
+def listen(listener: Listener) -> None:
+    """Call `listener` for every entry recorded from now on (registering twice is a no-op)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def record(
@@ -48,15 +62,9 @@ def record(
         reason=reason,
     )
     session.add(entry)
-    _notify(session, entry, entity)
+    for listener in _listeners:
+        listener(session, entry, entity)
     return entry
-
-
-def _notify(session: Session, entry: AuditEntry, entity: Base) -> None:
-    """Decisions that ask someone to act notify them, in this same transaction."""
-    from app.notifications.events import on_audit  # late: it reads the features that audit
-
-    on_audit(session, entry, entity)
 
 
 def _jsonable(data: dict[str, Any] | None) -> dict[str, Any] | None:

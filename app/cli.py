@@ -154,6 +154,9 @@ def _register_matching_commands() -> None:
 
 
 def main() -> None:
+    from app.hooks import install
+
+    install()  # before any command opens a session: vectors in step, notifications
     _register_matching_commands()
     cli()
 

@@ -7,6 +7,9 @@ BEGIN IMMEDIATE instead of silently upgrading a read lock mid-transaction.
 Timeouts on both databases: opening a connection (PostgreSQL; also the wait for a pooled one)
 and running a statement, lock waits included (PostgreSQL's statement_timeout; SQLite's busy
 timeout and an interrupt from its progress handler). A read transaction refuses writes.
+
+The ground floor: it imports no feature. Session hooks (keeping stored vectors in step)
+are registered by the app factory and the CLI (`app.hooks.install`).
 """
 
 import math
@@ -132,9 +135,6 @@ class Database:
     (BEGIN IMMEDIATE on SQLite)."""
 
     def __init__(self, engine: Engine) -> None:
-        from app.matches import tracking
-
-        tracking.install()  # every write path keeps the stored vectors in step
         self.engine = engine
         self.read = _read_factory(sessionmaker(engine, expire_on_commit=False))
         writer = engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})

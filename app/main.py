@@ -40,6 +40,7 @@ from app.engagements import api as engagements_api
 from app.engagements import pages as engagements_pages
 from app.errors import AppError, Conflict, Invalid, Unauthenticated
 from app.home import pages as home_pages
+from app.hooks import install as install_hooks
 from app.i18n import gettext
 from app.matches import api as matches_api
 from app.matches import pages as matches_pages
@@ -206,6 +207,7 @@ async def validation_error(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
+    install_hooks()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

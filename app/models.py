@@ -280,6 +280,8 @@ class Need(Base):
     industry: Mapped[str | None] = mapped_column(String(8), index=True)
     process: Mapped[str | None] = mapped_column(String(32), index=True)
     ai_techniques: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The specialty fields (vocab.SPECIALTIES codes) the need wants a supplier to cover.
+    specialties: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     region: Mapped[str | None] = mapped_column(String(32), index=True)
     prefer_in_province: Mapped[bool] = mapped_column(Boolean, default=False)
     budget_min: Mapped[int | None] = mapped_column(Integer)

@@ -85,11 +85,24 @@ def supplier_sims(
 
 
 def passes_filters(need: NeedProfile, supplier: SupplierProfile) -> bool:
-    """The hard filters: only admitted suppliers, never an excluded (conflicted) one, and
-    only those offering what the need requires (`requires_any`), when it requires anything."""
-    if not supplier.admitted or supplier.id in need.excluded_supplier_ids:
-        return False
-    return not need.requires_any or supplier.offers_any(need.requires_any)
+    """The hard filters: see `exclusion`."""
+    return exclusion(need, supplier) is None
+
+
+def exclusion(need: NeedProfile, supplier: SupplierProfile) -> str | None:
+    """Why a hard filter keeps `supplier` away from `need`, or None: only admitted suppliers,
+    never an excluded (conflicted) one, only those offering what the need requires
+    (`requires_any`), when it requires anything, and only those holding every certification
+    the need requires."""
+    if not supplier.admitted:
+        return "not_admitted"
+    if supplier.id in need.excluded_supplier_ids:
+        return "conflict"
+    if need.requires_any and not supplier.offers_any(need.requires_any):
+        return "readiness_path"
+    if not need.required_certifications <= supplier.certifications:
+        return "missing_certification"
+    return None
 
 
 def unit_similarities(sims: Iterable[UnitSim], sentence_blend: float) -> list[float]:

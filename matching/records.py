@@ -57,6 +57,7 @@ class SupplierProfile:
     min_sf_level: str | None = None
     track_record: float = 0.0
     admitted: bool = True
+    certifications: frozenset[str] = frozenset()
 
     @property
     def capacity_left(self) -> int:
@@ -73,6 +74,7 @@ class NeedProfile:
 
     `requires_any` is a hard filter: when set, only suppliers offering at least one of these
     codes (among their specialty fields and AI techniques, disjoint code sets) are matched.
+    `required_certifications` is one too: only suppliers holding every one are matched.
     """
 
     id: int
@@ -89,3 +91,4 @@ class NeedProfile:
     excluded_supplier_ids: frozenset[int] = frozenset()
     specialties: frozenset[str] = field(default_factory=frozenset)
     requires_any: frozenset[str] = frozenset()
+    required_certifications: frozenset[str] = frozenset()

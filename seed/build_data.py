@@ -348,6 +348,7 @@ def build_need(src: Record, anchors: dict[str, str], industries: dict[str, str])
         "industry": industries[manufacturer],
         "process": src["p"],
         "ai_techniques": src["t"].split(),
+        "specialties": src["s"].split(),
         "kpis": [{"metric": m, "unit": u, "baseline": b, "target": t} for m, u, b, t in src["kpi"]],
         "budget_min": low,
         "budget_max": high,
@@ -492,6 +493,7 @@ def check_need(n: Record, manufacturers: dict[str, Record]) -> None:
     check_codes(where, [n["industry"]], VOCAB.INDUSTRIES)
     check_codes(where, [n["process"]], VOCAB.PROCESSES)
     check_codes(where, n["ai_techniques"], VOCAB.AI_TECHNIQUES)
+    check_codes(where, n["specialties"], VOCAB.SPECIALTIES)
     check_codes(where, [k["metric"] for k in n["kpis"]], VOCAB.KPI_METRICS)
     check(
         60 <= words(n["description"]) <= 200,

@@ -168,6 +168,7 @@ def need_from(row: dict[str, Any], org: Organization) -> Need:
         industry=row.get("industry"),
         process=row.get("process"),
         ai_techniques=row.get("ai_techniques", []),
+        specialties=row.get("specialties", []),
         region=org.manufacturer.region if org.manufacturer else None,
         prefer_in_province=row.get("prefer_in_province", False),
         budget_min=row.get("budget_min"),

@@ -193,6 +193,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/needs/{need_id}/close"): {"manufacturer"},
     ("POST", "/api/needs/{need_id}/publish"): {"manufacturer"},
     ("GET", "/api/needs/{need_id}/suggestions"): STAFF | {"manufacturer"},
+    ("GET", "/api/needs/{need_id}/suggestions/left-out"): STAFF | {"manufacturer"},
     ("POST", "/api/organization/invitations"): SIGNED_IN,
     ("GET", "/api/organization/users"): SIGNED_IN,
     ("GET", "/api/profile"): {

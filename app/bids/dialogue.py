@@ -7,12 +7,11 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.bids.service import bidding_open, require_bidder
 from app.errors import Conflict, Forbidden, NotFound
+from app.matches import eligibility
 from app.models import (
     BidInvitation,
     Clarification,
-    Membership,
     Need,
-    SupplierProfile,
     User,
     utcnow,
 )
@@ -28,9 +27,8 @@ def _deciding_need(session: Session, viewer: User, need_id: int) -> Need:
 
 
 def require_member(session: Session, org_id: int) -> None:
-    query = select(SupplierProfile.membership).where(SupplierProfile.organization_id == org_id)
-    if session.scalar(query) is not Membership.admitted:
-        raise NotFound("Supplier not found.")
+    """An admitted supplier with room for new work (see `app.matches.eligibility`)."""
+    eligibility.require_available(session, org_id)
 
 
 def invite(session: Session, viewer: User, need_id: int, supplier_org_id: int) -> BidInvitation:

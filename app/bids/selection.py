@@ -213,6 +213,7 @@ def decide_proposal(
     expect_version(proposal, version)
     if accept:
         _require_free(session, need)
+        require_member(session, supplier_org_id)  # suspended or full since the proposal: no
     status = ProposalStatus.accepted if accept else ProposalStatus.declined
     _claim(session, MatchProposal, proposal.id, ProposalStatus.proposed, status, viewer)
     session.refresh(proposal)

@@ -61,10 +61,11 @@ def compare_page(
 
 
 def _candidates(session: Session, cache: IndexCache, user: User, need_id: int) -> list[Any]:
-    """Suggested suppliers a coordinator may propose (not those proposed already)."""
+    """Suggested suppliers a coordinator may propose (not those proposed already, nor those
+    at capacity: proposing one is refused)."""
     taken = {p.supplier_org_id for p in selection.proposals(session, user, need_id)}
     ranked = matches.suggest_suppliers(session, cache, user, need_id, limit=PROPOSAL_CANDIDATES)
-    return [s for s in ranked if s.id not in taken]
+    return [s for s in ranked if s.id not in taken and matches.AT_CAPACITY not in s.flags]
 
 
 def _decide(

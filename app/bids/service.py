@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit
 from app.bids.schemas import BidIn
 from app.db import expect_version
-from app.engagements.service import TrackLine, track_record_by_org
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.matches import service as matches
 from app.matches.cache import IndexCache
@@ -36,6 +35,7 @@ from app.models import (
     utcnow,
 )
 from app.needs import service as needs
+from app.track_record.service import TrackLine, track_record_by_org
 
 FIELDS = (
     "approach",

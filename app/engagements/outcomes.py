@@ -10,7 +10,6 @@ from app.audit import record
 from app.engagements.service import OPEN_STAGES, get_engagement, is_staff, party_of
 from app.errors import Conflict, Forbidden, NotFound
 from app.i18n import Msgid
-from app.matches.store import touch_supplier
 from app.models import (
     Engagement,
     EngagementKpi,
@@ -106,7 +105,6 @@ def verify_result(session: Session, user: User, engagement_id: int, result_id: i
     engagement.updated_at = utcnow()
     after = {"result_id": result.id, "metric": result.kpi.metric, "value": result.value}
     record(session, user, "engagement.result_verified", engagement, after=after)
-    touch_supplier(session, engagement.supplier_org_id)
     return result
 
 

@@ -13,8 +13,8 @@ from pydantic import (
 )
 
 from app import vocab
-from app.engagements.service import TRACK_LIMIT
 from app.schemas import MAX_ID, Input, LongText, MultiLine, Title
+from app.track_record.service import TRACK_LIMIT
 
 StageCode = Literal["consulting", "design", "demonstration", "deployment", "closed", "cancelled"]
 MoveTarget = Literal["design", "demonstration", "deployment", "closed", "cancelled"]

@@ -1,8 +1,7 @@
 """Engagements: from an approved award (or an accepted proposal) through the stages to
-verified results. This module starts engagements and reports the figures matching uses."""
+verified results. This module starts engagements, counts the open ones (they use up a
+supplier's capacity) and reads them; the track record is `app.track_record`."""
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -12,19 +11,16 @@ from sqlalchemy.orm import Session, selectinload
 from app.audit import record
 from app.db import Page, paginate
 from app.errors import NotFound
-from app.matches.store import touch_supplier
 from app.models import (
     AuditEntry,
     Award,
     Engagement,
     EngagementKpi,
     EngagementStage,
-    KpiResult,
     ManufacturerProfile,
     MatchProposal,
     Need,
     Organization,
-    ResultPhase,
     Role,
     Stage,
     User,
@@ -78,7 +74,6 @@ def start_engagement(
         engagement,
         after={"need_id": need.id, "supplier_org_id": supplier_org_id, "stage": "consulting"},
     )
-    touch_supplier(session, supplier_org_id)
     return engagement
 
 
@@ -94,38 +89,7 @@ def active_engagements(session: Session, org_ids: list[int] | None = None) -> di
     return {org: count for org, count in session.execute(query)}
 
 
-def track_records(session: Session, org_ids: list[int] | None = None) -> dict[int, float]:
-    """0..1 per supplier: the share of its KPIs with a verified result that met the target,
-    damped by how many there are (one success is not yet a track record)."""
-    query = (
-        select(
-            Engagement.supplier_org_id,
-            EngagementKpi.baseline,
-            EngagementKpi.target,
-            KpiResult.value,
-        )
-        .join(EngagementKpi, EngagementKpi.engagement_id == Engagement.id)
-        .join(KpiResult, KpiResult.kpi_id == EngagementKpi.id)
-        .where(KpiResult.verified_at.is_not(None))
-    )
-    if org_ids is not None:
-        query = query.where(Engagement.supplier_org_id.in_(org_ids))
-    met: dict[int, list[bool]] = defaultdict(list)
-    for org, baseline, target, value in session.execute(query):
-        met[org].append(target_met(baseline, target, value))
-    return {org: sum(hits) / len(hits) * min(1.0, len(hits) / 3) for org, hits in met.items()}
-
-
-def target_met(baseline: float | None, target: float | None, value: float) -> bool:
-    """A target below the baseline is to be reduced (defects, cost); above, to be raised."""
-    if target is None:
-        return True
-    if baseline is not None and target < baseline:
-        return value <= target
-    return value >= target
-
-
-# --- Reading: who may see an engagement, lists, the board, the timeline, track records ---
+# --- Reading: who may see an engagement, lists, the board, the timeline ---
 
 STAFF_ROLES = (Role.coordinator, Role.admin)
 PER_PAGE = 20
@@ -233,79 +197,3 @@ def timeline(session: Session, engagement: Engagement) -> list[AuditEntry]:
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     )
     return list(session.scalars(query))
-
-
-@dataclass(frozen=True)
-class TrackLine:
-    """One verified result, e.g. 불량률 3.0% -> 0.8% (자동차 부품, 2026)."""
-
-    metric: str
-    unit: str
-    baseline: float | None
-    target: float | None
-    value: float
-    phase: str  # the latest verified phase: demonstration, deployment or follow_up
-    industry: str | None
-    year: int
-    verified_at: datetime
-    met: bool
-
-    @property
-    def change(self) -> float | None:
-        """Relative change from the baseline in percent (-80.0: a fifth of the defects)."""
-        if not self.baseline:
-            return None
-        return (self.value - self.baseline) / abs(self.baseline) * 100
-
-
-PHASE_ORDER = {ResultPhase.demonstration: 0, ResultPhase.deployment: 1, ResultPhase.follow_up: 2}
-
-
-TRACK_LIMIT = 20  # lines per supplier: the newest verified results
-
-
-def track_record_lines(session: Session, supplier_org_id: int) -> list[TrackLine]:
-    """The supplier's verified results, the latest phase per KPI, newest first."""
-    return track_record_by_org(session, [supplier_org_id]).get(supplier_org_id, [])
-
-
-def track_record_by_org(session: Session, org_ids: list[int]) -> dict[int, list[TrackLine]]:
-    """Verified results only (recorded or rejected ones never count), at most TRACK_LIMIT
-    per supplier, for many suppliers in one query (a side-by-side comparison)."""
-    query = (
-        select(KpiResult, EngagementKpi, Engagement.supplier_org_id, Need.industry)
-        .join(EngagementKpi, EngagementKpi.id == KpiResult.kpi_id)
-        .join(Engagement, Engagement.id == EngagementKpi.engagement_id)
-        .join(Need, Need.id == Engagement.need_id)
-        .where(Engagement.supplier_org_id.in_(org_ids))
-        .where(KpiResult.verified_at.is_not(None))
-    )
-    latest: dict[int, tuple[KpiResult, EngagementKpi, int, str | None]] = {}
-    for result, kpi, org, industry in session.execute(query) if org_ids else []:
-        seen = latest.get(kpi.id)
-        if seen is None or PHASE_ORDER[result.phase] > PHASE_ORDER[seen[0].phase]:
-            latest[kpi.id] = (result, kpi, org, industry)
-    lines: dict[int, list[TrackLine]] = defaultdict(list)
-    for result, kpi, org, industry in latest.values():
-        lines[org].append(_line(result, kpi, industry))
-    return {org: sorted(found, key=_newest)[:TRACK_LIMIT] for org, found in lines.items()}
-
-
-def _newest(line: TrackLine) -> tuple[float, str]:
-    return (-line.verified_at.timestamp(), line.metric)
-
-
-def _line(result: KpiResult, kpi: EngagementKpi, industry: str | None) -> TrackLine:
-    verified = result.verified_at or result.recorded_at
-    return TrackLine(
-        metric=kpi.metric,
-        unit=kpi.unit,
-        baseline=kpi.baseline,
-        target=kpi.target,
-        value=result.value,
-        phase=result.phase.value,
-        industry=industry,
-        year=verified.astimezone(SEOUL).year,
-        verified_at=verified,
-        met=target_met(kpi.baseline, kpi.target, result.value),
-    )

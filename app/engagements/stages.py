@@ -18,7 +18,6 @@ from app.engagements.service import (
 )
 from app.errors import Conflict, Forbidden, Invalid
 from app.i18n import Labels, Msgid
-from app.matches.store import touch_supplier
 from app.models import Engagement, ResultPhase, Role, Stage, User, utcnow
 from app.vocab import KPI_METRICS
 
@@ -71,8 +70,6 @@ def move_stage(
     action = "engagement.cancelled" if target is Stage.cancelled else "engagement.moved"
     before, after = {"stage": source.value}, {"stage": target.value}
     record(session, actor, action, engagement, before=before, after=after, reason=reason)
-    if target not in OPEN_STAGES:
-        touch_supplier(session, engagement.supplier_org_id)
     return engagement
 
 

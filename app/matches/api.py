@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from app.auth import CurrentUser, DbSession, roles
 from app.matches import service
 from app.matches.pages import Cache
-from app.matches.schemas import Limit, MatchOut, Target, matches_json
+from app.matches.schemas import LeftOutOut, Limit, MatchOut, Target, matches_json
 from app.models import Role
 from app.schemas import OneLine, RowId
 
@@ -26,6 +26,20 @@ def suggestions(
 ) -> Response:
     """Ranked suppliers for a need, with score parts and the sentences that matched."""
     return matches_json(service.suggest_suppliers(session, cache, user, need_id, limit))
+
+
+@router.get(
+    "/needs/{need_id}/suggestions/left-out",
+    response_model=list[LeftOutOut],
+    dependencies=roles(Role.manufacturer, Role.coordinator, Role.admin),
+)
+def left_out(
+    need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser, limit: Limit = 5
+) -> list[LeftOutOut]:
+    """The best-ranked suppliers the need's must-have certifications keep out of its
+    suggestions, each with the certifications it lacks."""
+    items = service.left_out(session, cache, user, need_id, limit)
+    return [LeftOutOut(id=i.id, name=i.name, missing=i.missing) for i in items]
 
 
 @router.get("/recommendations", response_model=list[MatchOut], dependencies=roles(Role.supplier))

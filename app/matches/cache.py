@@ -23,6 +23,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 import matching
+from app.engagements.service import active_engagements
 from app.matches import changelog, snapshot
 from app.matches.changelog import REBUILD, Watermark
 from app.matches.store import (
@@ -34,6 +35,7 @@ from app.matches.store import (
     supplier_record,
 )
 from app.models import Embedding, IndexChange, utcnow
+from app.track_record.service import track_records
 
 log = logging.getLogger("axmatch.index")
 Match = tuple[int, str, float]
@@ -79,6 +81,7 @@ class IndexCache:
         # Array views of the supplier units and records for ranking, rebuilt after a change.
         self._units: UnitLookup | None = None
         self._table: tuple[matching.SupplierTable, dict[int, int]] | None = None
+        self._known: frozenset[str] | None = None
 
     def ensure_fresh(self, session: Session) -> None:
         with self.lock:
@@ -132,12 +135,10 @@ class IndexCache:
         self.unsaved += len(fresh)
 
     def _load_suppliers(self, session: Session, ids: list[int] | None = None) -> None:
-        self._table = None
+        self._table, self._known = None, None
         if ids is not None:
             for profile_id in ids:
                 self.suppliers.pop(profile_id, None)
-        from app.engagements.service import active_engagements, track_records
-
         profiles = load_suppliers(session, ids)
         orgs = [p.organization_id for p in profiles]
         active, track = active_engagements(session, orgs), track_records(session, orgs)
@@ -170,6 +171,14 @@ class IndexCache:
                 table = matching.SupplierTable(record for record, _ in pairs)
                 self._table = table, {record.id: org for record, org in pairs}
             return self._table
+
+    def known_certifications(self) -> frozenset[str]:
+        """Every certification an admitted supplier holds (what a must-have line may name)."""
+        with self.lock:
+            if self._known is None:
+                held = (r.certifications for r, _ in self.suppliers.values() if r.admitted)
+                self._known = frozenset().union(*held)
+            return self._known
 
     def supplier_hits(self, query: np.ndarray, k: int) -> matching.UnitHits:
         """The k supplier units nearest one query vector, as arrays."""

@@ -5,12 +5,13 @@ nothing is written."""
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import vocab
 from app.models import (
     CaseStudy,
     ManufacturerProfile,
@@ -31,6 +32,8 @@ Key = Annotated[
 ]
 Code = Annotated[str, StringConstraints(max_length=100), OneLine]
 Codes = Annotated[list[Code], Field(max_length=50)]
+SpecialtyCode = Literal[tuple(vocab.SPECIALTIES)]  # type: ignore[valid-type]
+Specialties = Annotated[list[SpecialtyCode], Field(max_length=len(vocab.SPECIALTIES))]
 DEFAULT_MANUFACTURER = "import-unassigned"
 
 
@@ -82,6 +85,7 @@ class NeedIn(Row):
     industry: Short | None = None
     process: Short | None = None
     ai_techniques: Codes = []
+    specialties: Specialties = []  # validated: a code outside app/vocab.py is a bad line
     status: NeedStatus = NeedStatus.open
 
 

@@ -32,10 +32,10 @@ def suggestions(
 ) -> Response:
     need = service.visible_need(session, user, need_id)
     items = service.suggest_suppliers(session, cache, user, need_id, limit=20)
+    left_out = service.left_out(session, cache, user, need_id)
     track = readiness.view(need, user, request_locale(request))
-    return render(
-        request, "matches/suggestions.html", {"need": need, "items": items, "track": track}
-    )
+    context = {"need": need, "items": items, "track": track, "left_out": left_out}
+    return render(request, "matches/suggestions.html", context)
 
 
 @router.get("/recommendations", dependencies=roles(Role.supplier))

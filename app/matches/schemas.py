@@ -31,6 +31,12 @@ class MatchOut(BaseModel):
     flags: list[str]
 
 
+class LeftOutOut(BaseModel):
+    id: int = Field(description="The supplier's organisation id.")
+    name: str
+    missing: list[str] = Field(description="Certifications the need requires that it lacks.")
+
+
 def match_out(item: Suggestion) -> MatchOut:
     return MatchOut(
         id=item.id,

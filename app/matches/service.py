@@ -1,7 +1,7 @@
 """Matching in the app: suggested suppliers for a need, recommended needs for a supplier,
 free-text search. The one place where the database and the `matching` library meet."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlalchemy import select
@@ -36,6 +36,8 @@ CANDIDATE_NEEDS = 100
 CANDIDATE_SUPPLIERS = 60
 READINESS_DEPTH = 4  # readiness-path needs search deeper: their suppliers are a subset
 READINESS_FLAG = "readiness_path"
+UNCERTIFIED_FLAG = "missing_certification"
+AT_CAPACITY = "at_capacity"  # the flag matching raises (see app.matches.eligibility)
 STAFF = (Role.coordinator, Role.admin)
 
 
@@ -72,17 +74,77 @@ def visible_need(session: Session, viewer: User, need_id: int) -> Need:
 
 
 def suggest_suppliers(
-    session: Session, cache: IndexCache, viewer: User, need_id: int, limit: int = 10
+    session: Session,
+    cache: IndexCache,
+    viewer: User,
+    need_id: int,
+    limit: int = 10,
+    *,
+    uncertified: bool = False,
 ) -> list[Suggestion]:
-    """Suppliers for a need, for its manufacturer and the coordinators (never for suppliers)."""
+    """Suppliers for a need, for its manufacturer and the coordinators (never for suppliers).
+
+    Suppliers lacking a certification the need's must-haves name are left out; with
+    `uncertified` they are ranked too, flagged `missing_certification` (rounds block them
+    and say so; the suggestions page lists them as left out)."""
+    record, vector = _need_query(session, cache, viewer, need_id)
+    if not uncertified or not record.required_certifications:
+        return rank_for_need(session, cache, record, vector, limit)
+    lifted = replace(record, required_certifications=frozenset())
+    items = rank_for_need(session, cache, lifted, vector, limit)
+    lacking = _uncertified(cache, record, {i.id for i in items})
+    return [replace(i, flags=[*i.flags, UNCERTIFIED_FLAG]) if i.id in lacking else i for i in items]
+
+
+def _need_query(
+    session: Session, cache: IndexCache, viewer: User, need_id: int
+) -> tuple[matching.NeedProfile, np.ndarray]:
+    """The need as matching sees it, and its query vector (stored, or embedded now)."""
     need = visible_need(session, viewer, need_id)
     ((need, sf_level),) = load_needs(session, [need.id])
-    record = need_record(need, sf_level)
     cache.ensure_fresh(session)
+    record = need_record(need, sf_level, cache.known_certifications())
     keys, vectors = _vectors(
         cache, NEED, need.id, [("need", matching.units.need_text(record))], "query"
     )
-    return rank_for_need(session, cache, record, vectors[:1], limit)
+    return record, vectors[:1]
+
+
+def _uncertified(cache: IndexCache, need: matching.NeedProfile, orgs: set[int]) -> set[int]:
+    """The organisations among `orgs` lacking a certification `need` requires."""
+    table, org_of = cache.supplier_table()
+    return {
+        org_of[r.id]
+        for r in table.records
+        if org_of[r.id] in orgs and not need.required_certifications <= r.certifications
+    }
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A supplier a need's must-have certifications keep out of its suggestions."""
+
+    id: int
+    name: str
+    missing: list[str]
+
+
+def left_out(
+    session: Session, cache: IndexCache, viewer: User, need_id: int, limit: int = 5
+) -> list[LeftOut]:
+    """The best-ranked suppliers the need's required certifications keep out, with what each
+    lacks ("필수 인증 없음"), so nobody wonders where a well-known supplier went."""
+    items = suggest_suppliers(session, cache, viewer, need_id, limit + 20, uncertified=True)
+    flagged = [i for i in items if UNCERTIFIED_FLAG in i.flags][:limit]
+    if not flagged:
+        return []
+    record, _ = _need_query(session, cache, viewer, need_id)
+    table, org_of = cache.supplier_table()
+    held = {org_of[r.id]: r.certifications for r in table.records}
+    return [
+        LeftOut(i.id, i.name, sorted(record.required_certifications - held.get(i.id, frozenset())))
+        for i in flagged
+    ]
 
 
 def rank_for_need(
@@ -162,7 +224,8 @@ def recommend_needs(
         for key, row in zip(keys, found, strict=True)
         for owner, _, score in row
     ]
-    needs = open_need_records(session, _closest(sims, CANDIDATE_NEEDS))
+    known = cache.known_certifications()
+    needs = open_need_records(session, _closest(sims, CANDIDATE_NEEDS), known)
     calibration = matching.calibration_for(cache.embedder.name)
     hits = matching.rank_needs(record, needs, sims, limit=limit, calibration=calibration)
     titles = {n.id: n.title for n in needs}

@@ -59,10 +59,21 @@ def supplier_record(
         min_sf_level=profile.min_sf_level,
         track_record=track_record,
         admitted=profile.membership is Membership.admitted,
+        certifications=frozenset(profile.certifications),
     )
 
 
-def need_record(need: Need, sf_level: str | None = None) -> matching.NeedProfile:
+def required_certifications(must_have: Iterable[str], known: Iterable[str]) -> frozenset[str]:
+    """The certifications a need's must-have lines name, among those suppliers hold
+    ("ISO 9001 인증 보유" names "ISO 9001"); matching (and rounds) filter on them."""
+    lines = [line.casefold() for line in must_have]
+    return frozenset(c for c in known if any(c.casefold() in line for line in lines))
+
+
+def need_record(
+    need: Need, sf_level: str | None = None, known: Iterable[str] = ()
+) -> matching.NeedProfile:
+    """`known`: the certifications admitted suppliers hold (see `required_certifications`)."""
     return matching.NeedProfile(
         id=need.id,
         title=need.title,
@@ -70,12 +81,14 @@ def need_record(need: Need, sf_level: str | None = None) -> matching.NeedProfile
         industry=need.industry,
         process=need.process,
         ai_techniques=frozenset(need.ai_techniques),
+        specialties=frozenset(need.specialties),
         region=need.region,
         prefer_in_province=need.prefer_in_province,
         budget_min=need.budget_min,
         budget_max=need.budget_max,
         sf_level=sf_level,
         requires_any=required_offers(need.track),
+        required_certifications=required_certifications(need.must_have, known),
     )
 
 
@@ -105,16 +118,20 @@ NEED_COLUMNS = (
     Need.industry,
     Need.process,
     Need.ai_techniques,
+    Need.specialties,
     Need.region,
     Need.prefer_in_province,
     Need.budget_min,
     Need.budget_max,
     Need.track,
+    Need.must_have,
     ManufacturerProfile.sf_level,
 )
 
 
-def open_need_records(session: Session, ids: Iterable[int]) -> list[matching.NeedProfile]:
+def open_need_records(
+    session: Session, ids: Iterable[int], known: Iterable[str] = ()
+) -> list[matching.NeedProfile]:
     """Open needs whose deadline has not passed, read as plain rows (the hot path)."""
     now = utcnow()
     query = (
@@ -134,12 +151,14 @@ def open_need_records(session: Session, ids: Iterable[int]) -> list[matching.Nee
             industry=r.industry,
             process=r.process,
             ai_techniques=frozenset(r.ai_techniques),
+            specialties=frozenset(r.specialties),
             region=r.region,
             prefer_in_province=r.prefer_in_province,
             budget_min=r.budget_min,
             budget_max=r.budget_max,
             sf_level=r.sf_level,
             requires_any=required_offers(r.track),
+            required_certifications=required_certifications(r.must_have, known),
         )
         for r in session.execute(query)
     ]
@@ -242,16 +261,6 @@ def _store(
             session.execute(insert(Embedding), new)
         if progress:
             progress(len(chunk))
-
-
-def touch_supplier(session: Session, org_id: int) -> None:
-    """Log a change for a supplier whose matching figures moved without its texts changing
-    (an engagement started or closed, a result verified), so every worker reloads it."""
-    profile_id = session.scalar(
-        select(SupplierProfile.id).where(SupplierProfile.organization_id == org_id)
-    )
-    if profile_id is not None:
-        session.add(IndexChange(owner_kind=SUPPLIER, owner_id=profile_id))
 
 
 def all_owner_ids(session: Session, kind: str) -> list[int]:

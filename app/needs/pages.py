@@ -32,7 +32,7 @@ def _lines(text: str | None) -> list[str]:
 
 def parse_need_form(form: FormData) -> tuple[dict[str, Any], dict[str, Any]]:
     """(what the user typed, for re-rendering; the data for NeedIn/NeedUpdate)."""
-    raw = form_dict(form, list_fields=("ai_techniques",))
+    raw = form_dict(form, list_fields=("ai_techniques", "specialties"))
     rows = [{k: raw.pop(f"kpi-{i}-{k}", None) for k in KPI_KEYS} for i in range(KPI_ROWS)]
     for key in [k for k in raw if k.startswith("kpi-")]:
         raw.pop(key)

@@ -22,6 +22,7 @@ SEOUL = ZoneInfo("Asia/Seoul")
 IndustryCode = Literal[tuple(vocab.INDUSTRIES)]  # type: ignore[valid-type]
 ProcessCode = Literal[tuple(vocab.PROCESSES)]  # type: ignore[valid-type]
 TechniqueCode = Literal[tuple(vocab.AI_TECHNIQUES)]  # type: ignore[valid-type]
+SpecialtyCode = Literal[tuple(vocab.SPECIALTIES)]  # type: ignore[valid-type]
 RegionCode = Literal[tuple(vocab.REGIONS)]  # type: ignore[valid-type]
 MetricCode = Literal[tuple(vocab.KPI_METRICS)]  # type: ignore[valid-type]
 StatusCode = Literal["draft", "open", "closed"]
@@ -68,6 +69,11 @@ class NeedIn(Input):
     industry: IndustryCode | None = None
     process: ProcessCode | None = None
     ai_techniques: list[TechniqueCode] = Field(default_factory=list, max_length=13)
+    specialties: list[SpecialtyCode] = Field(
+        default_factory=list,
+        max_length=len(vocab.SPECIALTIES),
+        description="Specialty fields (전문분야) the need wants a supplier to cover.",
+    )
     region: RegionCode | None = None
     prefer_in_province: bool = False
     kpis: list[KpiIn] = Field(default_factory=list, max_length=8)
@@ -89,7 +95,7 @@ class NeedIn(Input):
             raise ValueError("The maximum budget must not be less than the minimum.")
         return value
 
-    @field_validator("ai_techniques")
+    @field_validator("ai_techniques", "specialties")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
@@ -145,6 +151,7 @@ class NeedOut(BaseModel):
     industry: str | None
     process: str | None
     ai_techniques: list[str]
+    specialties: list[str]
     region: str | None
     prefer_in_province: bool
     kpis: list[KpiOut]

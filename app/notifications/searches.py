@@ -16,9 +16,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 import matching
-from app.engagements.service import active_engagements, track_records
+from app.engagements.service import active_engagements
 from app.errors import Conflict, NotFound
-from app.matches import engine
+from app.matches import eligibility, engine
 from app.matches.service import admitted_supplier_of
 from app.matches.store import (
     NEED,
@@ -42,6 +42,7 @@ from app.models import (
 from app.notifications.schemas import SavedSearchIn
 from app.notifications.service import Notice, notify
 from app.schemas import MAX_ID
+from app.track_record.service import track_records
 
 SEARCH = "saved_search"
 MAX_PER_USER = 10
@@ -236,6 +237,8 @@ def match_scores(session: Session, need: Need, searches: list[SavedSearch]) -> d
 def notify_matches(session: Session, need: Need) -> int:
     """Called when a need is published: one notice per user, naming their best-matching search."""
     searches = _live_searches(session, need)
+    allowed = eligibility.eligible_for_need(session, need, {s.organization_id for s in searches})
+    searches = [s for s in searches if s.organization_id in allowed]
     if not searches:
         return 0
     scores = match_scores(session, need, searches)

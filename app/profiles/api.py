@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from app import vocab
 from app.auth import CurrentUser, DbSession, roles
 from app.engagements.schemas import TrackLineOut
-from app.engagements.service import track_record_lines
 from app.models import CaseStudy, ManufacturerProfile, Role, SupplierProfile, User
 from app.profiles import service
 from app.profiles.schemas import (
@@ -25,6 +24,7 @@ from app.profiles.schemas import (
     SupplierSummaryOut,
 )
 from app.schemas import RowId
+from app.track_record.service import track_record_lines
 
 router = APIRouter(prefix="/api", tags=["profiles"])
 OWNERS = roles(Role.supplier, Role.manufacturer)

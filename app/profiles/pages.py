@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.auth import CurrentUser, DbSession, roles
-from app.engagements.service import track_record_lines
 from app.models import Role, SupplierProfile, User
 from app.profiles import readiness as scoring
 from app.profiles import service
@@ -22,6 +21,7 @@ from app.profiles.schemas import (
     SupplierQuery,
 )
 from app.schemas import RowId
+from app.track_record.service import track_record_lines
 from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
 
 router = APIRouter()

@@ -101,52 +101,36 @@ def capacity_left(session: Session, orgs: list[int]) -> dict[int, int]:
     return {o: capacity.get(o, 0) - active.get(o, 0) - invited.get(o, 0) for o in orgs}
 
 
-def required_certifications(need: Need, known: set[str]) -> set[str]:
-    """Certifications a must-have line names (e.g. "ISO 9001 인증 보유" names "ISO 9001")."""
-    lines = [line.casefold() for line in need.must_have]
-    return {cert for cert in known if any(cert.casefold() in line for line in lines)}
-
-
 @dataclass(frozen=True)
 class Suppliers:
     """What the round needs to know about the admitted suppliers."""
 
-    certifications: dict[int, set[str]]
     admitted_at: dict[int, datetime | None]
 
     @classmethod
     def load(cls, session: Session) -> "Suppliers":
         rows = session.execute(
-            select(
-                SupplierProfile.organization_id,
-                SupplierProfile.certifications,
-                SupplierProfile.membership_changed_at,
-            ).where(SupplierProfile.membership == Membership.admitted)
+            select(SupplierProfile.organization_id, SupplierProfile.membership_changed_at).where(
+                SupplierProfile.membership == Membership.admitted
+            )
         )
-        certs, admitted = {}, {}
-        for org, certifications, changed in rows:
-            certs[org], admitted[org] = set(certifications), changed
-        return cls(certs, admitted)
-
-    def known_certifications(self) -> set[str]:
-        return set().union(*self.certifications.values()) if self.certifications else set()
+        return cls({org: changed for org, changed in rows})
 
     def is_new(self, org: int, days: int) -> bool:
         changed = self.admitted_at.get(org)
         return changed is not None and changed >= utcnow() - timedelta(days=days)
 
 
-def blocked(
-    need: Need, item: Suggestion, required: set[str], pool: Suppliers, conflicts: set[Pair]
-) -> str | None:
-    """The hard rule that keeps this pair out of any proposal, if one does."""
+def blocked(need: Need, item: Suggestion, conflicts: set[Pair]) -> str | None:
+    """The hard rule that keeps this pair out of any proposal, if one does (the
+    certification rule is matching's own, read off the flag it raises)."""
     if (item.id, need.organization_id) in conflicts:
         return "conflict"
     if need.prefer_in_province and "out_of_province" in item.flags:
         return "out_of_province"
     if "below_required_sf_level" in item.flags:
         return "below_required_sf_level"
-    if required - pool.certifications.get(item.id, set()):
+    if matches.UNCERTIFIED_FLAG in item.flags:
         return "missing_certification"
     return None
 
@@ -164,7 +148,7 @@ def build(session: Session, cache: IndexCache, viewer: User, round_: Round) -> P
     still_open = {n.id for n in open_needs(session, NeedFilters(), needs)}
     suppliers = Suppliers.load(session)
     ranked = {
-        n: matches.suggest_suppliers(session, cache, viewer, n, limit=CANDIDATES)
+        n: matches.suggest_suppliers(session, cache, viewer, n, CANDIDATES, uncertified=True)
         for n in sorted(still_open)
     }
     orgs = sorted({i.id for items in ranked.values() for i in items} | _picked_orgs(round_))
@@ -196,12 +180,11 @@ def _candidates(
     pool: Pool,
 ) -> dict[Pair, assignment.Candidate]:
     """The engine's candidates of admitted suppliers, each with the rule that blocks it."""
-    known, found = suppliers.known_certifications(), {}
+    found = {}
     for need_id, items in ranked.items():
         need = needs[need_id]
-        required = required_certifications(need, known)
         for item in (i for i in items if i.id in suppliers.admitted_at):
-            rule = blocked(need, item, required, suppliers, conflicts)
+            rule = blocked(need, item, conflicts)
             found[(need_id, item.id)] = assignment.Candidate(need_id, item.id, item.score, rule)
             pool.details[(need_id, item.id)] = details(item) | {"blocked": rule}
     return found

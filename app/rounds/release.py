@@ -11,15 +11,14 @@ from app import audit
 from app.bids.service import bidding_open
 from app.db import expect_version
 from app.errors import Conflict
+from app.matches import eligibility
 from app.models import (
     Bid,
     BidInvitation,
     BidStatus,
-    Membership,
     Round,
     RoundPair,
     RoundStatus,
-    SupplierProfile,
     User,
     utcnow,
 )
@@ -49,14 +48,7 @@ def _invite(session: Session, actor: User, round_: Round, pairs: list[RoundPair]
     """One invitation per shortlist pair, skipping (and counting) those that cannot go out."""
     needs = {rn.need_id: rn.need for rn in round_.needs}
     orgs = {p.supplier_org_id for p in pairs}
-    admitted = set(
-        session.scalars(
-            select(SupplierProfile.organization_id).where(
-                SupplierProfile.organization_id.in_(orgs),
-                SupplierProfile.membership == Membership.admitted,
-            )
-        )
-    )
+    states = eligibility.availability(session, orgs)
     conflicts = conflicted(session, orgs, {n.organization_id for n in needs.values()})
     query = select(BidInvitation.need_id, BidInvitation.supplier_org_id).where(
         BidInvitation.need_id.in_(list(needs))
@@ -67,7 +59,8 @@ def _invite(session: Session, actor: User, round_: Round, pairs: list[RoundPair]
         need, org = needs[pair.need_id], pair.supplier_org_id
         checks = (
             ("closed", not bidding_open(need)),
-            ("not_admitted", org not in admitted),
+            ("not_admitted", states[org] == eligibility.NOT_ADMITTED),
+            ("at_capacity", states[org] == eligibility.AT_CAPACITY),
             ("conflict", (org, need.organization_id) in conflicts),
             ("already_invited", (need.id, org) in invited),
         )

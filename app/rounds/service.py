@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit
 from app.db import Page, expect_version, paginate
 from app.errors import Conflict, Invalid, NotFound
+from app.matches import eligibility
 from app.matches import service as matches
 from app.matches.cache import IndexCache
 from app.models import (
@@ -156,15 +157,12 @@ def force_pair(
 def add_pair(
     session: Session, cache: IndexCache, actor: User, round_id: int, data: PairIn
 ) -> RoundPair:
-    """Put any admitted supplier on a need's shortlist (kept on re-solve, like a forced pair)."""
+    """Put any admitted supplier with room on a need's shortlist (kept on re-solve, like a
+    forced pair); at capacity is a 409, as for an invitation."""
     round_ = draft_round(session, round_id, data.version)
     if data.need_id not in {rn.need_id for rn in round_.needs}:
         raise NotFound("This need is not in the round.")
-    admitted = select(SupplierProfile.membership).where(
-        SupplierProfile.organization_id == data.supplier_org_id
-    )
-    if session.scalar(admitted) is not Membership.admitted:
-        raise NotFound("Supplier not found.")
+    eligibility.require_available(session, data.supplier_org_id)
     _not_conflicted(session, round_, data.need_id, data.supplier_org_id)
     key = (data.need_id, data.supplier_org_id)
     pair = next((p for p in round_.pairs if (p.need_id, p.supplier_org_id) == key), None)
@@ -182,7 +180,9 @@ def add_pair(
 
 def _score(session: Session, cache: IndexCache, actor: User, pair: RoundPair) -> None:
     """The engine's score when the supplier is among the need's ranked candidates."""
-    ranked = matches.suggest_suppliers(session, cache, actor, pair.need_id, limit=60)
+    ranked = matches.suggest_suppliers(
+        session, cache, actor, pair.need_id, limit=60, uncertified=True
+    )
     found = next((s for s in ranked if s.id == pair.supplier_org_id), None)
     pair.score = found.score if found else 0.0
     pair.parts = {

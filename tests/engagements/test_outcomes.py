@@ -3,10 +3,10 @@ from datetime import timedelta
 import pytest
 
 from app.engagements import outcomes
-from app.engagements.service import TRACK_LIMIT, track_record_lines, track_records
 from app.engagements.stages import move_stage
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import IndexChange, ResultPhase, Stage
+from app.track_record.service import TRACK_LIMIT, track_record_lines, track_records
 from tests.engagements.helpers import actions, advance, cast, ids
 
 DEMO = ResultPhase.demonstration
@@ -69,8 +69,10 @@ def test_only_verified_results_count(session) -> None:
     assert result.rejected_reason == "근거 부족" and track_record_lines(session, org) == []
     result = _record(session, c, value=0.8)
     assert result.rejected_reason is None
+    session.commit()
     changes = session.query(IndexChange).count()
     outcomes.verify_result(session, c.coordinator, c.engagement.id, result.id)
+    session.commit()  # the change log is written as the transaction commits
     assert session.query(IndexChange).count() > changes  # matching reloads the supplier
     (line,) = track_record_lines(session, org)
     assert (line.metric, line.baseline, line.value, line.met) == ("defect_rate", 3.0, 0.8, True)

@@ -4,10 +4,11 @@ import pytest
 from sqlalchemy import select
 
 from app.engagements import outcomes
-from app.engagements.service import OPEN_STAGES, track_records
+from app.engagements.service import OPEN_STAGES
 from app.engagements.stages import MOVES, move_stage
 from app.errors import Conflict, Forbidden, Invalid
 from app.models import IndexChange, ResultPhase, Stage
+from app.track_record.service import track_records
 from tests.engagements.helpers import actions, advance, cast, verify_demonstration
 
 ALLOWED = sorted(MOVES, key=lambda m: (m[0].value, m[1].value))
@@ -71,9 +72,11 @@ def test_cancelling_needs_a_reason_and_frees_capacity(session) -> None:
     c = cast(session)
     with pytest.raises(Invalid):
         move_stage(session, c.coordinator, c.engagement.id, Stage.cancelled, None, None)
+    session.commit()
     before = session.scalar(select(IndexChange.id).order_by(IndexChange.id.desc()))
     move_stage(session, c.coordinator, c.engagement.id, Stage.cancelled, None, "예산 중단")
     assert c.engagement.cancel_reason == "예산 중단" and c.engagement.closed_at is not None
+    session.commit()  # the change log is written as the transaction commits
     after = session.scalar(select(IndexChange.id).order_by(IndexChange.id.desc()))
     assert after != before
 

@@ -72,3 +72,17 @@ def test_control_characters_in_import_fields_refuse_the_whole_import(session, tm
             import_files(session, **files)
         assert raised.value.problems and all("one line" in p for p in raised.value.problems)
     assert counts(session) == (0, 0, 0)
+
+
+def test_need_specialties_are_imported_and_checked_against_the_vocabulary(
+    session, tmp_path
+) -> None:
+    good = {**NEED, "specialties": ["machine_vision", "mfg_ai"]}
+    bad = {**NEED, "external_id": "n-2", "specialties": ["machine_vision", "telepathy"]}
+    with pytest.raises(InvalidImport) as raised:
+        import_files(session, needs=write(tmp_path / "bad.jsonl", [good, bad]))
+    (problem,) = raised.value.problems
+    assert problem.startswith("bad.jsonl:2: specialties.1")
+    assert counts(session) == (0, 0, 0)
+    import_files(session, needs=write(tmp_path / "n.jsonl", [good]))
+    assert session.scalar(select(Need)).specialties == ["machine_vision", "mfg_ai"]

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from app.models import AuditEntry, Need, utcnow
 from app.needs.schemas import SEOUL
 
+BLOCKS = ("dd", "p", "li", "span", "div", "section", "article", "ul", "fieldset", "td", "tr")
+
 
 class Landmarks(HTMLParser):
     """Ids, field errors, table rows and input values of a page."""
@@ -20,13 +22,25 @@ class Landmarks(HTMLParser):
         self.values: dict[str, str] = {}
         self.rows: list[str] = []
         self.textareas: dict[str, str] = {}
+        self.checked: set[tuple[str, str]] = set()  # (name, value) of ticked boxes
+        self.labels: dict[str, str] = {}  # a checkbox's value -> its label text
+        self.texts: dict[str, str] = {}  # text inside each element with an id (open ones)
         self._textarea: str | None = None
+        self._open: list[str] = []  # the id (or "") of each open block element
+        self._checkbox: str | None = None
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
         if values.get("id"):
             self.ids.add(values["id"])
+            self.texts.setdefault(values["id"], "")
+        if tag in BLOCKS:
+            self._open.append(values.get("id", ""))
+        if tag == "input" and values.get("type") == "checkbox":
+            self._checkbox = values.get("value")
+            if "checked" in values:
+                self.checked.add((values.get("name", ""), values.get("value", "")))
         if "need-row" in values.get("class", "").split():
             self.rows.append(values["id"])
         if tag == "input" and values.get("name") and "value" in values:
@@ -38,10 +52,17 @@ class Landmarks(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._textarea is not None:
             self.textareas[self._textarea] += data
+        for open_id in filter(None, self._open):
+            self.texts[open_id] += data
+        if self._checkbox is not None and data.strip():
+            self.labels[self._checkbox] = data.strip()
+            self._checkbox = None
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "textarea":
             self._textarea = None
+        if tag in BLOCKS and self._open:
+            self._open.pop()
 
 
 def seoul_input(days: float) -> str:

@@ -196,3 +196,14 @@ def test_control_characters_are_422_and_write_nothing(browser, session) -> None:
     assert count_needs(session) == before
     kept = browser.api("POST", "/api/needs", api_body(description="First line.\r\nSecond line."))
     assert kept.status_code == 201 and kept.json()["description"] == "First line.\nSecond line."
+
+
+def test_specialties_round_trip_and_unknown_codes_are_422(browser, session) -> None:
+    browser.login(make_manufacturer(session))
+    created = browser.api("POST", "/api/needs", api_body(specialties=["mes", "mes", "fems"]))
+    assert created.status_code == 201 and created.json()["specialties"] == ["mes", "fems"]
+    before = count_needs(session)
+    bad = browser.api("POST", "/api/needs", api_body(specialties=["machine_vision", "alchemy"]))
+    assert bad.status_code == 422
+    assert {tuple(e["loc"])[1] for e in bad.json()["detail"]} == {"specialties"}
+    assert count_needs(session) == before

@@ -282,3 +282,30 @@ def test_a_title_with_a_line_break_is_refused_by_the_form(browser, session) -> N
     assert created.status_code == 303
     need = session.get(Need, int(created.headers["location"].rsplit("/", 1)[1]))
     assert need.description == "용접 라인의 비드 불량을\n작업자가 육안으로 검사합니다."
+
+
+def test_a_need_asks_for_specialty_fields_in_either_language(browser, session) -> None:
+    owner = make_manufacturer(session)
+    browser.login(owner)
+    form = Landmarks(browser.get("/needs/new").text)
+    assert "specialties" in form.ids and form.labels["machine_vision"] == "식별시스템/머신비전"
+    response = browser.post("/needs/new", need_form(specialties=["machine_vision", "mfg_ai"]))
+    assert response.status_code == 303
+    need = session.get(Need, int(response.headers["location"].rsplit("/", 1)[1]))
+    assert need.specialties == ["machine_vision", "mfg_ai"]
+    edit = Landmarks(browser.get(f"/needs/{need.id}/edit").text)
+    assert {("specialties", "machine_vision"), ("specialties", "mfg_ai")} <= edit.checked
+    page = Landmarks(browser.get(f"/needs/{need.id}").text)
+    assert "식별시스템/머신비전" in page.texts["need-specialties"]
+    owner.locale = "en"
+    session.flush()
+    page = Landmarks(browser.get(f"/needs/{need.id}").text)
+    assert "Identification / machine vision" in page.texts["need-specialties"]
+
+
+def test_an_unknown_specialty_is_422_and_writes_nothing(browser, session) -> None:
+    browser.login(make_manufacturer(session))
+    before = count_needs(session)
+    response = browser.post("/needs/new", need_form(specialties=["alchemy"]))
+    assert response.status_code == 422 and "has-error" in response.text
+    assert count_needs(session) == before
