@@ -51,6 +51,11 @@ test-postgres:
 		echo "PostgreSQL not reachable at $(TEST_POSTGRES_URL): skipped the PostgreSQL run"; \
 	fi
 
+# Every labelled set (seed/eval/* and shared/eval/*): one JSON line each, then fit-level
+# thresholds derived from all of them.
+eval: install
+	$(BIN)/axmatch eval --all --derive-levels
+
 check: install-test
 	$(BIN)/ruff check app matching seed tests migrations
 	$(BIN)/ruff format --check app matching seed tests migrations

@@ -15,6 +15,7 @@ from matching.embedders import (
 )
 from matching.fit import Weights
 from matching.index import VectorIndex
+from matching.levels import FitLevel, fit_level
 from matching.matcher import Matcher
 from matching.ranking import (
     Evidence,
@@ -40,6 +41,7 @@ __all__ = [
     "Embedder",
     "Evidence",
     "FakeEmbedder",
+    "FitLevel",
     "Hit",
     "Matcher",
     "NeedProfile",
@@ -52,6 +54,7 @@ __all__ = [
     "Weights",
     "calibration_for",
     "exclusion",
+    "fit_level",
     "get_embedder",
     "is_in_province",
     "need_sims",

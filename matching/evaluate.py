@@ -8,6 +8,11 @@ Scoring follows shared/eval/federal-dev/README.md: nDCG@10 with gain 2^grade - 1
 ideal ranking built from all labels; recall@10 and MRR@10 count only the top grade (grade 2;
 in a set whose labels never exceed grade 1, grade 1). Every method ranks the whole corpus and
 breaks exact ties by md5(need external id | supplier external id).
+
+Methods: `axmatch` (the product), `bm25` (words, English stop words), `embedding` (best whole
+unit's cosine) and `prior` (suppliers by how many case studies they have, need ignored).
+`levels` gives each fit level's precision (share of its hits with grade >= 1) and coverage
+(share of the product's top-10 hits in that level), over every need's top 10.
 """
 
 from __future__ import annotations
@@ -16,13 +21,14 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from matching.embedders import Embedder, Vectors
+from matching.levels import precision_by_level
 from matching.matcher import Matcher, Progress
 from matching.records import CaseStudy, NeedProfile, SupplierProfile
 from matching.units import need_text
@@ -39,6 +45,7 @@ class EvalSet:
     labels: dict[int, dict[int, int]]  # need id -> supplier id -> grade
     external: dict[int, str]  # supplier id -> external id
     need_external: dict[int, str]
+    need_language: dict[int, str] = field(default_factory=dict)
 
     @property
     def relevant_grade(self) -> int:
@@ -75,13 +82,14 @@ def load_eval_set(suppliers_path: str | Path, needs_path: str | Path) -> EvalSet
         case_id += len(row.get("case_studies") or [])
         external[n] = str(row["external_id"])
     by_external = {e: i for i, e in external.items()}
-    needs, labels, need_external = [], {}, {}
+    needs, labels, need_external, language = [], {}, {}, {}
     for n, row in enumerate(_read_jsonl(needs_path), start=1):
         needs.append(NeedProfile(id=n, title=row.get("title", ""), description=row["description"]))
         relevant = row.get("relevant") or {}
         labels[n] = {by_external[e]: int(g) for e, g in relevant.items() if e in by_external}
         need_external[n] = str(row["external_id"])
-    return EvalSet(suppliers, needs, labels, external, need_external)
+        language[n] = str(row.get("language") or "")
+    return EvalSet(suppliers, needs, labels, external, need_external, language)
 
 
 def recall_at_k(ranking: Ranking, labels: Labels, relevant: int, k: int = K) -> float:
@@ -104,10 +112,18 @@ def ndcg_at_k(ranking: Ranking, labels: Labels, k: int = K) -> float:
     return float(dcg([labels.get(s, 0) for s in ranking]) / ideal) if ideal else 0.0
 
 
-def score_rankings(rankings: Mapping[int, Ranking], data: EvalSet) -> dict[str, float]:
-    """Mean metrics over needs that have at least one top-grade label."""
+def score_rankings(
+    rankings: Mapping[int, Ranking], data: EvalSet, language: str | None = None
+) -> dict[str, float]:
+    """Mean metrics over needs that have at least one top-grade label (of one need
+    `language`, when given)."""
     top = data.relevant_grade
-    needs = [n for n, ls in data.labels.items() if any(g >= top for g in ls.values())]
+    needs = [
+        n
+        for n, ls in data.labels.items()
+        if any(g >= top for g in ls.values())
+        and (language is None or data.need_language.get(n) == language)
+    ]
     rows = [
         (
             recall_at_k(rankings[n], data.labels[n], top),
@@ -128,17 +144,39 @@ def _order(scores: Mapping[int, float], need_id: int, data: EvalSet) -> Ranking:
     return sorted(scores, key=lambda s: (-scores[s], tie(s)))
 
 
+Scored = dict[int, dict[int, float]]  # need id -> supplier id -> product score
+
+
 def rank_axmatch(
     matcher: Matcher, data: EvalSet, vectors: Vectors, progress: Progress | None = None
-) -> dict[int, Ranking]:
-    """The product ranking; `vectors` are the needs' query vectors (`Matcher.encode_needs`)."""
-    rankings = {}
+) -> tuple[dict[int, Ranking], Scored]:
+    """The product ranking and its scores; `vectors` are the needs' query vectors
+    (`Matcher.encode_needs`)."""
+    rankings, scored = {}, {}
     for n, (need, vector) in enumerate(zip(data.needs, vectors, strict=True), start=1):
         hits = matcher.suppliers_for(need, limit=None, vector=vector)
-        rankings[need.id] = _order({h.id: h.score for h in hits}, need.id, data)
+        scored[need.id] = {h.id: h.score for h in hits}
+        rankings[need.id] = _order(scored[need.id], need.id, data)
         if progress:
             progress("rank axmatch", n, len(data.needs))
-    return rankings
+    return rankings, scored
+
+
+def rank_prior(data: EvalSet) -> dict[int, Ranking]:
+    """Suppliers by their number of case studies, whatever the need says."""
+    counts = {s.id: float(len(s.case_studies)) for s in data.suppliers}
+    return {need.id: _order(counts, need.id, data) for need in data.needs}
+
+
+def top_pairs(
+    rankings: Mapping[int, Ranking], scored: Scored, data: EvalSet, k: int = K
+) -> list[tuple[float, bool]]:
+    """(score, relevant) for every need's top-k hits; relevant = any grade >= 1."""
+    return [
+        (scored[n][s], data.labels.get(n, {}).get(s, 0) >= 1)
+        for n, ranking in rankings.items()
+        for s in ranking[:k]
+    ]
 
 
 def rank_embedding(matcher: Matcher, data: EvalSet, vectors: Vectors) -> dict[int, Ranking]:
@@ -178,6 +216,39 @@ def rank_bm25(data: EvalSet) -> dict[int, Ranking]:
     return rankings
 
 
+Figures = dict[str, Any]
+
+
+def evaluate_with_pairs(
+    suppliers_path: str | Path,
+    needs_path: str | Path,
+    embedder: Embedder,
+    *,
+    progress: Progress | None = None,
+    matcher_factory: Callable[[Embedder, EvalSet, Progress | None], Matcher] | None = None,
+) -> tuple[Figures, list[tuple[float, bool]]]:
+    """`evaluate`'s figures and the (score, relevant) pairs of every need's top 10."""
+    data = load_eval_set(suppliers_path, needs_path)
+    factory = matcher_factory or (lambda e, d, p: Matcher(e, d.suppliers, progress=p))
+    matcher = factory(embedder, data, progress)
+    vectors = matcher.encode_needs(data.needs, progress)
+    rankings, scored = rank_axmatch(matcher, data, vectors, progress)
+    pairs = top_pairs(rankings, scored, data)
+    figures: Figures = {
+        "axmatch": score_rankings(rankings, data),
+        "bm25": score_rankings(rank_bm25(data), data),
+        "embedding": score_rankings(rank_embedding(matcher, data, vectors), data),
+        "prior": score_rankings(rank_prior(data), data),
+        "levels": precision_by_level(pairs),
+    }
+    languages = sorted({lang for lang in data.need_language.values() if lang})
+    if len(languages) > 1:
+        figures["axmatch_by_need_language"] = {
+            lang: score_rankings(rankings, data, lang) for lang in languages
+        }
+    return figures, pairs
+
+
 def evaluate(
     suppliers_path: str | Path,
     needs_path: str | Path,
@@ -185,14 +256,11 @@ def evaluate(
     *,
     progress: Progress | None = None,
     matcher_factory: Callable[[Embedder, EvalSet, Progress | None], Matcher] | None = None,
-) -> dict[str, dict[str, float]]:
-    """{"axmatch": {"recall@10", "ndcg@10", "mrr"}, "bm25": {...}, "embedding": {...}}."""
-    data = load_eval_set(suppliers_path, needs_path)
-    factory = matcher_factory or (lambda e, d, p: Matcher(e, d.suppliers, progress=p))
-    matcher = factory(embedder, data, progress)
-    vectors = matcher.encode_needs(data.needs, progress)
-    return {
-        "axmatch": score_rankings(rank_axmatch(matcher, data, vectors, progress), data),
-        "bm25": score_rankings(rank_bm25(data), data),
-        "embedding": score_rankings(rank_embedding(matcher, data, vectors), data),
-    }
+) -> Figures:
+    """{"axmatch" | "bm25" | "embedding" | "prior": {"recall@10", "ndcg@10", "mrr"},
+    "levels": {"high" | "medium" | "low" | "none": {"precision", "coverage", "count"}}}, plus
+    "axmatch_by_need_language" when the needs come in more than one language."""
+    figures, _ = evaluate_with_pairs(
+        suppliers_path, needs_path, embedder, progress=progress, matcher_factory=matcher_factory
+    )
+    return figures

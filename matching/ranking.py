@@ -21,9 +21,15 @@ import numpy.typing as npt
 
 from matching.embedders import Calibration
 from matching.fit import Weights, structured_fit
+from matching.levels import FitLevel, fit_level
+from matching.lexical import LexicalIndex, LexicalScores, fuse, lexical_evidence
 from matching.records import NeedProfile, SupplierProfile
 from matching.scoring import SupplierTable, UnitHits, score_parts, totals
-from matching.units import TextUnit, split_sentences, supplier_units
+from matching.units import TextUnit, need_text, split_sentences, supplier_text, supplier_units
+
+# Suppliers with the strongest lexical evidence join a given candidate pool: a supplier the
+# embedding search missed can still rank on what it literally says.
+LEXICAL_CANDIDATES = 20
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,11 @@ class Hit:
     parts: dict[str, float]
     evidence: list[Evidence] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+
+    @property
+    def level(self) -> FitLevel | None:
+        """The calibrated fit level of `score` (`matching.levels`); None below the minimum."""
+        return fit_level(self.score)
 
 
 def need_sims(
@@ -144,10 +155,15 @@ def score_pair(
     sims: Sequence[UnitSim],
     weights: Weights,
     calibration: Calibration,
+    fused: tuple[float, float] | None = None,
 ) -> tuple[dict[str, float], list[str]]:
+    """One pair's parts; `fused` is its (semantic, lexical) from `lexical.fuse` over its
+    pool (default: no lexical evidence, the semantic part whole)."""
     parts = semantic_parts(sims, weights, calibration)
+    semantic, lexical = fused if fused is not None else (parts["semantic"], 0.0)
     fit, flags = structured_fit(need, supplier, weights)
-    return parts | fit, flags
+    semantic_parts_ = {"semantic": semantic, "lexical": lexical}
+    return semantic_parts_ | {"semantic_support": parts["semantic_support"]} | fit, flags
 
 
 def evidence(supplier: SupplierProfile, sims: Iterable[UnitSim], count: int = 2) -> list[Evidence]:
@@ -233,10 +249,13 @@ def rank_supplier_units(
     as arrays: the whole pool is scored as arrays, and only the hits returned get their flags
     and evidence."""
     w, cal = weights or Weights(), calibration or Calibration()
+    lexical = table.lexical(need)
+    if candidates is not None:
+        candidates = set(candidates) | _lexical_best(table, lexical)
     found = (table.row_of.get(i) for i in (table.row_of if candidates is None else candidates))
     pool = [r for r in found if r is not None and passes_filters(need, table.records[r])]
     rows = np.array(sorted(pool), np.intp)
-    cols = score_parts(need, table, rows, units, w, cal)
+    cols = score_parts(need, table, rows, units, w, cal, lexical)
     order = np.lexsort((table.ids[rows], -totals(cols)))
     chosen = order if limit is None else order[:limit]
     sims = _sims_of(need.id, units, table.ids[rows[chosen]])
@@ -245,6 +264,14 @@ def rank_supplier_units(
         for n in chosen
     ]
     return _top(hits, limit)
+
+
+def _lexical_best(table: SupplierTable, found: LexicalScores) -> set[int]:
+    """Ids of the suppliers with the strongest lexical evidence (some, never none)."""
+    evidence_, has = lexical_evidence(found)
+    order = np.lexsort((table.ids, -evidence_))
+    keep = [r for r in order[:LEXICAL_CANDIDATES].tolist() if has[r] and evidence_[r] > 0]
+    return set(table.ids[keep].tolist())
 
 
 def _sims_of(need_id: int, units: UnitHits, suppliers: npt.NDArray[np.int64]) -> SimsBySupplier:
@@ -299,12 +326,35 @@ def rank_needs(
     calibration: Calibration | None = None,
     limit: int | None = 20,
 ) -> list[Hit]:
-    """Needs for `supplier`, best first; `Hit.id` is the need id. Same parts and evidence."""
+    """Needs for `supplier`, best first; `Hit.id` is the need id. Same parts and evidence.
+
+    The lexical evidence is the supplier's text searched over these needs (BM25 over the
+    pool), fused with semantics as in the other direction."""
     w, cal = weights or Weights(), calibration or Calibration()
     grouped = _group(sims, lambda s: s.need_id)
-    pool = {n.id: n for n in needs if passes_filters(n, supplier)}
-    hits = [_hit(i, *score_pair(n, supplier, grouped.get(i, []), w, cal)) for i, n in pool.items()]
+    pool = list({n.id: n for n in needs if passes_filters(n, supplier)}.values())
+    fused = _fused_needs(supplier, pool, [grouped.get(n.id, []) for n in pool], w, cal)
+    hits = [
+        _hit(n.id, *score_pair(n, supplier, grouped.get(n.id, []), w, cal, pair))
+        for n, pair in zip(pool, fused, strict=True)
+    ]
     return [_with_evidence(h, supplier, grouped.get(h.id, [])) for h in _top(hits, limit)]
+
+
+def _fused_needs(
+    supplier: SupplierProfile,
+    pool: Sequence[NeedProfile],
+    sims: Sequence[Sequence[UnitSim]],
+    w: Weights,
+    cal: Calibration,
+) -> list[tuple[float, float]]:
+    """Each need's (semantic, lexical) parts: `lexical.fuse` over the pool of needs."""
+    if not pool:
+        return []
+    semantic = np.array([semantic_parts(s, w, cal)["semantic"] for s in sims])
+    found = LexicalIndex([need_text(n) for n in pool]).scores(supplier_text(supplier))
+    fused_semantic, lexical = fuse(semantic, found)
+    return list(zip(fused_semantic.tolist(), lexical.tolist(), strict=True))
 
 
 def _group(sims: Iterable[UnitSim], key: Callable[[UnitSim], int]) -> dict[int, list[UnitSim]]:

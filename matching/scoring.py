@@ -9,6 +9,7 @@ the returned hits only, with the per-pair functions.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
@@ -17,7 +18,9 @@ import numpy.typing as npt
 
 from matching.embedders import Calibration
 from matching.fit import Weights, served_industries, served_processes
+from matching.lexical import LexicalIndex, LexicalScores, fuse, pick
 from matching.records import NeedProfile, SupplierProfile, sf_rank
+from matching.units import need_text, supplier_text
 
 Rows = npt.NDArray[np.intp]
 Floats = npt.NDArray[np.float64]
@@ -85,6 +88,15 @@ class SupplierTable:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    @functools.cached_property
+    def lexicon(self) -> LexicalIndex:
+        """Word and concept BM25 over each supplier's text, built on first use."""
+        return LexicalIndex([supplier_text(s) for s in self.records])
+
+    def lexical(self, need: NeedProfile) -> LexicalScores:
+        """The need's lexical evidence over every row (normalised over the whole table)."""
+        return self.lexicon.scores(need_text(need))
 
 
 def _rank_or(level: str | None) -> int:
@@ -220,12 +232,19 @@ def score_parts(
     units: UnitHits,
     weights: Weights,
     calibration: Calibration,
+    lexical: LexicalScores | None = None,
 ) -> dict[str, Floats]:
-    """`ranking.score_pair`'s parts (same keys, same order) for table rows `rows`."""
+    """`ranking.score_pair`'s parts (same keys, same order) for table rows `rows`; the
+    semantic part is fused with the need's lexical evidence (`lexical.fuse`, default: the
+    table's for this need) among these rows."""
     semantic, support = semantic_scores(units, table, rows, weights, calibration)
-    return {"semantic": semantic, "semantic_support": support} | fit_parts(
-        need, table, rows, weights
-    )
+    found = pick(table.lexical(need) if lexical is None else lexical, rows)
+    semantic, lexical_part = fuse(semantic, found)
+    return {
+        "semantic": semantic,
+        "lexical": lexical_part,
+        "semantic_support": support,
+    } | fit_parts(need, table, rows, weights)
 
 
 def totals(parts: dict[str, Floats]) -> Floats:

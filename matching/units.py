@@ -96,6 +96,12 @@ def supplier_units(supplier: SupplierProfile, *, sentences: bool = True) -> list
     return units
 
 
+def supplier_text(supplier: SupplierProfile) -> str:
+    """All of a supplier's own words: description, then each case study's title and text."""
+    cases = (_join(c.title, c.text) for c in supplier.case_studies)
+    return "\n".join([supplier.description, *cases])
+
+
 def need_text(need: NeedProfile) -> str:
     return _join(need.title, need.description)
 

@@ -3,6 +3,7 @@
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -67,38 +68,90 @@ def reindex() -> None:
     )
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def eval_sets(shared: Path | None = None) -> list[tuple[str, Path]]:
+    """Every labelled dev set: seed/eval/* and the first shared/eval found above the
+    checkout (or `shared`), by name, each a folder with suppliers.jsonl and needs.jsonl."""
+    folders = [ROOT / "seed" / "eval"]
+    if shared is not None:
+        folders.append(shared)
+    else:
+        found = (p / "shared" / "eval" for p in ROOT.parents)
+        folders += [next((f for f in found if f.is_dir()), ROOT / "shared" / "eval")]
+    return [
+        (d.name, d)
+        for folder in folders
+        if folder.is_dir()
+        for d in sorted(folder.iterdir())
+        if (d / "suppliers.jsonl").is_file() and (d / "needs.jsonl").is_file()
+    ]
+
+
 def eval_command(
-    suppliers: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
-    needs: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object only")] = False,
+    suppliers: Annotated[Path | None, typer.Argument(exists=True, dir_okay=False)] = None,
+    needs: Annotated[Path | None, typer.Argument(exists=True, dir_okay=False)] = None,
+    all_sets: Annotated[
+        bool, typer.Option("--all", help="every set in seed/eval and shared/eval")
+    ] = False,
+    shared: Annotated[
+        Path | None, typer.Option(file_okay=False, help="shared eval folder (default: found)")
+    ] = None,
+    derive_levels: Annotated[
+        bool, typer.Option("--derive-levels", help="also print fit-level thresholds")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="kept for scripts; always JSON")] = False,
     model: Annotated[str | None, typer.Option(help="embedding model (default: settings)")] = None,
 ) -> None:
-    """recall@10, nDCG@10 and MRR of the product's ranking and of two plain baselines."""
+    """One JSON line per set: recall@10, nDCG@10 and MRR of the product's ranking, BM25,
+    embedding-only and the case-count prior, and each fit level's precision and coverage.
+    With --derive-levels, a last line with thresholds derived from all sets' pairs pooled."""
     import matching
-    from matching.evaluate import evaluate
+    from matching.evaluate import evaluate_with_pairs
+    from matching.levels import derive_thresholds, precision_by_level
 
+    if all_sets == (suppliers is not None):
+        raise typer.BadParameter("give SUPPLIERS and NEEDS, or --all")
+    if suppliers is not None and needs is None:
+        raise typer.BadParameter("NEEDS is missing")
+    sets = eval_sets(shared) if all_sets else [(suppliers.parent.name, suppliers.parent)]
+    files = {name: (d / "suppliers.jsonl", d / "needs.jsonl") for name, d in sets}
+    if not all_sets:
+        files = {sets[0][0]: (suppliers, needs)}  # type: ignore[dict-item]
     embedder = matching.get_embedder(model or engine.model_name())
+    pooled: list[tuple[float, bool]] = []
+    for name, (supplier_file, need_file) in files.items():
+        figures, pairs = evaluate_with_pairs(
+            supplier_file, need_file, embedder, progress=_progress_bars()
+        )
+        pooled += pairs
+        typer.echo(json.dumps({"set": name, "model": embedder.name, **figures}))
+    if derive_levels:
+        thresholds = derive_thresholds(pooled)
+        typer.echo(
+            json.dumps(
+                {
+                    "set": "all (pooled)",
+                    "thresholds": {str(k): v for k, v in thresholds.items()},
+                    "levels": precision_by_level(pooled, thresholds),
+                }
+            )
+        )
+
+
+def _progress_bars() -> Callable[[str, int, int], None]:
     bars: dict[str, tqdm] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
         if stage not in bars:
             bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False)
-        bar = bars[stage]
-        bar.n = done
-        bar.refresh()
+        bars[stage].n = done
+        bars[stage].refresh()
+        if done >= total:
+            bars.pop(stage).close()
 
-    results = evaluate(suppliers, needs, embedder, progress=progress)
-    for bar in bars.values():
-        bar.close()
-    if as_json:
-        typer.echo(json.dumps(results))
-        return
-    typer.echo(f"{'method':<12}{'recall@10':>11}{'nDCG@10':>10}{'MRR':>8}   ({embedder.name})")
-    for method, figures in results.items():
-        typer.echo(
-            f"{method:<12}{figures['recall@10']:>11.3f}{figures['ndcg@10']:>10.3f}"
-            f"{figures['mrr']:>8.3f}"
-        )
+    return progress
 
 
 def bench_command(

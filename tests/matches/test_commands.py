@@ -30,17 +30,19 @@ def axmatch(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_eval_prints_the_three_methods_as_json(tmp_path: Path) -> None:
+METHODS = ("axmatch", "bm25", "embedding", "prior")
+
+
+def test_eval_prints_one_json_line_with_every_method_and_level(tmp_path: Path) -> None:
     out = axmatch(
-        "eval",
-        str(KOREAN / "suppliers.jsonl"),
-        str(KOREAN / "needs.jsonl"),
-        "--json",
-        tmp_path=tmp_path,
+        "eval", str(KOREAN / "suppliers.jsonl"), str(KOREAN / "needs.jsonl"), tmp_path=tmp_path
     )
-    figures = json.loads(out.stdout)
-    assert set(figures) == {"axmatch", "bm25", "embedding"}
-    assert all(set(v) == {"recall@10", "ndcg@10", "mrr"} for v in figures.values())
+    (line,) = out.stdout.splitlines()
+    figures = json.loads(line)
+    assert figures["set"] == "crosslingual" and figures["model"] == "fake"
+    assert all(set(figures[m]) == {"recall@10", "ndcg@10", "mrr"} for m in METHODS)
+    assert set(figures["levels"]) == {"high", "medium", "low", "none"}
+    assert set(figures["axmatch_by_need_language"]) == {"en", "ko"}
 
 
 def test_import_reindex_and_bench_run(tmp_path: Path) -> None:

@@ -73,8 +73,17 @@ def test_evaluate_reports_three_methods_on_the_korean_english_set() -> None:
         FakeEmbedder(),
         progress=lambda stage, done, total: seen.append(stage),
     )
-    assert set(result) == {"axmatch", "bm25", "embedding"}
-    for scores in result.values():
-        assert set(scores) == {"recall@10", "ndcg@10", "mrr"}
-        assert all(0.0 <= v <= 1.0 for v in scores.values())
+    assert set(result) - {"axmatch_by_need_language"} == {
+        "axmatch",
+        "bm25",
+        "embedding",
+        "prior",
+        "levels",
+    }
+    for method in ("axmatch", "bm25", "embedding", "prior"):
+        assert set(result[method]) == {"recall@10", "ndcg@10", "mrr"}
+        assert all(0.0 <= v <= 1.0 for v in result[method].values())
+    assert set(result["levels"]) == {"high", "medium", "low", "none"}
+    coverage = sum(band["coverage"] for band in result["levels"].values())
+    assert abs(coverage - 1.0) < 1e-9
     assert "rank axmatch" in seen
