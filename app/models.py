@@ -770,6 +770,9 @@ class Round(Base):
     supplier_cap: Mapped[int] = mapped_column(Integer, default=3)
     min_new_suppliers: Mapped[int] = mapped_column(Integer, default=0)
     new_supplier_days: Mapped[int] = mapped_column(Integer, default=365)
+    # Off: a pair below the minimum fit never goes on a shortlist (the shortlist may be
+    # shorter than asked); on: such pairs may fill places left empty.
+    fill_empty: Mapped[bool] = mapped_column(Boolean, default=False)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -883,7 +886,8 @@ class EmailPreference(Base):
 
 
 class SavedSearch(Base):
-    """A supplier's saved search (or profile match above a threshold) that notifies on new needs."""
+    """A supplier's saved search (or profile match) that notifies on new needs matching at
+    `min_level` or better (a `matching.levels.FitLevel` value)."""
 
     __tablename__ = "saved_searches"
 
@@ -893,5 +897,5 @@ class SavedSearch(Base):
     name: Mapped[str] = mapped_column(String(200))
     query: Mapped[str] = mapped_column(String(500), default="")  # empty: match the profile
     filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    threshold: Mapped[float] = mapped_column(default=0.5)
+    min_level: Mapped[str] = mapped_column(String(8), default="low")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

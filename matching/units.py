@@ -5,7 +5,9 @@ Key scheme (unique within one owner, stable while the owner's structure is uncha
 - supplier: ``"profile"`` (the description), ``"case:<case id>"`` (title + text of one case
   study), and, for a unit of two or more sentences, one unit per sentence:
   ``"profile#<n>"`` and ``"case:<case id>#<n>"`` (n = 0-based sentence index);
-- need: ``"need"`` (title + description).
+- need: ``"need"`` (title + description) and, for a description of two or more sentences,
+  ``"need#<n>"`` per sentence (quoted beside the supplier sentence it matched; ranking
+  searches whole units only).
 
 Store one vector per (owner, key, model) with `TextUnit.sha256`; re-embed only units whose
 hash changed and drop stored keys that are no longer produced. Whole units drive the ranking;
@@ -106,6 +108,8 @@ def need_text(need: NeedProfile) -> str:
     return _join(need.title, need.description)
 
 
-def need_units(need: NeedProfile) -> list[TextUnit]:
-    """A need is one unit: needs are short, and the whole need is what a supplier reads."""
-    return [TextUnit("need", "need", need.id, need.title, need_text(need))]
+def need_units(need: NeedProfile, *, sentences: bool = True) -> list[TextUnit]:
+    """The whole need first (what ranking compares: needs are short, and the whole need is
+    what a supplier reads), then its description's sentences when `sentences`."""
+    unit = TextUnit("need", "need", need.id, need.title, need_text(need))
+    return _with_sentences(unit, need.description) if sentences else [unit]

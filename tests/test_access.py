@@ -388,6 +388,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/saved-searches"): {"other_supplier", "supplier"},
     ("POST", "/saved-searches"): {"other_supplier", "supplier"},
     ("POST", "/saved-searches/{search_id:int}/delete"): {"supplier"},
+    ("GET", "/saved-searches/{search_id:int}/preview"): {"supplier"},
     ("GET", "/api/notifications"): SIGNED_IN,
     ("GET", "/api/notifications/unread-count"): SIGNED_IN,
     ("POST", "/api/notifications/read-all"): SIGNED_IN,
@@ -397,6 +398,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/saved-searches"): {"other_supplier", "supplier"},
     ("POST", "/api/saved-searches"): {"applicant", "other_supplier", "supplier"},
     ("GET", "/api/saved-searches/{search_id}"): {"supplier"},
+    ("GET", "/api/saved-searches/{search_id}/preview"): {"supplier"},
     ("PUT", "/api/saved-searches/{search_id}"): {"applicant", "other_supplier", "supplier"},
     ("DELETE", "/api/saved-searches/{search_id}"): {"supplier"},
     # programme dashboard: no persona sponsors a cohort here, so the sponsor's routes are

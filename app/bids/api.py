@@ -111,6 +111,8 @@ def bids_on_need(need_id: RowId, session: DbSession, cache: Cache, user: Current
         ComparisonRow(
             bid=bid_out(user, row.bid, told[row.bid.id]),
             score=row.match.score if row.match else None,
+            level=row.match.level if row.match else None,
+            level_label=row.match.level_label if row.match else None,
             reasons=row.reasons,
             case_studies=[
                 {"id": s.id, "title": s.title, "outcome": s.outcome} for s in row.studies

@@ -132,6 +132,8 @@ class VersionOut(BaseModel):
 class ComparisonRow(BaseModel):
     bid: BidOut
     score: float | None
+    level: str | None = None  # fit level: high, medium, low; null below minimum or unranked
+    level_label: str | None = None
     reasons: list[str]
     case_studies: list[dict[str, object]]
     track_record: TrackRecordOut

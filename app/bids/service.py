@@ -265,7 +265,9 @@ class Row:
     def reasons(self) -> list[str]:
         if self.match is None:
             return []
-        return [e.sentence for e in self.match.evidence] + list(self.match.flags)
+        return [e.sentence for e in self.match.evidence] + [
+            r.label for r in self.match.reasons if not r.ok
+        ]
 
 
 def compare_bids(
@@ -274,7 +276,9 @@ def compare_bids(
     view = visible_bids(session, viewer, need_id)
     if view.sealed or viewer.role is Role.supplier or not view.bids:
         return view, []
-    ranked = matches.suggest_suppliers(session, cache, viewer, need_id, limit=200)
+    ranked = matches.suggest_suppliers(
+        session, cache, viewer, need_id, limit=200, below_minimum=True
+    )
     by_org = {s.id: s for s in ranked}
     studies = case_studies(session, view.bids)
     tracks = track_record_by_org(session, [b.supplier_org_id for b in view.bids])

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
 
 import matching
@@ -147,10 +147,17 @@ class IndexCache:
             record = supplier_record(p, active.get(org, 0), track.get(org, 0.0))
             self.suppliers[p.id] = (record, org)
 
-    def owner_vectors(self, kind: str, owner: int) -> tuple[list[str], np.ndarray]:
-        """An owner's whole-unit vectors (sentence units left out) as the index holds them."""
+    def owner_vectors(
+        self, kind: str, owner: int, *, sentences: bool = False
+    ) -> tuple[list[str], np.ndarray]:
+        """An owner's unit vectors as the index holds them: whole units only, or every unit
+        (sentence units too) when `sentences`."""
         with self.lock:
-            ids = [i for i in self.ids_of.get((kind, owner), []) if "#" not in self.owner_of[i][1]]
+            ids = [
+                i
+                for i in self.ids_of.get((kind, owner), [])
+                if sentences or "#" not in self.owner_of[i][1]
+            ]
             if not ids:
                 return [], np.zeros((0, self.embedder.dim), np.float32)
             index = self.indexes[kind]
@@ -324,6 +331,13 @@ class IndexCache:
             ]
 
 
+def _indexed(model: str, kind: str) -> ColumnElement[bool]:
+    """The stored vectors the index holds. A need's sentence units stay out: ranking compares
+    whole needs, and the few quoted per page are read from the store (`store.unit_vectors`)."""
+    condition = and_(Embedding.owner_kind == kind, Embedding.model == model)
+    return and_(condition, ~Embedding.unit_key.contains("#")) if kind == NEED else condition
+
+
 def _vector_rows(model: str, kind: str) -> Select[tuple[int, int, str, str, bytes]]:
     return select(
         Embedding.id,
@@ -331,7 +345,7 @@ def _vector_rows(model: str, kind: str) -> Select[tuple[int, int, str, str, byte
         Embedding.unit_key,
         Embedding.text_sha256,
         Embedding.vector,
-    ).where(Embedding.owner_kind == kind, Embedding.model == model)
+    ).where(_indexed(model, kind))
 
 
 def _xor(values: Iterable[int]) -> int:
@@ -345,9 +359,7 @@ def database_digest(session: Session, model: str) -> Digest:
     """The digest the index should have: from the ids and text hashes stored for `model`."""
     result = {}
     for kind in KINDS:
-        query = select(Embedding.id, Embedding.text_sha256).where(
-            Embedding.owner_kind == kind, Embedding.model == model
-        )
+        query = select(Embedding.id, Embedding.text_sha256).where(_indexed(model, kind))
         count, acc = 0, 0
         for chunk in session.execute(query.execution_options(yield_per=20_000)).partitions():
             count += len(chunk)

@@ -1,7 +1,8 @@
 """Matching in the app: suggested suppliers for a need, recommended needs for a supplier,
 free-text search. The one place where the database and the `matching` library meet."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -9,7 +10,11 @@ from sqlalchemy.orm import Session
 
 import matching
 from app.errors import Forbidden, NotFound
+from app.i18n import normalize_locale
+from app.matches import explain, reasons
 from app.matches.cache import IndexCache
+from app.matches.explain import NeedFacts
+from app.matches.reasons import Reason
 from app.matches.store import (
     MANUFACTURER,
     NEED,
@@ -30,6 +35,8 @@ from app.models import (
     SupplierProfile,
     User,
 )
+from matching.levels import FitLevel, fit_level
+from matching.reasons import Quote
 
 CANDIDATE_UNITS = 600
 CANDIDATE_NEEDS = 100
@@ -43,14 +50,20 @@ STAFF = (Role.coordinator, Role.admin)
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One ranked result: `id` is the supplier's organisation id or the need id."""
+    """One ranked result: `id` is the supplier's organisation id or the need id. `evidence`
+    quotes the result's sentences beside the viewer-side sentence each matched; `reasons`
+    and `level_label` are in the viewer's language."""
 
     id: int
     name: str
     score: float
     parts: dict[str, float]
-    evidence: list[matching.Evidence]
+    evidence: list[Quote]
     flags: list[str]
+    level: FitLevel | None = None
+    level_label: str = ""
+    reasons: list[Reason] = field(default_factory=list)
+    facts: NeedFacts | None = None
 
 
 def _vectors(
@@ -62,6 +75,15 @@ def _vectors(
         return keys, vectors
     vectors = cache.embedder.encode([t for _, t in texts], kind=encode_kind)  # type: ignore[arg-type]
     return [k for k, _ in texts], vectors
+
+
+def _locale(viewer: User) -> str:
+    return normalize_locale(viewer.locale)
+
+
+def _kept(hits: list[matching.Hit], below_minimum: bool) -> list[matching.Hit]:
+    """Hits at or above the minimum fit, unless the caller asks for every one."""
+    return [h for h in hits if below_minimum or fit_level(h.score) is not None]
 
 
 def visible_need(session: Session, viewer: User, need_id: int) -> Need:
@@ -80,18 +102,24 @@ def suggest_suppliers(
     need_id: int,
     limit: int = 10,
     *,
+    below_minimum: bool = False,
     uncertified: bool = False,
 ) -> list[Suggestion]:
     """Suppliers for a need, for its manufacturer and the coordinators (never for suppliers).
 
-    Suppliers lacking a certification the need's must-haves name are left out; with
-    `uncertified` they are ranked too, flagged `missing_certification` (rounds block them
-    and say so; the suggestions page lists them as left out)."""
+    Only those at or above the minimum fit unless `below_minimum` (rounds filling empty
+    places, bids compared side by side). Suppliers lacking a certification the need's
+    must-haves name are left out; with `uncertified` they are ranked too, flagged
+    `missing_certification` (rounds block them and say so; the suggestions page lists them
+    as left out)."""
     record, vector = _need_query(session, cache, viewer, need_id)
-    if not uncertified or not record.required_certifications:
-        return rank_for_need(session, cache, record, vector, limit)
-    lifted = replace(record, required_certifications=frozenset())
-    items = rank_for_need(session, cache, lifted, vector, limit)
+    lifted = uncertified and bool(record.required_certifications)
+    ranked = replace(record, required_certifications=frozenset()) if lifted else record
+    side = explain.need_sides(session, cache.embedder, [record])[record.id]
+    hits = _kept(rank_for_need(cache, ranked, vector, limit), below_minimum)
+    items = _supplier_results(cache, record, hits, side, _locale(viewer))
+    if not lifted:
+        return items
     lacking = _uncertified(cache, record, {i.id for i in items})
     return [replace(i, flags=[*i.flags, UNCERTIFIED_FLAG]) if i.id in lacking else i for i in items]
 
@@ -148,12 +176,12 @@ def left_out(
 
 
 def rank_for_need(
-    session: Session, cache: IndexCache, need: matching.NeedProfile, vector: np.ndarray, limit: int
-) -> list[Suggestion]:
+    cache: IndexCache, need: matching.NeedProfile, vector: np.ndarray, limit: int
+) -> list[matching.Hit]:
     depth = CANDIDATE_UNITS * (READINESS_DEPTH if need.requires_any else 1)
     units = cache.supplier_hits(vector, depth)
-    table, org_of = cache.supplier_table()
-    hits = matching.rank_supplier_units(
+    table, _ = cache.supplier_table()
+    return matching.rank_supplier_units(
         need,
         table,
         units,
@@ -161,10 +189,27 @@ def rank_for_need(
         limit=limit,
         calibration=matching.calibration_for(cache.embedder.name),
     )
+
+
+def _supplier_results(
+    cache: IndexCache,
+    need: matching.NeedProfile,
+    hits: list[matching.Hit],
+    side: explain.Side,
+    locale: str,
+) -> list[Suggestion]:
+    table, org_of = cache.supplier_table()
     extra = [READINESS_FLAG] if need.requires_any else []
-    return [
-        _suggestion(h, org_of[h.id], table.records[table.row_of[h.id]].name, extra) for h in hits
-    ]
+    results = []
+    for hit in hits:
+        record = table.records[table.row_of[hit.id]]
+        quoted = explain.quotes(side, explain.supplier_side(cache, record), locale)
+        why = explain.pair_reasons(need, record, hit, quoted, locale)
+        results.append(
+            _suggestion(hit, org_of[hit.id], record.name, quoted, locale, extra)
+            | {"reasons": why + reasons.flag_reasons(extra, locale)}
+        )
+    return [Suggestion(**r) for r in results]
 
 
 def _candidates(
@@ -183,11 +228,24 @@ def _candidates(
 
 
 def _suggestion(
-    hit: matching.Hit, id_: int, name: str, extra_flags: list[str] | None = None
-) -> Suggestion:
-    return Suggestion(
-        id_, name, hit.score, hit.parts, hit.evidence, hit.flags + (extra_flags or [])
-    )
+    hit: matching.Hit,
+    id_: int,
+    name: str,
+    quoted: list[Quote],
+    locale: str,
+    extra_flags: list[str] | None = None,
+) -> dict[str, Any]:
+    level = fit_level(hit.score)
+    return {
+        "id": id_,
+        "name": name,
+        "score": hit.score,
+        "parts": hit.parts,
+        "evidence": quoted,
+        "flags": hit.flags + (extra_flags or []),
+        "level": level,
+        "level_label": reasons.level_label(level, locale),
+    }
 
 
 def supplier_of(session: Session, viewer: User) -> SupplierProfile:
@@ -209,7 +267,8 @@ def admitted_supplier_of(session: Session, viewer: User) -> SupplierProfile:
 def recommend_needs(
     session: Session, cache: IndexCache, viewer: User, limit: int = 10
 ) -> list[Suggestion]:
-    """Open needs (deadline not passed) a supplier should look at, best first."""
+    """Open needs (deadline not passed) a supplier should look at, best first, at or above
+    the minimum fit; each quotes the need's sentences and carries the facts to triage it."""
     profile = admitted_supplier_of(session, viewer)
     cache.ensure_fresh(session)
     cached = cache.supplier_records({profile.id})
@@ -219,70 +278,159 @@ def recommend_needs(
         return []
     keys, vectors = _vectors(cache, SUPPLIER, profile.id, whole, "passage")
     found = cache.search(NEED, vectors, CANDIDATE_NEEDS)
-    sims = [
-        matching.UnitSim(owner, profile.id, key, score)
-        for key, row in zip(keys, found, strict=True)
-        for owner, _, score in row
+    needs = open_need_records(
+        session, _closest(found, CANDIDATE_NEEDS), cache.known_certifications()
+    )
+    units = _all_units(cache, record)
+    need_vectors = {n.id: _need_vector(cache, n) for n in needs}
+    hits = _kept(score_needs(record, units, needs, need_vectors, cache.embedder.name, limit), False)
+    return _need_results(session, cache, viewer, record, needs, hits)
+
+
+def _all_units(cache: IndexCache, record: matching.SupplierProfile) -> tuple[list[str], np.ndarray]:
+    keys, vectors = cache.owner_vectors(SUPPLIER, record.id, sentences=True)
+    if keys:
+        return keys, vectors
+    units = matching.supplier_units(record)
+    return [u.key for u in units], cache.embedder.encode([u.text for u in units], kind="passage")
+
+
+def _need_vector(cache: IndexCache, need: matching.NeedProfile) -> np.ndarray:
+    text = [("need", matching.units.need_text(need))]
+    return _vectors(cache, NEED, need.id, text, "query")[1][0]
+
+
+def score_needs(
+    supplier: matching.SupplierProfile,
+    units: tuple[list[str], np.ndarray],
+    needs: list[matching.NeedProfile],
+    need_vectors: dict[int, np.ndarray],
+    model: str,
+    limit: int | None,
+) -> list[matching.Hit]:
+    """Needs for a supplier on the similarities of every supplier unit (sentences too) to
+    each whole need: the similarities the need -> suppliers ranking sees, so one pair gets
+    one score and one level whichever side asks (recommendations, saved searches)."""
+    keys, vectors = units
+    if not needs or not keys:
+        return []
+    sims = vectors @ np.vstack([need_vectors[n.id] for n in needs]).T
+    listed = [
+        matching.UnitSim(n.id, supplier.id, key, float(sims[u, col]))
+        for col, n in enumerate(needs)
+        for u, key in enumerate(keys)
     ]
-    known = cache.known_certifications()
-    needs = open_need_records(session, _closest(sims, CANDIDATE_NEEDS), known)
-    calibration = matching.calibration_for(cache.embedder.name)
-    hits = matching.rank_needs(record, needs, sims, limit=limit, calibration=calibration)
-    titles = {n.id: n.title for n in needs}
-    return [_suggestion(h, h.id, titles[h.id]) for h in hits]
+    calibration = matching.calibration_for(model)
+    return matching.rank_needs(supplier, needs, listed, limit=limit, calibration=calibration)
 
 
-def _closest(sims: list[matching.UnitSim], count: int) -> set[int]:
-    """The needs most similar on their best unit: structured fit adds too little to lift
-    one from beyond these into the top results, and each costs work."""
+def _need_results(
+    session: Session,
+    cache: IndexCache,
+    viewer: User,
+    supplier: matching.SupplierProfile,
+    needs: list[matching.NeedProfile],
+    hits: list[matching.Hit],
+) -> list[Suggestion]:
+    locale, by_id = _locale(viewer), {n.id: n for n in needs}
+    chosen = [by_id[h.id] for h in hits]
+    sides = explain.need_sides(session, cache.embedder, chosen)
+    facts = explain.need_facts(session, viewer.organization_id, [n.id for n in chosen], locale)
+    own = explain.supplier_side(cache, supplier)
+    results = []
+    for hit in hits:
+        need = by_id[hit.id]
+        quoted = explain.quotes(own, sides[hit.id], locale)
+        why = explain.pair_reasons(need, supplier, hit, quoted, locale)
+        item = _suggestion(hit, hit.id, need.title, quoted, locale)
+        results.append(Suggestion(**item, reasons=why, facts=facts.get(hit.id)))
+    return results
+
+
+def _closest(found: list[list[tuple[int, str, float]]], count: int) -> set[int]:
+    """The needs most similar to any of the supplier's whole units: structured fit adds too
+    little to lift one from beyond these into the top results, and each costs work."""
     best: dict[int, float] = {}
-    for sim in sims:
-        best[sim.need_id] = max(best.get(sim.need_id, -1.0), sim.similarity)
+    for row in found:
+        for owner, _, similarity in row:
+            best[owner] = max(best.get(owner, -1.0), similarity)
     return set(sorted(best, key=lambda i: -best[i])[:count])
 
 
 def search(
     session: Session, cache: IndexCache, viewer: User, text: str, target: str, limit: int = 10
 ) -> list[Suggestion]:
-    """Free-text search: suppliers (not for suppliers) or needs the viewer may see."""
+    """Free-text search: suppliers (not for suppliers) or needs the viewer may see, at or
+    above the minimum fit, each quoting its sentences that matched the text."""
     cache.ensure_fresh(session)
     vector = cache.embedder.encode([text], kind="query")
+    side, locale = explain.query_side(text, vector[0]), _locale(viewer)
     if target == "suppliers":
         if viewer.role is Role.supplier:
             raise Forbidden("Your role cannot use this page.")
-        return rank_for_need(session, cache, matching.NeedProfile(0, "", text), vector, limit)
+        need = matching.NeedProfile(0, "", text)
+        hits = _kept(rank_for_need(cache, need, vector, limit), False)
+        return _supplier_results(cache, need, hits, side, locale)
     if target == "manufacturers":
-        return search_manufacturers(session, cache, viewer, vector, limit)
+        return search_manufacturers(session, cache, viewer, vector, text, limit)
     if viewer.role is Role.supplier:
         admitted_supplier_of(session, viewer)
     found = cache.search(NEED, vector, CANDIDATE_NEEDS)[0]
-    scores = {owner: score for owner, _, score in found}
-    needs = [n for n, _ in load_needs(session, scores) if _may_see(viewer, n)]
-    needs.sort(key=lambda n: (-scores[n.id], n.id))
+    raw = {owner: score for owner, _, score in found}
+    needs = [n for n, _ in load_needs(session, raw) if _may_see(viewer, n)]
+    records = [need_record(n) for n in needs]
+    hits = _kept(text_hits(text, records, raw, cache.embedder.name, limit), False)
+    chosen = [r for r in records if r.id in {h.id for h in hits}]
+    sides = explain.need_sides(session, cache.embedder, chosen)
+    titles = {n.id: n.title for n in needs}
     return [
-        Suggestion(n.id, n.title, scores[n.id], {"semantic": scores[n.id]}, [], [])
-        for n in needs[:limit]
+        Suggestion(
+            **_suggestion(h, h.id, titles[h.id], explain.quotes(side, sides[h.id], locale), locale)
+        )
+        for h in hits
     ]
 
 
+def text_hits(
+    text: str,
+    documents: list[matching.NeedProfile],
+    similarity: dict[int, float],
+    model: str,
+    limit: int | None,
+) -> list[matching.Hit]:
+    """Documents (needs, or any text as a need record) for a free text, scored by the
+    product's ranking with the text as a supplier that states nothing structured: the
+    same semantic and lexical parts and the same scale, so `fit_level` means the same.
+    `similarity` is each document's raw cosine to the text."""
+    probe = matching.SupplierProfile(0, "", text)
+    sims = [matching.UnitSim(d.id, 0, "profile", similarity[d.id]) for d in documents]
+    calibration = matching.calibration_for(model)
+    return matching.rank_needs(probe, documents, sims, limit=limit, calibration=calibration)
+
+
 def search_manufacturers(
-    session: Session, cache: IndexCache, viewer: User, vector: np.ndarray, limit: int
+    session: Session, cache: IndexCache, viewer: User, vector: np.ndarray, text: str, limit: int
 ) -> list[Suggestion]:
     """Coordinators find manufacturers by what their profiles say (private to the group)."""
     if viewer.role not in STAFF:
         raise Forbidden("Your role cannot use this page.")
-    found = cache.search(MANUFACTURER, vector, limit)[0]
-    scores = {owner: score for owner, _, score in found}
+    found = cache.search(MANUFACTURER, vector, CANDIDATE_NEEDS)[0]
+    raw = {owner: score for owner, _, score in found}
     rows = session.execute(
-        select(ManufacturerProfile.id, Organization.id, Organization.name)
+        select(
+            ManufacturerProfile.id,
+            ManufacturerProfile.description,
+            Organization.id,
+            Organization.name,
+        )
         .join(Organization)
-        .where(ManufacturerProfile.id.in_(list(scores)))
-    )
-    items = [
-        Suggestion(org, name, scores[pid], {"semantic": scores[pid]}, [], [])
-        for pid, org, name in rows
-    ]
-    return sorted(items, key=lambda i: (-i.score, i.id))
+        .where(ManufacturerProfile.id.in_(list(raw)))
+    ).all()
+    documents = [matching.NeedProfile(pid, "", description) for pid, description, _, _ in rows]
+    hits = _kept(text_hits(text, documents, raw, cache.embedder.name, limit), False)
+    orgs = {pid: (org, name) for pid, _, org, name in rows}
+    locale = _locale(viewer)
+    return [Suggestion(**_suggestion(h, *orgs[h.id], [], locale)) for h in hits]
 
 
 def _may_see(viewer: User, need: Need) -> bool:

@@ -272,3 +272,36 @@ def all_owner_ids(session: Session, kind: str) -> list[int]:
         stored = select(Embedding.owner_id).where(Embedding.owner_kind == MANUFACTURER)
         query = query.where(or_(ManufacturerProfile.description != "", model.id.in_(stored)))
     return list(session.scalars(query.order_by(model.id)))
+
+
+def unit_vectors(
+    session: Session,
+    embedder: matching.Embedder,
+    kind: str,
+    units: dict[int, list[matching.TextUnit]],
+) -> dict[tuple[int, str], np.ndarray]:
+    """Vectors of these owners' units by (owner, key): stored ones whose text hash still
+    matches, the rest embedded now (not stored: `sync` owns writing)."""
+    query = select(Embedding.owner_id, Embedding.unit_key, Embedding.text_sha256, Embedding.vector)
+    rows = session.execute(
+        query.where(
+            Embedding.owner_kind == kind,
+            Embedding.owner_id.in_(list(units)),
+            Embedding.model == model_key(embedder),
+        )
+    )
+    stored = {(owner, key): (sha, blob) for owner, key, sha, blob in rows}
+    found: dict[tuple[int, str], np.ndarray] = {}
+    missing = []
+    for owner, listed in units.items():
+        for unit in listed:
+            sha, blob = stored.get((owner, unit.key), ("", b""))
+            if sha == unit.sha256:
+                found[(owner, unit.key)] = np.frombuffer(blob, np.float32)
+            else:
+                missing.append((owner, unit))
+    if missing:
+        encode_kind = "passage" if kind == SUPPLIER else "query"
+        vectors = embedder.encode([u.text for _, u in missing], kind=encode_kind)
+        found |= {(o, u.key): v for (o, u), v in zip(missing, vectors, strict=True)}
+    return found

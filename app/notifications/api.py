@@ -5,7 +5,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from app.auth import CurrentUser, DbSession, roles
-from app.i18n import gettext
+from app.i18n import gettext, normalize_locale
+from app.matches.pages import Cache
+from app.matches.reasons import level_label
 from app.models import Notification, Role, SavedSearch
 from app.notifications import searches, service
 from app.notifications.kinds import KINDS
@@ -14,6 +16,7 @@ from app.notifications.schemas import (
     NotificationOut,
     PreferenceOut,
     PreferencesIn,
+    PreviewOut,
     ReadAllOut,
     SavedSearchIn,
     SavedSearchOut,
@@ -21,6 +24,7 @@ from app.notifications.schemas import (
 )
 from app.schemas import RowId
 from app.web import request_locale
+from matching.levels import FitLevel
 
 router = APIRouter(prefix="/api", tags=["notifications"])
 SUPPLIER = roles(Role.supplier)
@@ -107,39 +111,49 @@ def put_preferences(
     return preferences_out(prefs, request_locale(request))
 
 
-def search_out(search: SavedSearch) -> SavedSearchOut:
+def search_out(search: SavedSearch, locale: str) -> SavedSearchOut:
     return SavedSearchOut(
         id=search.id,
         name=search.name,
         query=search.query,
         mode="text" if search.query else "profile",
         filters=search.filters,
-        threshold=search.threshold,
+        level=search.min_level,
+        level_label=level_label(FitLevel(search.min_level), normalize_locale(locale)),
         created_at=search.created_at,
     )
 
 
 @router.get("/saved-searches", dependencies=SUPPLIER, responses=SEARCH_ERRORS)
 def list_searches(session: DbSession, user: CurrentUser) -> list[SavedSearchOut]:
-    return [search_out(s) for s in searches.list_searches(session, user)]
+    return [search_out(s, user.locale) for s in searches.list_searches(session, user)]
 
 
 @router.post("/saved-searches", dependencies=SUPPLIER, responses=SEARCH_ERRORS, status_code=201)
 def create_search(data: SavedSearchIn, session: DbSession, user: CurrentUser) -> SavedSearchOut:
     """Be told when a newly published need matches (an empty `query`: your profile)."""
-    return search_out(searches.create_search(session, user, data))
+    return search_out(searches.create_search(session, user, data), user.locale)
 
 
 @router.get("/saved-searches/{search_id}", dependencies=SUPPLIER, responses=SEARCH_ERRORS)
 def get_search(search_id: RowId, session: DbSession, user: CurrentUser) -> SavedSearchOut:
-    return search_out(searches.get_search(session, user, search_id))
+    return search_out(searches.get_search(session, user, search_id), user.locale)
+
+
+@router.get("/saved-searches/{search_id}/preview", dependencies=SUPPLIER, responses=SEARCH_ERRORS)
+def preview_search(
+    search_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
+) -> list[PreviewOut]:
+    """The open needs this search would alert on now, best first, with their fit level."""
+    rows = searches.preview(session, cache, user, search_id)
+    return [PreviewOut(**vars(r)) for r in rows]
 
 
 @router.put("/saved-searches/{search_id}", dependencies=SUPPLIER, responses=SEARCH_ERRORS)
 def update_search(
     search_id: RowId, data: SavedSearchIn, session: DbSession, user: CurrentUser
 ) -> SavedSearchOut:
-    return search_out(searches.update_search(session, user, search_id, data))
+    return search_out(searches.update_search(session, user, search_id, data), user.locale)
 
 
 @router.delete(

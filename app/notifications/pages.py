@@ -7,6 +7,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import object_session
 
 from app.auth import CurrentUser, DbSession, roles
+from app.errors import Conflict
+from app.i18n import gettext
+from app.matches.pages import Cache
 from app.models import Role, User
 from app.notifications import searches, service
 from app.notifications.kinds import kinds_for
@@ -97,7 +100,7 @@ def _searches_page(
     context = {
         "items": searches.list_searches(session, user),
         "limit": searches.MAX_PER_USER,
-        "form": form if form is not None else {"threshold": 0.5},
+        "form": form if form is not None else {"level": "low"},
         "errors": errors or {},
     }
     return render(request, "notifications/searches.html", context, status)
@@ -122,6 +125,15 @@ def create_search(request: Request, form: Form, session: DbSession, user: Curren
         return _searches_page(request, session, user, raw, errors, status)
 
     return submit(request, session, SavedSearchIn, data, act, again)
+
+
+@router.get("/saved-searches/{search_id:int}/preview", dependencies=SUPPLIER)
+def preview_page(
+    request: Request, search_id: RowId, session: DbSession, cache: Cache, user: CurrentUser
+) -> Response:
+    search = searches.get_search(session, user, search_id)
+    rows = searches.preview(session, cache, user, search_id)
+    return render(request, "notifications/preview.html", {"search": search, "rows": rows})
 
 
 @router.post("/saved-searches/{search_id:int}/delete", dependencies=SUPPLIER)

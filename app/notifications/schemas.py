@@ -11,7 +11,7 @@ from app.schemas import Input, MultiLine, Title
 
 KindCode = Literal[tuple(KINDS)]  # type: ignore[valid-type]
 SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), MultiLine]
-Threshold = Annotated[float, Field(ge=0.0, le=3.0, allow_inf_nan=False)]
+LevelCode = Literal["high", "medium", "low"]
 FILTERS = ("industry", "process", "region", "ai_technique")
 
 
@@ -62,7 +62,11 @@ class SavedSearchIn(Input):
     process: ProcessCode | None = None
     region: RegionCode | None = None
     ai_technique: TechniqueCode | None = None
-    threshold: Threshold = 0.5
+    level: LevelCode = Field(
+        "low",
+        description="alert on needs that fit at this level or better; the default is the "
+        "minimum fit, so any need that would be suggested alerts",
+    )
 
     def filters(self) -> dict[str, str]:
         return {f: getattr(self, f) for f in FILTERS if getattr(self, f) is not None}
@@ -74,5 +78,14 @@ class SavedSearchOut(BaseModel):
     query: str
     mode: Literal["text", "profile"]
     filters: dict[str, str]
-    threshold: float
+    level: LevelCode
+    level_label: str = Field(description="in the reader's language")
     created_at: datetime
+
+
+class PreviewOut(BaseModel):
+    need_id: int
+    title: str
+    level: LevelCode
+    level_label: str
+    score: float

@@ -5,8 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.auth import CurrentUser, DbSession, roles
+from app.i18n import normalize_locale
 from app.matches.pages import Cache
-from app.models import Need, Role, Round, RoundPair
+from app.matches.reasons import level_label
+from app.models import Need, Role, Round, RoundPair, User
 from app.rounds import conflicts, release, service
 from app.rounds.candidates import open_needs
 from app.rounds.schemas import (
@@ -28,10 +30,16 @@ from app.rounds.schemas import (
     VersionIn,
     WithdrawIn,
 )
+from app.rounds.words import shortfall_reason
 from app.schemas import RowId
+from matching.levels import FitLevel
 
 router = APIRouter(prefix="/api", tags=["rounds"], dependencies=roles(Role.coordinator, Role.admin))
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
+
+
+def _locale(user: User) -> str:
+    return normalize_locale(user.locale)
 
 
 def conflict_out(row: conflicts.ConflictRow) -> ConflictOut:
@@ -49,8 +57,9 @@ def conflict_out(row: conflicts.ConflictRow) -> ConflictOut:
     )
 
 
-def pair_out(pair: RoundPair) -> PairOut:
+def pair_out(pair: RoundPair, locale: str) -> PairOut:
     parts = pair.parts or {}
+    level = parts.get("level")
     return PairOut(
         id=pair.id,
         need_id=pair.need_id,
@@ -65,6 +74,8 @@ def pair_out(pair: RoundPair) -> PairOut:
         new_supplier=bool(parts.get("new")),
         parts=parts.get("parts") or {},
         flags=parts.get("flags") or [],
+        level=level,
+        level_label=level_label(FitLevel(level) if level else None, locale),
     )
 
 
@@ -80,17 +91,18 @@ def summary_out(round_: Round) -> RoundSummaryOut:
     )
 
 
-def round_out(round_: Round) -> RoundOut:
+def round_out(round_: Round, locale: str) -> RoundOut:
     needs = [
         RoundNeedOut(
             need_id=item.need.id,
             title=item.need.title,
             manufacturer_name=item.need.organization.name,
-            shortlist=[pair_out(p) for p in item.shortlist],
-            alternates=[pair_out(p) for p in item.alternates],
-            moved_out=[pair_out(p) for p in item.moved_out],
-            excluded=[pair_out(p) for p in item.excluded],
+            shortlist=[pair_out(p, locale) for p in item.shortlist],
+            alternates=[pair_out(p, locale) for p in item.alternates],
+            moved_out=[pair_out(p, locale) for p in item.moved_out],
+            excluded=[pair_out(p, locale) for p in item.excluded],
             shortfall=item.shortfall,
+            shortfall_reason=shortfall_reason(item.shortfall, locale),
         )
         for item in service.review(round_)
     ]
@@ -159,51 +171,51 @@ def open_needs_for_round(
 @router.post("/rounds", status_code=201)
 def create_round(data: RoundIn, session: DbSession, cache: Cache, user: CurrentUser) -> RoundOut:
     round_ = service.create_round(session, cache, user, data)
-    return round_out(service.get_round(session, round_.id))
+    return round_out(service.get_round(session, round_.id), _locale(user))
 
 
 @router.get("/rounds/{round_id}")
-def get_round(round_id: RowId, session: DbSession) -> RoundOut:
-    return round_out(service.get_round(session, round_id))
+def get_round(round_id: RowId, session: DbSession, user: CurrentUser) -> RoundOut:
+    return round_out(service.get_round(session, round_id), _locale(user))
 
 
 @router.post("/rounds/{round_id}/solve")
 def solve(
     round_id: RowId, data: SolveIn, session: DbSession, cache: Cache, user: CurrentUser
 ) -> RoundOut:
-    return round_out(service.solve(session, cache, user, round_id, data))
+    return round_out(service.solve(session, cache, user, round_id, data), _locale(user))
 
 
 @router.post("/rounds/{round_id}/pairs", status_code=201)
 def add_pair(
     round_id: RowId, data: PairIn, session: DbSession, cache: Cache, user: CurrentUser
 ) -> PairOut:
-    return pair_out(service.add_pair(session, cache, user, round_id, data))
+    return pair_out(service.add_pair(session, cache, user, round_id, data), _locale(user))
 
 
 @router.post("/rounds/{round_id}/pairs/{pair_id}/remove")
 def remove_pair(
     round_id: RowId, pair_id: RowId, data: VersionIn, session: DbSession, user: CurrentUser
 ) -> PairOut:
-    return pair_out(service.remove_pair(session, user, round_id, pair_id, data))
+    return pair_out(service.remove_pair(session, user, round_id, pair_id, data), _locale(user))
 
 
 @router.post("/rounds/{round_id}/pairs/{pair_id}/force")
 def force_pair(
     round_id: RowId, pair_id: RowId, data: VersionIn, session: DbSession, user: CurrentUser
 ) -> PairOut:
-    return pair_out(service.force_pair(session, user, round_id, pair_id, data))
+    return pair_out(service.force_pair(session, user, round_id, pair_id, data), _locale(user))
 
 
 @router.post("/rounds/{round_id}/release")
 def release_round(
     round_id: RowId, data: VersionIn, session: DbSession, user: CurrentUser
 ) -> RoundOut:
-    return round_out(release.release(session, user, round_id, data))
+    return round_out(release.release(session, user, round_id, data), _locale(user))
 
 
 @router.post("/rounds/{round_id}/withdraw")
 def withdraw_round(
     round_id: RowId, data: WithdrawIn, session: DbSession, user: CurrentUser
 ) -> RoundOut:
-    return round_out(release.withdraw(session, user, round_id, data))
+    return round_out(release.withdraw(session, user, round_id, data), _locale(user))

@@ -33,6 +33,7 @@ from matching import assignment
 CANDIDATES = 30  # per need, from the engine's ranking: the solver chooses among these
 SEOUL = ZoneInfo("Asia/Seoul")
 COORDINATOR_PICKS = ("forced", "added")
+BELOW_MINIMUM = "below_minimum_fit"
 Pair = tuple[int, int]  # (need id, supplier organisation id)
 
 
@@ -121,9 +122,12 @@ class Suppliers:
         return changed is not None and changed >= utcnow() - timedelta(days=days)
 
 
-def blocked(need: Need, item: Suggestion, conflicts: set[Pair]) -> str | None:
+def blocked(
+    need: Need, item: Suggestion, conflicts: set[Pair], fill_empty: bool = False
+) -> str | None:
     """The hard rule that keeps this pair out of any proposal, if one does (the
-    certification rule is matching's own, read off the flag it raises)."""
+    certification rule is matching's own, read off the flag it raises). Below the minimum
+    fit is one unless the round fills empty places."""
     if (item.id, need.organization_id) in conflicts:
         return "conflict"
     if need.prefer_in_province and "out_of_province" in item.flags:
@@ -132,6 +136,8 @@ def blocked(need: Need, item: Suggestion, conflicts: set[Pair]) -> str | None:
         return "below_required_sf_level"
     if matches.UNCERTIFIED_FLAG in item.flags:
         return "missing_certification"
+    if item.level is None and not fill_empty:
+        return BELOW_MINIMUM
     return None
 
 
@@ -139,7 +145,7 @@ def details(item: Suggestion) -> dict[str, Any]:
     evidence = [
         {"sentence": e.sentence, "title": e.title, "source": e.source} for e in item.evidence
     ]
-    return {"parts": item.parts, "flags": item.flags, "evidence": evidence}
+    return {"parts": item.parts, "flags": item.flags, "level": item.level, "evidence": evidence}
 
 
 def build(session: Session, cache: IndexCache, viewer: User, round_: Round) -> Pool:
@@ -148,14 +154,16 @@ def build(session: Session, cache: IndexCache, viewer: User, round_: Round) -> P
     still_open = {n.id for n in open_needs(session, NeedFilters(), needs)}
     suppliers = Suppliers.load(session)
     ranked = {
-        n: matches.suggest_suppliers(session, cache, viewer, n, CANDIDATES, uncertified=True)
+        n: matches.suggest_suppliers(
+            session, cache, viewer, n, CANDIDATES, below_minimum=True, uncertified=True
+        )
         for n in sorted(still_open)
     }
     orgs = sorted({i.id for items in ranked.values() for i in items} | _picked_orgs(round_))
     orgs = [o for o in orgs if o in suppliers.admitted_at]
     conflicts = conflicted(session, orgs, {n.organization_id for n in needs.values()})
     pool = Pool(assignment.Problem([], [], {}), skipped_needs=sorted(set(needs) - still_open))
-    candidates = _candidates(needs, ranked, suppliers, conflicts, pool)
+    candidates = _candidates(needs, ranked, suppliers, conflicts, pool, round_.fill_empty)
     forced = _coordinator_picks(round_, still_open, orgs, conflicts, candidates, pool)
     pool.new = {o for o in orgs if suppliers.is_new(o, round_.new_supplier_days)}
     left = capacity_left(session, orgs)
@@ -178,13 +186,14 @@ def _candidates(
     suppliers: Suppliers,
     conflicts: set[Pair],
     pool: Pool,
+    fill_empty: bool,
 ) -> dict[Pair, assignment.Candidate]:
     """The engine's candidates of admitted suppliers, each with the rule that blocks it."""
     found = {}
     for need_id, items in ranked.items():
         need = needs[need_id]
         for item in (i for i in items if i.id in suppliers.admitted_at):
-            rule = blocked(need, item, conflicts)
+            rule = blocked(need, item, conflicts, fill_empty)
             found[(need_id, item.id)] = assignment.Candidate(need_id, item.id, item.score, rule)
             pool.details[(need_id, item.id)] = details(item) | {"blocked": rule}
     return found

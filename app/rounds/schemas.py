@@ -63,6 +63,9 @@ class RoundSettings(Input):
     supplier_cap: Annotated[int, Field(ge=1, le=50)] = 3
     min_new_suppliers: Annotated[int, Field(ge=0, le=500)] = 0
     new_supplier_days: Annotated[int, Field(ge=1, le=3650)] = 180
+    fill_empty: bool = Field(
+        False, description="let pairs below the minimum fit fill places left empty"
+    )
 
 
 class RoundIn(RoundSettings):
@@ -162,6 +165,8 @@ class PairOut(BaseModel):
     new_supplier: bool
     parts: dict[str, float]
     flags: list[str]
+    level: str | None = Field(description="fit level: high, medium, low; null below minimum")
+    level_label: str
 
 
 class RoundNeedOut(BaseModel):
@@ -173,6 +178,7 @@ class RoundNeedOut(BaseModel):
     moved_out: list[PairOut]
     excluded: list[PairOut]
     shortfall: dict[str, Any] | None
+    shortfall_reason: str | None = Field(description="why the shortlist is short, in words")
 
 
 class RoundSummaryOut(BaseModel):
@@ -193,6 +199,7 @@ class RoundOut(RoundSummaryOut):
     supplier_cap: int
     min_new_suppliers: int
     new_supplier_days: int
+    fill_empty: bool
     stats: dict[str, Any]
     solved_at: datetime | None
     withdrawn_at: datetime | None

@@ -38,6 +38,7 @@ SETTINGS = (
     "supplier_cap",
     "min_new_suppliers",
     "new_supplier_days",
+    "fill_empty",
 )
 
 
@@ -181,13 +182,14 @@ def add_pair(
 def _score(session: Session, cache: IndexCache, actor: User, pair: RoundPair) -> None:
     """The engine's score when the supplier is among the need's ranked candidates."""
     ranked = matches.suggest_suppliers(
-        session, cache, actor, pair.need_id, limit=60, uncertified=True
+        session, cache, actor, pair.need_id, limit=60, below_minimum=True, uncertified=True
     )
     found = next((s for s in ranked if s.id == pair.supplier_org_id), None)
     pair.score = found.score if found else 0.0
     pair.parts = {
         "parts": found.parts if found else {},
         "flags": found.flags if found else ["not_ranked"],
+        "level": found.level if found else None,
         "evidence": [],
         "reasons": ["added"],
     }

@@ -69,8 +69,11 @@ def test_only_changed_text_is_embedded_again(session) -> None:
 
 def test_suggestions_rank_the_fitting_supplier_first_with_reasons(session, tmp_path) -> None:
     vision, energy, owner, need = arrange(session)
-    items = service.suggest_suppliers(session, new_cache(tmp_path), owner, need.id)
-    assert [i.name for i in items][:2] == ["비전AI", "FurnaceAI"]
+    cache = new_cache(tmp_path)
+    items = service.suggest_suppliers(session, cache, owner, need.id)
+    assert [i.name for i in items] == ["비전AI"]  # the furnace supplier is below the minimum
+    every = service.suggest_suppliers(session, cache, owner, need.id, below_minimum=True)
+    assert [i.name for i in every] == ["비전AI", "FurnaceAI"] and every[1].level is None
     best = items[0]
     assert abs(best.score - sum(best.parts.values())) < 1e-6
     assert best.evidence and "비전" in best.evidence[0].sentence
@@ -99,7 +102,7 @@ def test_another_worker_sees_an_edit_after_polling(session, tmp_path) -> None:
     worker_a, worker_b = new_cache(tmp_path / "a"), new_cache(tmp_path / "b")
 
     def semantic_of_furnace(worker: IndexCache) -> float:
-        items = service.suggest_suppliers(session, worker, owner, need.id)
+        items = service.suggest_suppliers(session, worker, owner, need.id, below_minimum=True)
         return next(i.parts["semantic"] for i in items if i.name == "FurnaceAI")
 
     before = semantic_of_furnace(worker_b)
@@ -155,7 +158,7 @@ def test_a_worker_that_ranked_before_quotes_a_case_study_added_since(session, tm
     cache = new_cache(tmp_path)
 
     def furnace() -> service.Suggestion:
-        items = service.suggest_suppliers(session, cache, owner, need.id)
+        items = service.suggest_suppliers(session, cache, owner, need.id, below_minimum=True)
         return next(i for i in items if i.name == "FurnaceAI")
 
     assert all(e.source == "profile" for e in furnace().evidence)

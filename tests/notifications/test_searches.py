@@ -15,10 +15,8 @@ from tests.notifications.conftest import notices, recipients
 PRESS = "프레스 찍힘 불량 검사"
 
 
-def save(
-    session, user, name: str, query: str = "", threshold: float = 0.3, **filters
-) -> SavedSearch:
-    data = SavedSearchIn(name=name, query=query, threshold=threshold, **filters)
+def save(session, user, name: str, query: str = "", level: str = "low", **filters) -> SavedSearch:
+    data = SavedSearchIn(name=name, query=query, level=level, **filters)
     return searches.create_search(session, user, data)
 
 
@@ -37,14 +35,14 @@ def test_a_published_need_notifies_the_searches_it_matches(browser, session) -> 
         make_supplier(session, n) for n in ("프레스AI", "물류AI", "진주AI")
     )
     save(session, press, "프레스 검사", PRESS)
-    save(session, press, "검사 전반", "프레스 불량", threshold=0.1)  # two hits: one notice
+    save(session, press, "검사 전반", "프레스 불량")  # two hits: one notice
     save(session, logistics, "물류", "물류 창고 재고 수요 예측")
     save(session, filtered, "진주 한정", PRESS, region="gn-jinju")
     need = publish(browser, session, owner)
     assert recipients(session, "need_matched") == {press.id}
     (notice,) = notices(session, press, "need_matched")
     assert notice.link == f"/needs/{need.id}"
-    assert notice.params["search"] == "프레스 검사" and notice.params["score"] > 0.6
+    assert notice.params["search"] == "프레스 검사" and notice.params["level"] == "high"
     text = describe(notice.kind, notice.params, "ko")
     assert "프레스 검사" in text and need.title in text
 
@@ -54,11 +52,11 @@ def test_match_my_profile_uses_the_recommendation_score(browser, session) -> Non
         session, "준비된공장", sf_level="intermediate1", readiness_data="partial"
     )
     keen, picky = make_supplier(session, "관심AI"), make_supplier(session, "까다로운AI")
-    save(session, keen, "내 프로필", threshold=0.1, ai_technique="vision_inspection")
-    save(session, picky, "아주 잘 맞는 것만", threshold=2.9)
+    save(session, keen, "내 프로필", ai_technique="vision_inspection")
+    save(session, picky, "아주 잘 맞는 것만", level="high")
     publish(browser, session, ready)
     (notice,) = notices(session, kind="need_matched")
-    assert notice.user_id == keen.id and 0.1 <= notice.params["score"] < 2.9
+    assert notice.user_id == keen.id and notice.params["level"] in ("low", "medium")
     # a manufacturer below the readiness threshold is routed to data/MES suppliers first:
     # an AI supplier's profile does not match that need, as on Recommended needs
     publish(browser, session, make_manufacturer(session, sf_level="basic"))
@@ -80,12 +78,12 @@ def test_pages_create_list_and_delete(browser, session) -> None:
     supplier = make_supplier(session)
     browser.login(supplier)
     assert {"new-search", "no-searches"} <= ids(browser.get("/saved-searches").text)
-    bad = browser.post("/saved-searches", {"name": "", "query": PRESS, "threshold": "9"})
-    assert bad.status_code == 422 and {"name-error", "threshold-error"} <= ids(bad.text)
-    form = {"name": "프레스", "query": PRESS, "region": "gn-changwon", "threshold": "0.4"}
+    bad = browser.post("/saved-searches", {"name": "", "query": PRESS, "level": "9"})
+    assert bad.status_code == 422 and {"name-error", "level-error"} <= ids(bad.text)
+    form = {"name": "프레스", "query": PRESS, "region": "gn-changwon", "level": "high"}
     assert browser.post("/saved-searches", form).headers["location"] == "/saved-searches"
     search = session.scalar(select(SavedSearch))
-    assert search.filters == {"region": "gn-changwon"} and search.threshold == 0.4
+    assert search.filters == {"region": "gn-changwon"} and search.min_level == "high"
     assert f"search-{search.id}" in ids(browser.get("/saved-searches").text)
     assert browser.post(f"/saved-searches/{search.id}/delete").status_code == 303
     assert session.scalar(select(SavedSearch)) is None
@@ -96,10 +94,13 @@ def test_api_crud_and_ownership(browser, session) -> None:
     supplier = make_supplier(session)
     colleague = make_user(session, supplier.organization, Role.supplier)
     browser.login(supplier)
-    created = browser.api("POST", "/api/saved-searches", {"name": "내 프로필", "threshold": 0.8})
+    old = browser.api("POST", "/api/saved-searches", {"name": "내 프로필", "threshold": 0.8})
+    assert old.status_code == 422  # numeric thresholds are gone: a level is chosen
+    created = browser.api("POST", "/api/saved-searches", {"name": "내 프로필"})
     assert created.status_code == 201 and created.json()["mode"] == "profile"
+    assert created.json()["level"] == "low" and created.json()["level_label"] == "낮음"
     sid = created.json()["id"]
-    body = {"name": "프레스", "query": PRESS, "industry": "30", "threshold": 0.5}
+    body = {"name": "프레스", "query": PRESS, "industry": "30", "level": "low"}
     updated = browser.api("PUT", f"/api/saved-searches/{sid}", body).json()
     assert updated["mode"] == "text" and updated["filters"] == {"industry": "30"}
     assert [s["id"] for s in browser.api("GET", "/api/saved-searches").json()] == [sid]

@@ -83,12 +83,14 @@ def test_resolve_with_new_settings(browser, session, world) -> None:
         "version": str(round_.version),
         "min_new_suppliers": "1",
         "new_supplier_days": "30",
+        "fill_empty": "true",  # the only new supplier is below the minimum fit
     }
     settings.pop("name")
     solved = browser.post(f"/coordinator/rounds/{round_.id}/solve", settings)
     assert solved.status_code == 303
     round_ = latest_round(session)
-    assert round_.min_new_suppliers == 1 and round_.stats["quota"]["met"] == 1
+    assert round_.min_new_suppliers == 1 and round_.fill_empty
+    assert round_.stats["quota"]["met"] == 1
     page = browser.get(f"/coordinator/rounds/{round_.id}").text
     assert "badge new" in page and "reason-new_quota" in page
 

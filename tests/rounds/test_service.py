@@ -116,7 +116,9 @@ def test_the_cap_limits_shortlists_per_supplier(session, world, cache) -> None:
 def test_the_new_supplier_quota_brings_in_a_newly_admitted_supplier(session, world, cache) -> None:
     plain = service.create_round(session, cache, world.coordinator, round_in())
     assert world.org("newbie") not in shortlisted(plain)
-    data = round_in(min_new_suppliers=1, new_supplier_days=30)
+    # The newbie's ERP text is below the minimum fit: only a round filling empty places
+    # may take it (test_an_unrelated_supplier_stays_off_without_fill_empty).
+    data = round_in(min_new_suppliers=1, new_supplier_days=30, fill_empty=True)
     round_ = service.create_round(session, cache, world.coordinator, data)
     assert world.org("newbie") in shortlisted(round_)
     (pair,) = [
@@ -213,7 +215,7 @@ def test_hard_requirements_keep_pairs_out(session, world, cache) -> None:
 def test_infeasible_rounds_say_what_to_relax(session, world, cache) -> None:
     for name in world.suppliers:
         conflict(session, world, name, maker=1)
-    data = round_in(min_new_suppliers=3, new_supplier_days=30)
+    data = round_in(min_new_suppliers=3, new_supplier_days=30, fill_empty=True)
     round_ = service.create_round(session, cache, world.coordinator, data)
     stats = round_.stats
     assert stats["status"] == "relaxed"
