@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matching
-from app.matches import service
+from app.matches import eligibility, engine, service
 from app.matches.cache import IndexCache
 from app.matches.reasons import level_label
 from app.matches.store import (
@@ -32,7 +32,7 @@ from app.matches.store import (
     supplier_record,
     unit_vectors,
 )
-from app.models import Embedding, SavedSearch, SupplierProfile, utcnow
+from app.models import Embedding, Need, SavedSearch, SupplierProfile, utcnow
 from matching.levels import FitLevel, at_least, fit_level
 
 SEARCH = "saved_search"
@@ -88,6 +88,24 @@ def query_vectors(
             session.add(row)
         session.flush()
     return {owner: np.frombuffer(row.vector, np.float32) for owner, row in rows.items()}
+
+
+def store_query(session: Session, search: SavedSearch) -> None:
+    """Embed and store the search's text now (at create and edit), so a publish embeds only
+    the need."""
+    query_vectors(session, engine.embedder(), [search])
+
+
+def need_scores(session: Session, need: Need, searches: list[SavedSearch]) -> dict[int, float]:
+    """Each search's score for a newly published need (search id -> score), filters held."""
+    record = eligibility.need_profile(session, need)
+    found = scores(session, engine.embedder(), searches, [record])
+    return {search_id: score for (search_id, _), score in found.items()}
+
+
+def level_code(score: float) -> str:
+    """The stored code ("high", "medium", "low", or "none") of a score's fit level."""
+    return str(fit_level(score) or "none")
 
 
 def drop_vectors(session: Session, search_id: int) -> None:

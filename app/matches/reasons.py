@@ -42,8 +42,11 @@ class Reason:
     ok: bool = True
 
 
-def level_label(level: FitLevel | None, locale: str) -> str:
-    return gettext(locale, LEVELS[level]) if level else gettext(locale, "Below the minimum fit")
+def level_label(level: FitLevel | str | None, locale: str) -> str:
+    """A fit level (or its stored code, "high" / "medium" / "low") in words."""
+    if not level:
+        return gettext(locale, "Below the minimum fit")
+    return gettext(locale, LEVELS[FitLevel(level)])
 
 
 def flag_label(code: str, locale: str) -> str:

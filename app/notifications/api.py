@@ -24,7 +24,6 @@ from app.notifications.schemas import (
 )
 from app.schemas import RowId
 from app.web import request_locale
-from matching.levels import FitLevel
 
 router = APIRouter(prefix="/api", tags=["notifications"])
 SUPPLIER = roles(Role.supplier)
@@ -119,7 +118,7 @@ def search_out(search: SavedSearch, locale: str) -> SavedSearchOut:
         mode="text" if search.query else "profile",
         filters=search.filters,
         level=search.min_level,
-        level_label=level_label(FitLevel(search.min_level), normalize_locale(locale)),
+        level_label=level_label(search.min_level, normalize_locale(locale)),
         created_at=search.created_at,
     )
 

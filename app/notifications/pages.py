@@ -7,8 +7,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import object_session
 
 from app.auth import CurrentUser, DbSession, roles
-from app.errors import Conflict
-from app.i18n import gettext
 from app.matches.pages import Cache
 from app.models import Role, User
 from app.notifications import searches, service

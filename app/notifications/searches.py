@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
 from app.i18n import normalize_locale
-from app.matches import alerts, eligibility, engine
+from app.matches import alerts, eligibility
 from app.matches.cache import IndexCache
 from app.matches.service import admitted_supplier_of
 from app.models import (
@@ -24,7 +24,6 @@ from app.models import (
 from app.notifications.schemas import SavedSearchIn
 from app.notifications.service import Notice, notify
 from app.schemas import MAX_ID
-from matching.levels import fit_level
 
 MAX_PER_USER = 10
 
@@ -53,7 +52,7 @@ def create_search(session: Session, user: User, data: SavedSearchIn) -> SavedSea
     _apply(search, data)
     session.add(search)
     session.flush()
-    alerts.query_vectors(session, engine.embedder(), [search])
+    alerts.store_query(session, search)
     return search
 
 
@@ -61,7 +60,7 @@ def update_search(session: Session, user: User, search_id: int, data: SavedSearc
     search = get_search(session, user, search_id)
     _apply(search, data)
     session.flush()
-    alerts.query_vectors(session, engine.embedder(), [search])
+    alerts.store_query(session, search)
     return search
 
 
@@ -105,13 +104,6 @@ def _live_searches(session: Session, need: Need) -> list[SavedSearch]:
     return [s for s in session.scalars(query) if alerts.passes(s.filters, need)]
 
 
-def match_scores(session: Session, need: Need, searches: list[SavedSearch]) -> dict[int, float]:
-    """Each search's score for the need (search id -> score), filters held."""
-    record = eligibility.need_profile(session, need)
-    found = alerts.scores(session, engine.embedder(), searches, [record])
-    return {search_id: score for (search_id, _), score in found.items()}
-
-
 def notify_matches(session: Session, need: Need) -> int:
     """Called when a need is published: one notice per user, naming their best-matching search."""
     searches = _live_searches(session, need)
@@ -119,7 +111,7 @@ def notify_matches(session: Session, need: Need) -> int:
     searches = [s for s in searches if s.organization_id in allowed]
     if not searches:
         return 0
-    scores = match_scores(session, need, searches)
+    scores = alerts.need_scores(session, need, searches)
     best: dict[int, tuple[float, SavedSearch]] = {}
     for search in searches:
         score = scores.get(search.id)
@@ -129,12 +121,11 @@ def notify_matches(session: Session, need: Need) -> int:
             best[search.user_id] = (score, search)
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(list(best))))}
     for user_id, (score, search) in sorted(best.items()):
-        level = fit_level(score)
         params = {
             "title": need.title,
             "search": search.name,
             "score": round(score, 3),
-            "level": str(level),
+            "level": alerts.level_code(score),
         }
         notice = Notice("need_matched", params, f"/needs/{need.id}", f"matched:{need.id}")
         notify(session, [users[user_id]], notice)

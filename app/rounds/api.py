@@ -32,7 +32,6 @@ from app.rounds.schemas import (
 )
 from app.rounds.words import shortfall_reason
 from app.schemas import RowId
-from matching.levels import FitLevel
 
 router = APIRouter(prefix="/api", tags=["rounds"], dependencies=roles(Role.coordinator, Role.admin))
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
@@ -75,7 +74,7 @@ def pair_out(pair: RoundPair, locale: str) -> PairOut:
         parts=parts.get("parts") or {},
         flags=parts.get("flags") or [],
         level=level,
-        level_label=level_label(FitLevel(level) if level else None, locale),
+        level_label=level_label(level, locale),
     )
 
 

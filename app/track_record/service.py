@@ -24,8 +24,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.engagements.outcomes import REVIEW_WINDOW
-from app.models import Engagement, EngagementKpi, KpiResult, Need, ResultPhase, Review, utcnow
+from app.models import (
+    REVIEW_WINDOW,
+    Engagement,
+    EngagementKpi,
+    KpiResult,
+    Need,
+    ResultPhase,
+    Review,
+    utcnow,
+)
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DAMPING = 3
