@@ -227,6 +227,9 @@ CALIBRATIONS: dict[str, Calibration] = {
     E5Embedder.name: Calibration(0.81, 0.91),
     "all-minilm-l6-v2": Calibration(0.20, 0.75),
     "use-multilingual-v3+multilingual-e5-small-q4": Calibration(0.49, 0.80),
+    # The test embedder, measured the same way on the three dev sets (median 0.04-0.11,
+    # 99.9th percentile 0.40-0.62), so fit levels mean the same in tests as in production.
+    FakeEmbedder.name: Calibration(0.05, 0.50),
 }
 
 

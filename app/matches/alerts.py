@@ -63,9 +63,13 @@ def _digest(text: str) -> str:
 
 
 def query_vectors(
-    session: Session, embedder: matching.Embedder, searches: Iterable[SavedSearch]
+    session: Session,
+    embedder: matching.Embedder,
+    searches: Iterable[SavedSearch],
+    store: bool = True,
 ) -> dict[int, np.ndarray]:
-    """Stored vectors of the searches' texts; missing or stale ones are embedded and stored."""
+    """Stored vectors of the searches' texts; missing or stale ones are embedded, and stored
+    unless `store` is false (reads, such as a preview, never write)."""
     model, texts = model_key(embedder), [s for s in searches if s.query]
     if not texts:
         return {}
@@ -76,6 +80,11 @@ def query_vectors(
     )
     rows = {e.owner_id: e for e in session.scalars(query)}
     stale = [s for s in texts if s.id not in rows or rows[s.id].text_sha256 != _digest(s.query)]
+    if stale and not store:
+        vectors = embedder.encode([s.query for s in stale], kind="query")
+        fresh = {s.id: v for s, v in zip(stale, vectors, strict=True)}
+        kept = {o: np.frombuffer(r.vector, np.float32) for o, r in rows.items() if o not in fresh}
+        return kept | fresh
     if stale:
         vectors = embedder.encode([s.query for s in stale], kind="query")
         for search, vector in zip(stale, vectors, strict=True):
@@ -128,12 +137,14 @@ def scores(
     embedder: matching.Embedder,
     searches: list[SavedSearch],
     needs: list[matching.NeedProfile],
+    store: bool = True,
 ) -> dict[tuple[int, int], float]:
-    """(search id, need id) -> score, for the pairs whose filters hold."""
+    """(search id, need id) -> score, for the pairs whose filters hold (`store`: as for
+    `query_vectors`)."""
     vectors = need_vectors(session, embedder, needs)
     texts = {s.id: s.query for s in searches}
     found: dict[tuple[int, int], float] = {}
-    for search_id, q in query_vectors(session, embedder, searches).items():
+    for search_id, q in query_vectors(session, embedder, searches, store).items():
         raw = {n.id: float(q @ vectors[n.id]) for n in needs}
         hits = service.text_hits(texts[search_id], needs, raw, embedder.name, None)
         found |= {(search_id, h.id): h.score for h in hits}
@@ -201,13 +212,14 @@ def preview(
     and levelled as a publish would."""
     cache.ensure_fresh(session)
     if search.query:
-        probes = query_vectors(session, cache.embedder, [search])[search.id].reshape(1, -1)
+        probes = query_vectors(session, cache.embedder, [search], store=False)[search.id]
+        probes = probes.reshape(1, -1)
     else:
         probes = _profile_probes(session, cache, search.organization_id)
     found = cache.search(NEED, probes, service.CANDIDATE_NEEDS) if len(probes) else []
     ids = {owner for row in found for owner, _, _ in row}
     needs = open_need_records(session, ids)
-    scored = scores(session, cache.embedder, [search], needs)
+    scored = scores(session, cache.embedder, [search], needs, store=False)
     titles = {n.id: n.title for n in needs}
     rows = [
         Preview(need, titles[need], score, level, level_label(level, locale))

@@ -81,9 +81,20 @@ def _locale(viewer: User) -> str:
     return normalize_locale(viewer.locale)
 
 
-def _kept(hits: list[matching.Hit], below_minimum: bool) -> list[matching.Hit]:
-    """Hits at or above the minimum fit, unless the caller asks for every one."""
-    return [h for h in hits if below_minimum or fit_level(h.score) is not None]
+def level_of(score: float, readiness_path: bool = False) -> FitLevel | None:
+    """A pair's fit level. A readiness-path pair passed that path's hard filter (the supplier
+    offers the first step the manufacturer lacks, which is the fit the path asks for), so it
+    is at least low however far apart the two texts are."""
+    level = fit_level(score)
+    return level or (FitLevel.LOW if readiness_path else None)
+
+
+def _kept(
+    hits: list[matching.Hit], below_minimum: bool, path: frozenset[int] | set[int] = frozenset()
+) -> list[matching.Hit]:
+    """Hits at or above the minimum fit, unless the caller asks for every one (`path`: the
+    ids of hits on the readiness path)."""
+    return [h for h in hits if below_minimum or level_of(h.score, h.id in path) is not None]
 
 
 def visible_need(session: Session, viewer: User, need_id: int) -> Need:
@@ -116,7 +127,8 @@ def suggest_suppliers(
     lifted = uncertified and bool(record.required_certifications)
     ranked = replace(record, required_certifications=frozenset()) if lifted else record
     side = explain.need_sides(session, cache.embedder, [record])[record.id]
-    hits = _kept(rank_for_need(cache, ranked, vector, limit), below_minimum)
+    found = rank_for_need(cache, ranked, vector, limit)
+    hits = _kept(found, below_minimum, {h.id for h in found} if record.requires_any else set())
     items = _supplier_results(cache, record, hits, side, _locale(viewer))
     if not lifted:
         return items
@@ -235,14 +247,15 @@ def _suggestion(
     locale: str,
     extra_flags: list[str] | None = None,
 ) -> dict[str, Any]:
-    level = fit_level(hit.score)
+    flags = hit.flags + (extra_flags or [])
+    level = level_of(hit.score, READINESS_FLAG in flags)
     return {
         "id": id_,
         "name": name,
         "score": hit.score,
         "parts": hit.parts,
         "evidence": quoted,
-        "flags": hit.flags + (extra_flags or []),
+        "flags": flags,
         "level": level,
         "level_label": reasons.level_label(level, locale),
     }
@@ -283,7 +296,8 @@ def recommend_needs(
     )
     units = _all_units(cache, record)
     need_vectors = {n.id: _need_vector(cache, n) for n in needs}
-    hits = _kept(score_needs(record, units, needs, need_vectors, cache.embedder.name, limit), False)
+    scored = score_needs(record, units, needs, need_vectors, cache.embedder.name, limit)
+    hits = _kept(scored, False, {n.id for n in needs if n.requires_any})
     return _need_results(session, cache, viewer, record, needs, hits)
 
 
@@ -342,7 +356,9 @@ def _need_results(
         need = by_id[hit.id]
         quoted = explain.quotes(own, sides[hit.id], locale)
         why = explain.pair_reasons(need, supplier, hit, quoted, locale)
-        item = _suggestion(hit, hit.id, need.title, quoted, locale)
+        extra = [READINESS_FLAG] if need.requires_any else []
+        item = _suggestion(hit, hit.id, need.title, quoted, locale, extra)
+        why += reasons.flag_reasons(extra, locale)
         results.append(Suggestion(**item, reasons=why, facts=facts.get(hit.id)))
     return results
 
@@ -403,6 +419,11 @@ def text_hits(
     same semantic and lexical parts and the same scale, so `fit_level` means the same.
     `similarity` is each document's raw cosine to the text."""
     probe = matching.SupplierProfile(0, "", text)
+    # The text asks nothing of a supplier: hard filters that do (readiness offers, must-have
+    # certifications) are held by the callers for the supplier behind the text, if any.
+    documents = [
+        replace(d, requires_any=frozenset(), required_certifications=frozenset()) for d in documents
+    ]
     sims = [matching.UnitSim(d.id, 0, "profile", similarity[d.id]) for d in documents]
     calibration = matching.calibration_for(model)
     return matching.rank_needs(probe, documents, sims, limit=limit, calibration=calibration)

@@ -36,10 +36,8 @@ def new_cache(tmp_path: Path) -> IndexCache:
     return IndexCache(matching.FakeEmbedder(), tmp_path, poll_seconds=0)
 
 
-def save(session, user, name: str, query: str, threshold: float) -> None:
-    searches.create_search(
-        session, user, SavedSearchIn(name=name, query=query, threshold=threshold)
-    )
+def save(session, user, name: str, query: str) -> None:
+    searches.create_search(session, user, SavedSearchIn(name=name, query=query, level="low"))
 
 
 def by_name(items: list[service.Suggestion]) -> dict[str, service.Suggestion]:
@@ -109,7 +107,7 @@ def test_a_supplier_is_not_recommended_a_need_whose_certifications_it_lacks(
 def test_saved_search_alerts_hold_the_certification_filter(session) -> None:
     holder, lacking, owner, need = certified_world(session)
     for supplier in (holder, lacking):
-        save(session, supplier, "검사", "프레스 찍힘 불량 검사", threshold=0.0)
+        save(session, supplier, "검사", "프레스 찍힘 불량 검사")
     searches.notify_matches(session, need)
     assert recipients(session, "need_matched") == {holder.id}
 
@@ -126,7 +124,7 @@ def availability_world(session):
     owner = make_manufacturer(session)
     make_engagement(session, make_manufacturer(session, name="다른공장"), full)
     for supplier in (free, full, gone):
-        save(session, supplier, "검사", "프레스 찍힘 불량 검사", threshold=0.0)
+        save(session, supplier, "검사", "프레스 찍힘 불량 검사")
     gone.organization.supplier.membership = Membership.suspended
     need = make_need(
         session, owner, description=NEED_TEXT, deadline_at=utcnow() + timedelta(days=7)
@@ -166,7 +164,7 @@ def test_recommendations_are_marked_at_capacity_and_refused_when_suspended(
 
 def test_saved_search_alerts_go_only_to_suppliers_with_room(session) -> None:
     free, full, gone, owner, need = availability_world(session)
-    save(session, full, "내 프로필", "", threshold=0.0)  # "match my profile" too
+    save(session, full, "내 프로필", "")  # "match my profile" too
     searches.notify_matches(session, need)
     assert recipients(session, "need_matched") == {free.id}
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from app import models
 from app.engagements import outcomes
 from app.models import ResultPhase, Stage
 from app.track_record.service import track_records
@@ -33,7 +34,7 @@ def test_a_one_sided_review_counts_after_the_window(session) -> None:
     org = c.supplier.organization_id
     outcomes.write_review(session, c.manufacturer, c.engagement.id, 3, "지연")
     assert track_records(session, [org])[org] == pytest.approx(1 / 3)
-    c.engagement.closed_at -= outcomes.REVIEW_WINDOW + timedelta(minutes=1)
+    c.engagement.closed_at -= models.REVIEW_WINDOW + timedelta(minutes=1)
     session.flush()
     assert track_records(session, [org])[org] == pytest.approx(0.5)
 
