@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -86,6 +86,31 @@ def claim(session: Session, now: datetime, limit: int = 50) -> list[Mail]:
         if taken.rowcount == 1:  # type: ignore[attr-defined]
             mails.append(Mail(row.id, row.to_email, row.subject, row.body))
     return mails
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits to be sent: how many, since when, and the newest error among them (its kind
+    only, "SMTPRecipientsRefused": the details name recipients and stay in the log)."""
+
+    pending: int
+    oldest_at: datetime | None
+    last_error: str | None
+
+
+def backlog(session: Session) -> Backlog:
+    """One query over the pending messages (few, by the status index), however many were sent."""
+    pending = OutboxMessage.status == OutboxStatus.pending
+    error = (
+        select(OutboxMessage.last_error)
+        .where(pending, OutboxMessage.last_error.is_not(None))
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at), error)
+    count, oldest, last_error = session.execute(query.where(pending)).one()
+    return Backlog(count, oldest, last_error.split(":", 1)[0] if last_error else None)
 
 
 def backoff(settings: Settings, attempts: int) -> timedelta:
