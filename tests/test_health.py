@@ -3,15 +3,19 @@
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from alembic import command
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import Database
+from app.db import Database, Timeouts
 from app.models import OutboxMessage, OutboxStatus, utcnow
 from tests.builders import make_staff
-from tests.test_database_down import SHORT, client_for, silent_server
+from tests.test_database_down import SHORT, client_for, silent_server, table_locked
+from tests.test_migrations import alembic_config
 
 
 def outbox_message(session: Session, age: timedelta, error: str | None = None) -> None:
@@ -103,3 +107,20 @@ def test_a_database_that_never_answers_is_down_within_the_timeout(
     assert body["database"] == {"status": "down", "error": "ConnectionTimeout"}
     assert body["outbox"] == {"status": "unknown"}
     assert body["index"]["status"] == "ok"
+
+
+def test_a_locked_outbox_table_is_down_after_the_lock_timeout_not_a_hang(
+    scratch_url: str, settings: Settings, tmp_path: Path
+) -> None:
+    """A migration holding the table: the check gives up after its own 2 s lock timeout, well
+    before the statement timeout."""
+    url = scratch_url
+    if make_url(url).get_backend_name() != "postgresql":
+        pytest.skip("SQLite readers are not blocked by a writer (WAL)")
+    command.upgrade(alembic_config(url), "head")
+    slow = Database.from_url(url, Timeouts(connect=2, statement=60))
+    with client_for(settings, slow, tmp_path) as client, table_locked(url, "outbox"):
+        response = client.get("/healthz")
+    slow.engine.dispose()
+    assert response.status_code == 503
+    assert response.json()["database"] == {"status": "down", "error": "LockNotAvailable"}
