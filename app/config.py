@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(5.0, alias="AXMATCH_WORKER_POLL_SECONDS", gt=0)
     worker_scan_seconds: float = Field(60.0, alias="AXMATCH_WORKER_SCAN_SECONDS", gt=0)
     worker_in_app: bool | None = Field(None, alias="AXMATCH_WORKER_IN_APP")
+    # /healthz reports the outbox stuck (a 503) once an e-mail has waited this long (seconds).
+    health_outbox_max_age: float = Field(900.0, alias="AXMATCH_HEALTH_OUTBOX_MAX_AGE", gt=0)
     deadline_notice_hours: int = Field(48, alias="AXMATCH_DEADLINE_NOTICE_HOURS", ge=1, le=720)
     # Readiness routing (app/readiness): a manufacturer below either threshold posts its needs
     # to the readiness path, served by suppliers offering one of `readiness_path_offers`

@@ -23,9 +23,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import (
     Connection,
     Engine,
-    MetaData,
     Select,
-    UniqueConstraint,
     create_engine,
     event,
     func,
@@ -35,9 +33,15 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
+from app.errors import Conflict
+from app.i18n import Msgid
+
 BEGIN_MODE = "sqlite_begin"
 BUSY_MS = "sqlite_busy_ms"
 PROGRESS_STEPS = 10_000  # SQLite VM steps between deadline checks
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
+SQLITE_UNIQUE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+RACED = Msgid("Someone else saved the same thing a moment ago. Reload and try again.")
 
 
 @dataclass(frozen=True)
@@ -173,8 +177,6 @@ class Database:
 
 def expect_version(record: object, version: int | None) -> None:
     """Optimistic locking: a form or API body names the version it was based on."""
-    from app.errors import Conflict
-
     if version is not None and record.version != version:  # type: ignore[attr-defined]
         raise Conflict(
             "Someone else changed this record while you were editing. Reload and try again."
@@ -216,27 +218,28 @@ def paginate(
     return Page(items, total or 0, page, per_page)
 
 
-def unique_constraint(exc: IntegrityError, metadata: MetaData) -> str | None:
-    """The name of the unique constraint `exc` violated, or None (another integrity error).
-    PostgreSQL names it; SQLite names the columns ("UNIQUE constraint failed: users.email")."""
-    name = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
-    if name:
-        return name if name in _unique_names(metadata) else None
-    message = str(exc.orig)
-    if not message.startswith("UNIQUE constraint failed: "):
-        return None
-    columns = tuple(c.strip() for c in message.split(": ", 1)[1].split(","))
-    return _unique_names(metadata).get(columns) if columns else None
+def unique_constraint(exc: IntegrityError) -> str | None:
+    """The unique key `exc` hit (PostgreSQL names the constraint, "uq_users_email"; SQLite its
+    columns, "users.email"), or None for another integrity error (a foreign key, NOT NULL)."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == UNIQUE_VIOLATION:
+        return getattr(orig.diag, "constraint_name", None) or "unique"  # type: ignore[union-attr]
+    if getattr(orig, "sqlite_errorname", None) in SQLITE_UNIQUE:
+        return str(orig).split(": ", 1)[-1]
+    return None
 
 
-def _unique_names(metadata: MetaData) -> dict[Any, str]:
-    """Each unique constraint (and unique index) by name and by its ("table.column", ...)."""
-    names: dict[Any, str] = {}
-    for table in metadata.tables.values():
-        uniques = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
-        uniques += [i for i in table.indexes if i.unique]  # type: ignore[misc]
-        for item in uniques:
-            name = str(item.name)
-            names[name] = name
-            names[tuple(f"{table.name}.{c.name}" for c in item.columns)] = name
-    return names
+@contextmanager
+def unique_or_conflict(session: Session, message: str = RACED, **params: Any) -> Iterator[None]:
+    """The block's writes in a savepoint, flushed at its end: when one loses a race for a
+    unique key (another transaction committed the same e-mail, review, ... between this one's
+    check and its insert) they are all undone and `Conflict(message)` is raised (a 409, not a
+    500); the session stays usable. Other integrity errors pass through."""
+    try:
+        with session.begin_nested():
+            yield
+            session.flush()
+    except IntegrityError as exc:
+        if unique_constraint(exc) is None:
+            raise
+        raise Conflict(message, **params) from exc

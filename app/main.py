@@ -1,5 +1,6 @@
 """Application factory: middleware, error handlers, routers, static files."""
 
+import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -14,6 +15,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Scope
@@ -35,7 +38,7 @@ from app.coordinator import api as coordinator_api
 from app.coordinator import pages as coordinator_pages
 from app.dashboard import api as dashboard_api
 from app.dashboard import pages as dashboard_pages
-from app.db import Database
+from app.db import RACED, Database, unique_constraint
 from app.engagements import api as engagements_api
 from app.engagements import pages as engagements_pages
 from app.errors import AppError, Conflict, Invalid, Unauthenticated
@@ -61,6 +64,8 @@ from app.rounds import pages as rounds_pages
 from app.web import accepts_uploads, redirect, render, request_locale
 
 STATIC_DIR = Path(__file__).parent / "static"
+RETRY_AFTER = "5"  # seconds, on a 503 from the database
+log = logging.getLogger(__name__)
 ROUTERS = [
     home_pages.router,
     accounts_pages.router,
@@ -118,6 +123,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "Not found, or not visible to you"),
         (409, "Conflicts with the current state"),
         (429, "Too many requests"),
+        (503, "The database did not answer in time; retry later"),
     )
 }
 
@@ -164,6 +170,29 @@ async def http_error(request: Request, exc: Exception) -> Response:
         )
     message = gettext(request_locale(request), "Page not found.")
     return error_response(request, exc.status_code, "not_found", message)
+
+
+async def unique_error(request: Request, exc: Exception) -> Response:
+    """A unique key lost to a simultaneous request (an insert no service guarded with its own
+    message) is a 409 like any other conflict; other integrity errors stay 500s."""
+    assert isinstance(exc, IntegrityError)
+    if unique_constraint(exc) is None:
+        raise exc
+    log.info("unique key %s taken by a simultaneous request", unique_constraint(exc))
+    return await app_error(request, Conflict(RACED))
+
+
+async def database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database did not answer in time (AXMATCH_DB_CONNECT_TIMEOUT for a connection,
+    AXMATCH_DB_STATEMENT_TIMEOUT for a statement or a lock), or refused: a 503 the client can
+    retry, never a hang or a 500. The page is rendered without the database."""
+    log.warning("database unavailable: %s", exc)
+    message = gettext(
+        request_locale(request), "The database is not answering at the moment. Try again soon."
+    )
+    response = error_response(request, 503, "database_unavailable", message)
+    response.headers["retry-after"] = RETRY_AFTER
+    return response
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -244,6 +273,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         )
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(StaleDataError, stale_error)
+    app.add_exception_handler(IntegrityError, unique_error)
+    app.add_exception_handler(OperationalError, database_unavailable)
+    app.add_exception_handler(PoolTimeout, database_unavailable)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, server_error)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app import vocab
+from app.db import unique_or_conflict
 from app.errors import AppError
 from app.i18n import gettext, normalize_locale, template_gettext
 
@@ -140,7 +141,8 @@ def submit(
     field: Callable[[AppError], str] = _whole_form,
 ) -> Response:
     """The form round trip: validate `data` with the API's `model`; invalid -> `again(errors,
-    422)`. Valid -> `act(parsed)` in a savepoint: a refusal (any AppError) undoes what it wrote
+    422)`. Valid -> `act(parsed)` in a savepoint, flushed before it ends: a refusal (any
+    AppError, or a unique key lost to a simultaneous request, a Conflict) undoes what it wrote
     and re-renders with its message (under `field(exc)`) at its status; success returns act's
     response, or a 303 to the URL it returns (post/redirect/get)."""
     locale = request_locale(request)
@@ -148,7 +150,7 @@ def submit(
     if parsed is None:
         return again(errors, 422)
     try:
-        with session.begin_nested():
+        with unique_or_conflict(session):
             done = act(parsed)
     except AppError as exc:
         return again({field(exc): gettext(locale, exc.message, **exc.params)}, exc.status)

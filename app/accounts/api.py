@@ -16,7 +16,6 @@ from app.accounts.schemas import (
     UserOut,
 )
 from app.auth import CurrentUser, DbSession
-from app.errors import Conflict
 from app.i18n import gettext
 from app.models import ApiToken, User
 from app.schemas import RowId
@@ -51,8 +50,6 @@ def token_out(token: ApiToken) -> TokenOut:
 @router.post("/register", status_code=201)
 def register(data: Registration, request: Request, session: DbSession) -> NewTokenOut:
     """Register an organisation and its first user; returns an API token for that user."""
-    if service.email_taken(session, data.email):
-        raise Conflict("An account with this e-mail already exists.")
     user = service.register(session, data, request_locale(request))
     token, secret = service.create_api_token(session, user, "registration")
     return NewTokenOut(**token_out(token).model_dump(), token=secret)

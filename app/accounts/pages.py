@@ -49,17 +49,11 @@ def _email_field(_: AppError) -> str:
     return "email"
 
 
-def _new_email(session: DbSession, email: str) -> None:
-    if service.email_taken(session, email):
-        raise Invalid("An account with this e-mail already exists.")
-
-
 @router.post("/register")
 def register(request: Request, form: Form, session: DbSession, user: OptionalUser) -> Response:
     data = form_dict(form)
 
     def act(parsed: Registration) -> Response:
-        _new_email(session, parsed.email)
         new_user = service.register(session, parsed, request_locale(request))
         return _login_response(request, service.start_session(session, new_user), "/profile")
 
@@ -146,7 +140,6 @@ def account(request: Request, session: DbSession, user: CurrentUser) -> Response
 @router.post("/account/invitations")
 def invite(request: Request, form: Form, session: DbSession, user: CurrentUser) -> Response:
     def act(parsed: InviteIn) -> Response:
-        _new_email(session, parsed.email)
         _, secret = service.invite(session, user, parsed.email)
         link = str(request.url_for("invitation_form", secret=secret))
         return _account_page(request, session, user, new_invite_link=link)

@@ -13,7 +13,9 @@ from app.accounts import passwords
 from app.accounts.schemas import AcceptInvite, Registration
 from app.audit import record
 from app.config import get_settings
+from app.db import unique_or_conflict
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Throttled
+from app.i18n import Msgid
 from app.models import (
     ApiToken,
     Invitation,
@@ -49,6 +51,7 @@ JOIN_ROLE = {
 }
 STAFF_ONLY_BY_ADMIN = "Only an administrator can create staff accounts."
 TOKEN_TOUCH = timedelta(minutes=1)
+EMAIL_TAKEN = Msgid("An account with this e-mail already exists.")
 
 
 def token_hash(token: str) -> str:
@@ -73,19 +76,19 @@ def create_user(
     locale: str = "ko",
 ) -> User:
     if email_taken(session, email):
-        raise Conflict("An account with this e-mail already exists.")
+        raise Conflict(EMAIL_TAKEN)
     if passwords.is_weak(password, passwords.hints_of(email, name, org.name)):
         raise Invalid(passwords.WEAK)  # every path that makes an account passes here
-    user = User(
-        organization=org,
-        email=normalize_email(email),
-        name=name,
-        role=role,
-        password_hash=hasher.hash(password),
-        locale=locale,
-    )
-    session.add(user)
-    session.flush()
+    with unique_or_conflict(session, EMAIL_TAKEN):  # registered at this moment by another
+        user = User(
+            organization=org,
+            email=normalize_email(email),
+            name=name,
+            role=role,
+            password_hash=hasher.hash(password),
+            locale=locale,
+        )
+        session.add(user)
     return user
 
 
@@ -233,7 +236,7 @@ def invite(
     invite a sponsor's first user): the joiner then gets the role of that organisation's kind."""
     require_may_invite(inviter, organization or inviter.organization)
     if email_taken(session, email):
-        raise Conflict("An account with this e-mail already exists.")
+        raise Conflict(EMAIL_TAKEN)
     secret = secrets.token_urlsafe(24)
     invitation = Invitation(
         organization_id=organization.id if organization else inviter.organization_id,

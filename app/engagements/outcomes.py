@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import record
+from app.db import unique_or_conflict
 from app.engagements.service import OPEN_STAGES, get_engagement, is_staff, party_of
 from app.errors import Conflict, Forbidden, NotFound
 from app.i18n import Msgid
@@ -33,6 +34,7 @@ PHASE_NAMES = {
     ResultPhase.follow_up: Msgid("Follow-up"),
 }
 PATH = [*OPEN_STAGES, Stage.closed]
+REVIEWED = Msgid("Your organisation has already reviewed this engagement.")
 
 
 def record_result(
@@ -131,7 +133,7 @@ def write_review(
     if engagement.stage is not Stage.closed:
         raise Conflict("Reviews open when the engagement is closed.")
     if any(r.author_org_id == user.organization_id for r in reviews_of(session, engagement)):
-        raise Conflict("Your organisation has already reviewed this engagement.")
+        raise Conflict(REVIEWED)
     subject = engagement.manufacturer_org_id if side == "supplier" else engagement.supplier_org_id
     review = Review(
         engagement_id=engagement.id,
@@ -140,8 +142,8 @@ def write_review(
         rating=rating,
         text=text,
     )
-    session.add(review)
-    session.flush()
+    with unique_or_conflict(session, REVIEWED):  # a colleague's review at this moment
+        session.add(review)
     after = {"review_id": review.id, "rating": rating, "subject_org_id": subject}
     record(session, user, "engagement.reviewed", engagement, after=after)
     return review

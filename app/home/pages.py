@@ -1,10 +1,10 @@
 """The landing page and the health check."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from app.auth import DbSession, OptionalUser
-from app.home import service
+from app.home import health, service
 from app.web import render
 
 router = APIRouter()
@@ -24,6 +24,8 @@ def home(request: Request, session: DbSession, user: OptionalUser) -> Response:
 
 
 @router.get("/healthz", include_in_schema=False)
-def healthz(session: DbSession) -> Response:
-    service.ping(session)
-    return PlainTextResponse("ok")
+def healthz(request: Request) -> Response:
+    """200 when every dependency is up, else 503; per-dependency status JSON either way."""
+    state = request.app.state
+    found = health.check(state.db, state.index_cache, state.settings)
+    return JSONResponse(found.body(), status_code=200 if found.ok else 503)

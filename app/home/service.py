@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import ManufacturerProfile, Membership, Need, NeedStatus, SupplierProfile
@@ -30,7 +30,3 @@ def programme_summary(session: Session, supplier_goal: int) -> Summary:
         open_needs=session.scalar(open_needs) or 0,
         needs=session.scalar(published) or 0,
     )
-
-
-def ping(session: Session) -> None:
-    session.execute(text("SELECT 1"))

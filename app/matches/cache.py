@@ -68,6 +68,8 @@ class IndexCache:
         self.origin = ""  # "disk" or "database": where the last (re)load came from
         self.saved_at, self.unsaved = time.monotonic(), 0
         self._saver: threading.Thread | None = None
+        self.written_at: float | None = None  # when this process last wrote it to disk
+        self.save_error: str | None = None  # the last write's failure, until one succeeds
 
     def _reset(self) -> None:
         self.indexes = {kind: matching.VectorIndex(self.embedder.dim) for kind in KINDS}
@@ -290,6 +292,24 @@ class IndexCache:
             snapshot.write(self.folder, snap)
         except OSError as exc:  # a full or read-only disk costs a longer replay, not a request
             log.warning("index cache: saving to %s failed (%s)", self.folder, exc)
+            self.save_error = f"{type(exc).__name__}: {exc.strerror or exc}"
+            return
+        self.written_at, self.save_error = time.monotonic(), None
+
+    def health(self) -> dict[str, object]:
+        """For /healthz, read without the lock: loaded yet (at the first matching request),
+        from where, its vectors, seconds since this process saved it (None: not yet), changes
+        applied since, and a failing save (then the status is "failing")."""
+        written = self.written_at
+        return {
+            "status": "ok" if self.save_error is None else "failing",
+            "loaded": self.loaded,
+            "origin": self.origin or None,
+            "vectors": len(self.owner_of),
+            "seconds_since_save": None if written is None else round(time.monotonic() - written),
+            "unsaved_changes": self.unsaved,
+            "save_error": self.save_error,
+        }
 
     def _save_in_background(self) -> None:
         """Save when changes were applied and save_seconds passed since the last save; the

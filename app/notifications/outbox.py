@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -86,6 +86,34 @@ def claim(session: Session, now: datetime, limit: int = 50) -> list[Mail]:
         if taken.rowcount == 1:  # type: ignore[attr-defined]
             mails.append(Mail(row.id, row.to_email, row.subject, row.body))
     return mails
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits to be sent: how many, since when, and the newest error among them (its kind
+    only, "SMTPRecipientsRefused": the details name recipients and stay in the log)."""
+
+    pending: int
+    oldest_at: datetime | None
+    last_error: str | None
+
+
+PENDING = OutboxMessage.status == OutboxStatus.pending
+WAITING = select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at)).where(PENDING)
+NEWEST_ERROR = (
+    select(OutboxMessage.last_error)
+    .where(PENDING, OutboxMessage.last_error.is_not(None))
+    .order_by(OutboxMessage.id.desc())
+    .limit(1)
+)
+
+
+def backlog(session: Session) -> Backlog:
+    """Over the pending messages only (few, by the status index), however many were sent; one
+    query when none waits (the usual case: /healthz asks this often)."""
+    count, oldest = session.execute(WAITING).one()
+    error = session.scalar(NEWEST_ERROR) if count else None
+    return Backlog(count, oldest, error.split(":", 1)[0] if error else None)
 
 
 def backoff(settings: Settings, attempts: int) -> timedelta:

@@ -8,12 +8,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app import audit
-from app.db import Page, paginate
+from app.db import Page, paginate, unique_or_conflict
 from app.errors import Conflict, NotFound
+from app.i18n import Msgid
 from app.models import ConflictKind, ConflictOfInterest, Organization, OrgKind, User
 from app.rounds.schemas import ConflictFilters, ConflictIn
 
 PER_PAGE = 50
+DECLARED = Msgid("This conflict of interest is already declared.")
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def declare(session: Session, actor: User, data: ConflictIn) -> ConflictOfIntere
         )
     )
     if found is not None:
-        raise Conflict("This conflict of interest is already declared.")
+        raise Conflict(DECLARED)
     conflict = ConflictOfInterest(
         supplier_org_id=data.supplier_org_id,
         manufacturer_org_id=data.manufacturer_org_id,
@@ -71,7 +73,8 @@ def declare(session: Session, actor: User, data: ConflictIn) -> ConflictOfIntere
         reason=data.reason,
         created_by_id=actor.id,
     )
-    session.add(conflict)
+    with unique_or_conflict(session, DECLARED):  # another coordinator at this moment
+        session.add(conflict)
     audit.record(session, actor, "conflict.declared", conflict, after=snapshot(conflict))
     return conflict
 
