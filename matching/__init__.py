@@ -15,7 +15,7 @@ from matching.embedders import (
 )
 from matching.fit import Weights
 from matching.index import VectorIndex
-from matching.levels import FitLevel, fit_level
+from matching.levels import FitLevel, Scale, fit_level
 from matching.matcher import Matcher
 from matching.ranking import (
     Evidence,
@@ -27,6 +27,7 @@ from matching.ranking import (
     rank_needs,
     rank_supplier_units,
     rank_suppliers,
+    rank_texts,
     supplier_sims,
     unit_hits,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "Hit",
     "Matcher",
     "NeedProfile",
+    "Scale",
     "SupplierProfile",
     "SupplierTable",
     "TextUnit",
@@ -63,6 +65,7 @@ __all__ = [
     "rank_needs",
     "rank_supplier_units",
     "rank_suppliers",
+    "rank_texts",
     "supplier_sims",
     "supplier_units",
     "unit_hits",

@@ -12,7 +12,9 @@ breaks exact ties by md5(need external id | supplier external id).
 Methods: `axmatch` (the product), `bm25` (words, English stop words), `embedding` (best whole
 unit's cosine) and `prior` (suppliers by how many case studies they have, need ignored).
 `levels` gives each fit level's precision (share of its hits with grade >= 1) and coverage
-(share of the product's top-10 hits in that level), over every need's top 10.
+(share of the product's top-10 hits in that level), over every need's top 10. `text_levels`
+does the same on the text scale (`Scale.TEXT`) for plain-text probes scored as free-text
+search and saved searches score them (`text_pairs`).
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from typing import Any
 import numpy as np
 
 from matching.embedders import Embedder, Vectors
-from matching.levels import precision_by_level
-from matching.matcher import Matcher, Progress
+from matching.levels import SCALES, Scale, precision_by_level
+from matching.matcher import Matcher, Progress, encode_batched
+from matching.ranking import rank_texts
 from matching.records import CaseStudy, NeedProfile, SupplierProfile
-from matching.units import need_text
+from matching.units import need_text, supplier_text
 
 K = 10
 Labels = Mapping[int, int]  # supplier id -> grade
@@ -216,6 +219,42 @@ def rank_bm25(data: EvalSet) -> dict[int, Ranking]:
     return rankings
 
 
+Pairs = list[tuple[float, bool]]
+
+
+def text_pairs(
+    matcher: Matcher, data: EvalSet, vectors: Vectors, progress: Progress | None = None
+) -> Pairs:
+    """(score, relevant) of the top-10 hits of plain-text probes on the text scale
+    (`rank_texts`, as free-text search and saved searches with text score), both ways: each
+    need's title and description over the suppliers, each supplier one text (all its own
+    words); and each labelled supplier's description over the needs. Every text is embedded
+    as a query, as the app embeds needs and search texts."""
+    calibration, relevant = matcher.calibration, _relevant(data)
+    texts = [supplier_text(s) for s in data.suppliers]
+    documents = [NeedProfile(s.id, "", t) for s, t in zip(data.suppliers, texts, strict=True)]
+    document_vectors = encode_batched(matcher.embedder, texts, "query", progress)
+    pairs: Pairs = []
+    for need, row in zip(data.needs, vectors @ document_vectors.T, strict=True):
+        sims = {d.id: float(x) for d, x in zip(documents, row, strict=True)}
+        hits = rank_texts(need_text(need), documents, sims, calibration=calibration, limit=K)
+        pairs += [(h.score, (need.id, h.id) in relevant) for h in hits]
+    labelled = {supplier for _, supplier in relevant}
+    probes = [s for s in data.suppliers if s.id in labelled]
+    probe_texts = [s.description or supplier_text(s) for s in probes]
+    probe_vectors = encode_batched(matcher.embedder, probe_texts, "query", progress)
+    for supplier, text, row in zip(probes, probe_texts, probe_vectors @ vectors.T, strict=True):
+        sims = {n.id: float(x) for n, x in zip(data.needs, row, strict=True)}
+        hits = rank_texts(text, data.needs, sims, calibration=calibration, limit=K)
+        pairs += [(h.score, (h.id, supplier.id) in relevant) for h in hits]
+    return pairs
+
+
+def _relevant(data: EvalSet) -> set[tuple[int, int]]:
+    """(need id, supplier id) of every pair labelled grade >= 1."""
+    return {(n, s) for n, ls in data.labels.items() for s, g in ls.items() if g >= 1}
+
+
 Figures = dict[str, Any]
 
 
@@ -226,20 +265,23 @@ def evaluate_with_pairs(
     *,
     progress: Progress | None = None,
     matcher_factory: Callable[[Embedder, EvalSet, Progress | None], Matcher] | None = None,
-) -> tuple[Figures, list[tuple[float, bool]]]:
-    """`evaluate`'s figures and the (score, relevant) pairs of every need's top 10."""
+) -> tuple[Figures, dict[Scale, Pairs]]:
+    """`evaluate`'s figures and, per scale, the (score, relevant) pairs they were measured
+    on: every need's top 10 (`Scale.PAIR`) and the text probes' (`Scale.TEXT`)."""
     data = load_eval_set(suppliers_path, needs_path)
     factory = matcher_factory or (lambda e, d, p: Matcher(e, d.suppliers, progress=p))
     matcher = factory(embedder, data, progress)
     vectors = matcher.encode_needs(data.needs, progress)
     rankings, scored = rank_axmatch(matcher, data, vectors, progress)
-    pairs = top_pairs(rankings, scored, data)
+    pairs = {Scale.PAIR: top_pairs(rankings, scored, data)}
+    pairs[Scale.TEXT] = text_pairs(matcher, data, vectors, progress)
     figures: Figures = {
         "axmatch": score_rankings(rankings, data),
         "bm25": score_rankings(rank_bm25(data), data),
         "embedding": score_rankings(rank_embedding(matcher, data, vectors), data),
         "prior": score_rankings(rank_prior(data), data),
-        "levels": precision_by_level(pairs),
+        "levels": precision_by_level(pairs[Scale.PAIR], SCALES[Scale.PAIR]),
+        "text_levels": precision_by_level(pairs[Scale.TEXT], SCALES[Scale.TEXT]),
     }
     languages = sorted({lang for lang in data.need_language.values() if lang})
     if len(languages) > 1:
@@ -258,7 +300,8 @@ def evaluate(
     matcher_factory: Callable[[Embedder, EvalSet, Progress | None], Matcher] | None = None,
 ) -> Figures:
     """{"axmatch" | "bm25" | "embedding" | "prior": {"recall@10", "ndcg@10", "mrr"},
-    "levels": {"high" | "medium" | "low" | "none": {"precision", "coverage", "count"}}}, plus
+    "levels" | "text_levels": {"high" | "medium" | "low" | "none": {"precision", "coverage",
+    "count"}}}, plus
     "axmatch_by_need_language" when the needs come in more than one language."""
     figures, _ = evaluate_with_pairs(
         suppliers_path, needs_path, embedder, progress=progress, matcher_factory=matcher_factory

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -339,6 +339,27 @@ def rank_needs(
         for n, pair in zip(pool, fused, strict=True)
     ]
     return [_with_evidence(h, supplier, grouped.get(h.id, [])) for h in _top(hits, limit)]
+
+
+def rank_texts(
+    text: str,
+    documents: Iterable[NeedProfile],
+    similarity: Mapping[int, float],
+    *,
+    calibration: Calibration | None = None,
+    limit: int | None = 20,
+) -> list[Hit]:
+    """Documents (needs, or any text as a need record) for a bare text, best first: the text
+    is a supplier that states nothing structured and has one unit, so scores are on
+    `Scale.TEXT`. `similarity` is each document's raw cosine to the text. The text asks
+    nothing of a supplier, so the documents' own hard filters (readiness offers, must-have
+    certifications) are the caller's to hold for whoever stands behind the text."""
+    probe = SupplierProfile(0, "", text)
+    unfiltered = [
+        replace(d, requires_any=frozenset(), required_certifications=frozenset()) for d in documents
+    ]
+    sims = [UnitSim(d.id, 0, "profile", similarity[d.id]) for d in unfiltered]
+    return rank_needs(probe, unfiltered, sims, calibration=calibration, limit=limit)
 
 
 def _fused_needs(

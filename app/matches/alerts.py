@@ -3,8 +3,9 @@
 A search with text scores a need as free-text search of needs does (`service.text_hits`);
 one without text ("match my profile") by the need's
 score for the supplier exactly as Recommended needs computes it (`service.score_needs`, on
-the same vectors). Either score becomes a level through `matching.levels.fit_level`, and a
-search fires at its `min_level` or better. Vectors come from the store with its hash check;
+the same vectors). Either score becomes a level through `matching.levels.fit_level` on its
+own scale (`scale`: a text's score is on `Scale.TEXT`), and a search fires at its `min_level`
+or better. Vectors come from the store with its hash check;
 a search's text is stored under owner kind "saved_search", so a publish embeds at most the
 need itself.
 """
@@ -33,7 +34,7 @@ from app.matches.store import (
     unit_vectors,
 )
 from app.models import Embedding, Need, SavedSearch, SupplierProfile, utcnow
-from matching.levels import FitLevel, at_least, fit_level
+from matching.levels import FitLevel, Scale, at_least, fit_level
 
 SEARCH = "saved_search"
 FILTERS = ("industry", "process", "region")
@@ -54,8 +55,18 @@ def passes(filters: dict[str, str], need: Filterable) -> bool:
     return not wanted or wanted in need.ai_techniques
 
 
+def scale(search: SavedSearch) -> Scale:
+    """A search with text scores a bare text against needs; "match my profile" a pair."""
+    return Scale.TEXT if search.query else Scale.PAIR
+
+
+def level(search: SavedSearch, score: float) -> FitLevel | None:
+    """The fit level of one of this search's scores."""
+    return fit_level(score, scale(search))
+
+
 def fires(search: SavedSearch, score: float | None) -> bool:
-    return score is not None and at_least(fit_level(score), FitLevel(search.min_level))
+    return score is not None and at_least(level(search, score), FitLevel(search.min_level))
 
 
 def _digest(text: str) -> str:
@@ -112,9 +123,9 @@ def need_scores(session: Session, need: Need, searches: list[SavedSearch]) -> di
     return {search_id: score for (search_id, _), score in found.items()}
 
 
-def level_code(score: float) -> str:
-    """The stored code ("high", "medium", "low", or "none") of a score's fit level."""
-    return str(fit_level(score) or "none")
+def level_code(search: SavedSearch, score: float) -> str:
+    """The stored code ("high", "medium", "low", or "none") of one of the search's scores."""
+    return str(level(search, score) or "none")
 
 
 def drop_vectors(session: Session, search_id: int) -> None:
@@ -222,9 +233,9 @@ def preview(
     scored = scores(session, cache.embedder, [search], needs, store=False)
     titles = {n.id: n.title for n in needs}
     rows = [
-        Preview(need, titles[need], score, level, level_label(level, locale))
+        Preview(need, titles[need], score, found, level_label(found, locale))
         for (_, need), score in scored.items()
-        if fires(search, score) and (level := fit_level(score)) is not None
+        if fires(search, score) and (found := level(search, score)) is not None
     ]
     return sorted(rows, key=lambda r: (-r.score, r.need_id))[:limit]
 

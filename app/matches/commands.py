@@ -3,9 +3,10 @@
 import json
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from tqdm import tqdm
@@ -105,11 +106,12 @@ def eval_command(
     model: Annotated[str | None, typer.Option(help="embedding model (default: settings)")] = None,
 ) -> None:
     """One JSON line per set: recall@10, nDCG@10 and MRR of the product's ranking, BM25,
-    embedding-only and the case-count prior, and each fit level's precision and coverage.
-    With --derive-levels, a last line with thresholds derived from all sets' pairs pooled."""
+    embedding-only and the case-count prior, and each fit level's precision and coverage on
+    both scales (`levels`: need and supplier; `text_levels`: a bare text against documents).
+    With --derive-levels, a last line with each scale's thresholds derived from all sets'
+    pairs pooled, and their precision."""
     import matching
     from matching.evaluate import evaluate_with_pairs
-    from matching.levels import derive_thresholds, precision_by_level
 
     if all_sets == (suppliers is not None):
         raise typer.BadParameter("give SUPPLIERS and NEEDS, or --all")
@@ -120,24 +122,31 @@ def eval_command(
     if not all_sets:
         files = {sets[0][0]: (suppliers, needs)}  # type: ignore[dict-item]
     embedder = matching.get_embedder(model or engine.model_name())
-    pooled: list[tuple[float, bool]] = []
+    pooled: dict[matching.Scale, list[tuple[float, bool]]] = defaultdict(list)
     for name, (supplier_file, need_file) in files.items():
         figures, pairs = evaluate_with_pairs(
             supplier_file, need_file, embedder, progress=_progress_bars()
         )
-        pooled += pairs
+        for scale, found in pairs.items():
+            pooled[scale] += found
         typer.echo(json.dumps({"set": name, "model": embedder.name, **figures}))
     if derive_levels:
-        thresholds = derive_thresholds(pooled)
-        typer.echo(
-            json.dumps(
-                {
-                    "set": "all (pooled)",
-                    "thresholds": {str(k): v for k, v in thresholds.items()},
-                    "levels": precision_by_level(pooled, thresholds),
-                }
-            )
-        )
+        typer.echo(json.dumps({"set": "all (pooled)", **_derived(pooled)}))
+
+
+def _derived(pooled: dict[Any, list[tuple[float, bool]]]) -> dict[str, Any]:
+    """Per scale: thresholds derived from the pooled pairs, and each level's precision."""
+    from matching.levels import derive_thresholds, precision_by_level
+
+    found: dict[str, Any] = {}
+    for scale, pairs in pooled.items():
+        thresholds = derive_thresholds(pairs)
+        found[str(scale)] = {
+            "pairs": len(pairs),
+            "thresholds": {str(k): round(v, 3) for k, v in thresholds.items()},
+            "levels": precision_by_level(pairs, thresholds),
+        }
+    return found
 
 
 def _progress_bars() -> Callable[[str, int, int], None]:

@@ -35,7 +35,7 @@ from app.models import (
     SupplierProfile,
     User,
 )
-from matching.levels import FitLevel, fit_level
+from matching.levels import FitLevel, Scale, fit_level
 from matching.reasons import Quote
 
 CANDIDATE_UNITS = 600
@@ -46,6 +46,7 @@ READINESS_FLAG = "readiness_path"
 UNCERTIFIED_FLAG = "missing_certification"
 AT_CAPACITY = "at_capacity"  # the flag matching raises (see app.matches.eligibility)
 STAFF = (Role.coordinator, Role.admin)
+TEXT = Scale.TEXT  # a bare text against needs or manufacturer profiles (see text_hits)
 
 
 @dataclass(frozen=True)
@@ -81,20 +82,26 @@ def _locale(viewer: User) -> str:
     return normalize_locale(viewer.locale)
 
 
-def level_of(score: float, readiness_path: bool = False) -> FitLevel | None:
-    """A pair's fit level. A readiness-path pair passed that path's hard filter (the supplier
-    offers the first step the manufacturer lacks, which is the fit the path asks for), so it
-    is at least low however far apart the two texts are."""
-    level = fit_level(score)
+def level_of(
+    score: float, readiness_path: bool = False, scale: Scale = Scale.PAIR
+) -> FitLevel | None:
+    """A pair's fit level on its scale (`Scale.TEXT` for a bare text against documents). A
+    readiness-path pair passed that path's hard filter (the supplier offers the first step
+    the manufacturer lacks, which is the fit the path asks for), so it is at least low
+    however far apart the two texts are."""
+    level = fit_level(score, scale)
     return level or (FitLevel.LOW if readiness_path else None)
 
 
 def _kept(
-    hits: list[matching.Hit], below_minimum: bool, path: frozenset[int] | set[int] = frozenset()
+    hits: list[matching.Hit],
+    below_minimum: bool,
+    path: frozenset[int] | set[int] = frozenset(),
+    scale: Scale = Scale.PAIR,
 ) -> list[matching.Hit]:
-    """Hits at or above the minimum fit, unless the caller asks for every one (`path`: the
-    ids of hits on the readiness path)."""
-    return [h for h in hits if below_minimum or level_of(h.score, h.id in path) is not None]
+    """Hits at or above the minimum fit of their scale, unless the caller asks for every one
+    (`path`: the ids of hits on the readiness path)."""
+    return [h for h in hits if below_minimum or level_of(h.score, h.id in path, scale) is not None]
 
 
 def visible_need(session: Session, viewer: User, need_id: int) -> Need:
@@ -246,9 +253,10 @@ def _suggestion(
     quoted: list[Quote],
     locale: str,
     extra_flags: list[str] | None = None,
+    scale: Scale = Scale.PAIR,
 ) -> dict[str, Any]:
     flags = hit.flags + (extra_flags or [])
-    level = level_of(hit.score, READINESS_FLAG in flags)
+    level = level_of(hit.score, READINESS_FLAG in flags, scale)
     return {
         "id": id_,
         "name": name,
@@ -395,14 +403,13 @@ def search(
     raw = {owner: score for owner, _, score in found}
     needs = [n for n, _ in load_needs(session, raw) if _may_see(viewer, n)]
     records = [need_record(n) for n in needs]
-    hits = _kept(text_hits(text, records, raw, cache.embedder.name, limit), False)
+    hits = _kept(text_hits(text, records, raw, cache.embedder.name, limit), False, scale=TEXT)
     chosen = [r for r in records if r.id in {h.id for h in hits}]
     sides = explain.need_sides(session, cache.embedder, chosen)
     titles = {n.id: n.title for n in needs}
+    quoted = {h.id: explain.quotes(side, sides[h.id], locale) for h in hits}
     return [
-        Suggestion(
-            **_suggestion(h, h.id, titles[h.id], explain.quotes(side, sides[h.id], locale), locale)
-        )
+        Suggestion(**_suggestion(h, h.id, titles[h.id], quoted[h.id], locale, scale=TEXT))
         for h in hits
     ]
 
@@ -414,19 +421,11 @@ def text_hits(
     model: str,
     limit: int | None,
 ) -> list[matching.Hit]:
-    """Documents (needs, or any text as a need record) for a free text, scored by the
-    product's ranking with the text as a supplier that states nothing structured: the
-    same semantic and lexical parts and the same scale, so `fit_level` means the same.
-    `similarity` is each document's raw cosine to the text."""
-    probe = matching.SupplierProfile(0, "", text)
-    # The text asks nothing of a supplier: hard filters that do (readiness offers, must-have
-    # certifications) are held by the callers for the supplier behind the text, if any.
-    documents = [
-        replace(d, requires_any=frozenset(), required_certifications=frozenset()) for d in documents
-    ]
-    sims = [matching.UnitSim(d.id, 0, "profile", similarity[d.id]) for d in documents]
+    """Documents (needs, or any text as a need record) for a free text, on the text scale
+    (`matching.rank_texts`; levels through `Scale.TEXT`). `similarity` is each document's
+    raw cosine to the text."""
     calibration = matching.calibration_for(model)
-    return matching.rank_needs(probe, documents, sims, limit=limit, calibration=calibration)
+    return matching.rank_texts(text, documents, similarity, calibration=calibration, limit=limit)
 
 
 def search_manufacturers(
@@ -448,10 +447,10 @@ def search_manufacturers(
         .where(ManufacturerProfile.id.in_(list(raw)))
     ).all()
     documents = [matching.NeedProfile(pid, "", description) for pid, description, _, _ in rows]
-    hits = _kept(text_hits(text, documents, raw, cache.embedder.name, limit), False)
+    hits = _kept(text_hits(text, documents, raw, cache.embedder.name, limit), False, scale=TEXT)
     orgs = {pid: (org, name) for pid, _, org, name in rows}
     locale = _locale(viewer)
-    return [Suggestion(**_suggestion(h, *orgs[h.id], [], locale)) for h in hits]
+    return [Suggestion(**_suggestion(h, *orgs[h.id], [], locale, scale=TEXT)) for h in hits]
 
 
 def _may_see(viewer: User, need: Need) -> bool:

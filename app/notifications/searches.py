@@ -125,7 +125,7 @@ def notify_matches(session: Session, need: Need) -> int:
             "title": need.title,
             "search": search.name,
             "score": round(score, 3),
-            "level": alerts.level_code(score),
+            "level": alerts.level_code(search, score),
         }
         notice = Notice("need_matched", params, f"/needs/{need.id}", f"matched:{need.id}")
         notify(session, [users[user_id]], notice)

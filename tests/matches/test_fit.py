@@ -9,7 +9,7 @@ from app.matches import alerts, service
 from app.models import BidInvitation, SavedSearch, utcnow
 from app.rounds.schemas import RoundIn
 from app.rounds.service import create_round
-from matching.levels import fit_level
+from matching.levels import FitLevel, fit_level
 from tests.builders import make_manufacturer, make_need, make_staff, make_supplier
 from tests.matches.test_service import ENERGY, NEED_TEXT, VISION, arrange, new_cache
 from tests.notifications.conftest import parse
@@ -66,6 +66,14 @@ def test_nothing_below_the_minimum_fit_is_suggested_recommended_or_found(session
     assert [i.name for i in found] == ["FurnaceAI"] and found[0].level is not None
     staff = make_staff(session)
     assert service.search(session, cache, staff, "물류 창고 재고 수요 예측", "needs") == []
+
+
+def test_a_text_that_restates_a_need_finds_it_at_high_fit(session, tmp_path) -> None:
+    vision, energy, owner, need = arrange(session)
+    cache = new_cache(tmp_path)
+    (found,) = service.search(session, cache, vision, f"{need.title} {NEED_TEXT}", "needs")
+    assert found.id == need.id and found.level is FitLevel.HIGH
+    assert found.level_label == "높음" and found.score <= 1.0 + 1e-6  # a bare text's scale
 
 
 def test_reasons_name_the_matched_facets_in_the_readers_language(session, tmp_path) -> None:

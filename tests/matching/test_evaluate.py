@@ -3,8 +3,16 @@ from pathlib import Path
 
 import pytest
 
-from matching import FakeEmbedder
-from matching.evaluate import evaluate, load_eval_set, mrr_at_k, ndcg_at_k, recall_at_k
+from matching import FakeEmbedder, Matcher, NeedProfile, rank_texts
+from matching.evaluate import (
+    evaluate,
+    load_eval_set,
+    mrr_at_k,
+    ndcg_at_k,
+    recall_at_k,
+    text_pairs,
+)
+from matching.units import supplier_text
 
 DATA = Path(__file__).parent / "data"
 
@@ -79,11 +87,41 @@ def test_evaluate_reports_three_methods_on_the_korean_english_set() -> None:
         "embedding",
         "prior",
         "levels",
+        "text_levels",
     }
     for method in ("axmatch", "bm25", "embedding", "prior"):
         assert set(result[method]) == {"recall@10", "ndcg@10", "mrr"}
         assert all(0.0 <= v <= 1.0 for v in result[method].values())
     assert set(result["levels"]) == {"high", "medium", "low", "none"}
-    coverage = sum(band["coverage"] for band in result["levels"].values())
-    assert abs(coverage - 1.0) < 1e-9
+    for scale in ("levels", "text_levels"):
+        coverage = sum(band["coverage"] for band in result[scale].values())
+        assert abs(coverage - 1.0) < 1e-9
     assert "rank axmatch" in seen
+
+
+def test_text_probes_are_scored_as_free_text_search_scores_them(tmp_path: Path) -> None:
+    suppliers = _write(
+        tmp_path / "s.jsonl",
+        [
+            {"external_id": "a", "name": "A", "description": "press dent vision inspection"},
+            {"external_id": "b", "name": "B", "description": "furnace energy saving"},
+        ],
+    )
+    needs = _write(
+        tmp_path / "n.jsonl",
+        [{"external_id": "n1", "description": "press dent inspection", "relevant": {"a": 2}}],
+    )
+    data = load_eval_set(suppliers, needs)
+    matcher = Matcher(FakeEmbedder(), data.suppliers)
+    pairs = text_pairs(matcher, data, matcher.encode_needs(data.needs))
+    # need -> the two suppliers as texts, then supplier a's description -> the one need
+    assert [relevant for _, relevant in pairs] == [True, False, True]
+    text = "press dent inspection"
+    vector = FakeEmbedder().encode([text], kind="query")[0]
+    documents = [NeedProfile(s.id, "", supplier_text(s)) for s in data.suppliers]
+    sims = {
+        d.id: float(vector @ FakeEmbedder().encode([d.description], kind="query")[0])
+        for d in documents
+    }
+    (best, *_) = rank_texts(text, documents, sims, calibration=matcher.calibration)
+    assert pairs[0][0] == pytest.approx(best.score)

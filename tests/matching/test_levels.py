@@ -2,8 +2,17 @@
 
 import pytest
 
-from matching import FitLevel, Hit, fit_level
-from matching.levels import MINIMUM, THRESHOLDS, at_least, derive_thresholds, precision_by_level
+from matching import FitLevel, Hit, Scale, fit_level
+from matching.levels import (
+    MINIMUM,
+    SCALES,
+    TEXT_THRESHOLDS,
+    THRESHOLDS,
+    at_least,
+    derive_thresholds,
+    minimum,
+    precision_by_level,
+)
 
 
 def test_levels_are_monotone_in_the_score() -> None:
@@ -43,3 +52,26 @@ def test_derived_thresholds_reach_their_precision() -> None:
     assert sum(above_high) / len(above_high) >= 0.8
     assert bands["none"]["precision"] < bands["high"]["precision"]
     assert sum(b["coverage"] for b in bands.values()) == pytest.approx(1.0)
+
+
+def test_each_scale_has_its_own_ordered_thresholds() -> None:
+    for scale in Scale:
+        table = SCALES[scale]
+        assert table[FitLevel.HIGH] > table[FitLevel.MEDIUM] > table[FitLevel.LOW] > 0
+        assert fit_level(minimum(scale), scale) is FitLevel.LOW
+        assert fit_level(minimum(scale) - 1e-9, scale) is None
+    assert SCALES[Scale.PAIR] is THRESHOLDS and minimum() == MINIMUM
+
+
+def test_a_bare_text_can_reach_every_level_on_its_own_scale() -> None:
+    # A text against one document has no support part and no structured fit: its score
+    # tops out at 1.0 (semantic + lexical), below the pair scale's HIGH.
+    assert THRESHOLDS[FitLevel.HIGH] > 1.0 >= TEXT_THRESHOLDS[FitLevel.HIGH]
+    assert fit_level(1.0) is not FitLevel.HIGH
+    assert fit_level(1.0, Scale.TEXT) is FitLevel.HIGH
+
+
+def test_explicit_thresholds_override_the_scale() -> None:
+    table = {FitLevel.HIGH: 0.9, FitLevel.MEDIUM: 0.5, FitLevel.LOW: 0.1}
+    assert fit_level(0.6, thresholds=table) is FitLevel.MEDIUM
+    assert precision_by_level([(0.95, True)], table)["high"]["count"] == 1.0

@@ -126,3 +126,13 @@ def test_limits_and_who_may_save(browser, session) -> None:
     assert browser.get("/saved-searches").status_code == 403
     browser.login(make_manufacturer(session))
     assert browser.api("GET", "/api/saved-searches").status_code == 403
+
+
+def test_a_preview_lists_open_needs_at_the_level_a_publish_alerts_at(browser, session) -> None:
+    owner, supplier = make_manufacturer(session), make_supplier(session, "프레스AI")
+    search = save(session, supplier, "프레스 검사", PRESS, level="high")
+    need = make_need(session, owner, deadline_at=future())
+    session.commit()
+    browser.login(supplier)
+    (row,) = browser.api("GET", f"/api/saved-searches/{search.id}/preview").json()
+    assert row["need_id"] == need.id and row["level"] == "high"
