@@ -127,7 +127,8 @@ def blocked(
 ) -> str | None:
     """The hard rule that keeps this pair out of any proposal, if one does (the
     certification rule is matching's own, read off the flag it raises). Below the minimum
-    fit is one unless the round fills empty places."""
+    fit is one unless the round fills empty places; for a readiness-path need too, however
+    the path lists its suppliers elsewhere."""
     if (item.id, need.organization_id) in conflicts:
         return "conflict"
     if need.prefer_in_province and "out_of_province" in item.flags:
@@ -136,7 +137,9 @@ def blocked(
         return "below_required_sf_level"
     if matches.UNCERTIFIED_FLAG in item.flags:
         return "missing_certification"
-    if item.level is None and not fill_empty:
+    # A round invites by itself, so the readiness path's floor (listed at least low for
+    # people to browse) does not count here: the pair's own score must reach the minimum.
+    if matches.level_of(item.score) is None and not fill_empty:
         return BELOW_MINIMUM
     return None
 

@@ -62,7 +62,9 @@ def test_kill_9_then_restart_finds_every_acknowledged_need(scratch_url, tmp_path
     port = free_port()
     server = start(scratch_url, tmp_path, port)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=60
+        ) as client:
             assert found(client) == set()  # the cache is built and saved here
             created = set()
             for n in range(8):
@@ -77,7 +79,9 @@ def test_kill_9_then_restart_finds_every_acknowledged_need(scratch_url, tmp_path
         session.execute(update(IndexChange).values(created_at=utcnow() - timedelta(hours=1)))
     server = start(scratch_url, tmp_path, port)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=60
+        ) as client:
             assert created <= found(client)
     finally:
         server.terminate()

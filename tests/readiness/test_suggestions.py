@@ -87,3 +87,29 @@ def test_the_library_filter_reads_specialties_and_techniques() -> None:
     vision = matching.SupplierProfile(3, "c", "d", specialties=frozenset({"machine_vision"}))
     assert [matching.passes_filters(need, s) for s in (mes, data, vision)] == [True, True, False]
     assert matching.passes_filters(matching.NeedProfile(2, "t", "d"), vision)
+
+
+def test_a_round_does_not_shortlist_readiness_suppliers_below_the_minimum_fit(
+    session, tmp_path
+) -> None:
+    """The path lists its suppliers for people to browse (at least low), but a round invites
+    by itself: there the pair's own score must reach the minimum, unless it fills empty
+    places."""
+    from app.rounds import service as rounds
+    from tests.builders import make_staff
+    from tests.rounds.conftest import round_in
+
+    found = suppliers(session)
+    need = published(session, low_readiness(session))
+    coordinator = make_staff(session)
+    session.commit()
+    cache = new_cache(tmp_path)
+    listed = matches.suggest_suppliers(session, cache, coordinator, need.id)
+    assert {i.id for i in listed} == {found["mes"].organization_id, found["edge"].organization_id}
+    assert all(matching.fit_level(i.score) is None for i in listed)  # far apart in words
+    strict = rounds.create_round(session, cache, coordinator, round_in())
+    assert not [p for p in strict.pairs if p.need_id == need.id and p.kind == "shortlist"]
+    filled = rounds.create_round(session, cache, coordinator, round_in(fill_empty=True))
+    assert {p.supplier_org_id for p in filled.pairs if p.need_id == need.id} >= {
+        found["mes"].organization_id
+    }
