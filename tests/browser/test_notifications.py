@@ -31,7 +31,7 @@ def save_search(page) -> None:  # type: ignore[no-untyped-def]
     page.fill("#f-name", "단조 균열 검사")
     page.fill("#f-query", "단조 플랜지 균열 비전 검사")
     page.select_option("#f-region", "gn-changwon")
-    page.fill("#f-threshold", "0.2")
+    page.select_option("#f-level", "low")
     with page.expect_navigation():
         page.click("#new-search button")
     assert "단조 균열 검사" in page.locator("#saved-searches").inner_text()
