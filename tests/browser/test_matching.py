@@ -89,7 +89,8 @@ def test_the_inspection_need_shows_inspection_suppliers_with_readable_reasons(pe
     for card in cards.all():
         check_card_words(card, "ko")
         if card.get_attribute("data-level") == "high":  # nothing off-topic above 보통
-            assert "비전 검사" in card.locator(".reason-technique").all_inner_texts()
+            techniques = card.locator(".reason-technique").all_inner_texts()
+            assert "비전 검사" in [t.removesuffix("✓").strip() for t in techniques]
         for matched in card.locator("blockquote .matched").all_inner_texts():
             quoted = matched.split("“", 1)[1].rstrip("”").removesuffix("...")
             assert quoted[:40] in INSPECTION["description"]  # the need's own sentence

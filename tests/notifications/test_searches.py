@@ -126,3 +126,11 @@ def test_limits_and_who_may_save(browser, session) -> None:
     assert browser.get("/saved-searches").status_code == 403
     browser.login(make_manufacturer(session))
     assert browser.api("GET", "/api/saved-searches").status_code == 403
+
+
+def test_the_notice_names_the_fit_level_in_the_readers_language() -> None:
+    params = {"title": "브래킷 외관 검사", "search": "프레스 검사", "score": 1.3, "level": "high"}
+    assert "적합도 높음" in describe("need_matched", params, "ko")
+    assert "fit: High" in describe("need_matched", params, "en")
+    older = {"title": "브래킷 외관 검사", "search": "프레스 검사", "score": 0.61}
+    assert "브래킷 외관 검사" in describe("need_matched", older, "ko")  # stored before levels
