@@ -2,7 +2,11 @@
 browser context per person: the demo's press visual-inspection need shows inspection
 suppliers with reasons in words and no off-topic card above "보통"; a supplier's
 recommendations quote the need and carry the facts to triage it; a saved search fires for a
-near-identical need at its default level; a round invites only suppliers that fit."""
+near-identical need at its default level; a round invites only suppliers that fit.
+
+With AXMATCH_EMBEDDING_MODEL=default the same journeys run on the packaged model (the demo
+data is embedded at seed time, a few minutes). On the fake embedder every demo card is "낮음",
+so only the real model exercises the "nothing off-topic above 보통" check."""
 
 import json
 import re
