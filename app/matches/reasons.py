@@ -116,6 +116,8 @@ def similar_cases(
 def cases_reason(count: int, locale: str) -> list[Reason]:
     if not count:
         return []
+    if count == 1:
+        return [Reason("cases", gettext(locale, "1 similar case study"))]
     return [Reason("cases", gettext(locale, "%(n)s similar case studies", n=count))]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from app import vocab
 from app.i18n import gettext, normalize_locale
+from app.matches.reasons import level_label
 from app.models import Role
 from app.web import SEOUL
 
@@ -60,7 +61,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "need_matched",
             _("New needs matching your saved searches"),
-            _("A new need matches your saved search “%(search)s”: “%(title)s”."),
+            _("A new need matches your saved search “%(search)s” (fit: %(level)s): “%(title)s”."),
             SUPPLIER,
         ),
         Kind(
@@ -108,6 +109,7 @@ KINDS: dict[str, Kind] = {
     )
 }
 SELECTED = _("You were selected for “%(title)s”: the engagement has started.")
+UNLEVELLED = _("A new need matches your saved search “%(search)s”: “%(title)s”.")  # before levels
 STAGES = {
     "consulting": _("Consulting"),
     "design": _("On-site design"),
@@ -127,6 +129,10 @@ def _localised(params: dict[str, Any], locale: str) -> dict[str, Any]:
         values["stage"] = gettext(locale, STAGES.get(values["stage"], values["stage"]))
     if "metric" in values and values["metric"] in vocab.KPI_METRICS:
         values["metric"] = vocab.KPI_METRICS[values["metric"]].label(locale)
+    if "level" in values:
+        values["level"] = level_label(
+            values["level"] if values["level"] != "none" else None, locale
+        )
     if "deadline" in values:
         moment = datetime.fromisoformat(values["deadline"]).astimezone(SEOUL)
         values["deadline"] = moment.strftime("%Y-%m-%d %H:%M KST")
@@ -139,6 +145,7 @@ def describe(kind: str, params: dict[str, Any], locale: str) -> str:
     if found is None:
         return kind
     text = SELECTED if kind == "bid_outcome" and params.get("outcome") == "selected" else found.text
+    text = UNLEVELLED if kind == "need_matched" and "level" not in params else text
     try:
         return gettext(normalize_locale(locale), text, **_localised(params, locale))
     except (KeyError, ValueError, TypeError):

@@ -161,6 +161,7 @@ def test_recommendations_quote_the_need_and_show_its_facts(browser, session) -> 
     card = texts[f"match-{need.id}"]
     assert "입찰 초대받음" in card and owner.organization.name in card and "경남 창원시" in card
     assert "찍힘 불량을 사람이 검사합니다" in card and not CODES.search(card)
+    assert "우리 프로필·수행 사례" in card  # the matched sentence may be from a case study
 
 
 def test_need_search_returns_the_need_sentences_that_matched(browser, session) -> None:

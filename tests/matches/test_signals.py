@@ -95,6 +95,19 @@ def test_must_have_certifications_filter_suggestions_and_say_who_was_left_out(
     assert api == [{"id": lacking.organization_id, "name": "무인증AI", "missing": [ISO]}]
 
 
+def test_the_left_out_list_says_what_is_missing_in_words_in_both_languages(
+    browser, session, tmp_path
+) -> None:
+    holder, lacking, owner, need = certified_world(session)
+    for locale, words in (("ko", "필수 인증 없음"), ("en", "No required certification")):
+        owner.locale = locale
+        session.commit()
+        browser.login(owner)
+        page = Landmarks(browser.get(f"/needs/{need.id}/suggestions").text)
+        text = page.texts[f"left-out-{lacking.organization_id}"]
+        assert words in text and ISO in text and "missing_certification" not in text
+
+
 def test_a_supplier_is_not_recommended_a_need_whose_certifications_it_lacks(
     session, tmp_path
 ) -> None:

@@ -136,3 +136,11 @@ def test_a_preview_lists_open_needs_at_the_level_a_publish_alerts_at(browser, se
     browser.login(supplier)
     (row,) = browser.api("GET", f"/api/saved-searches/{search.id}/preview").json()
     assert row["need_id"] == need.id and row["level"] == "high"
+
+
+def test_the_notice_names_the_fit_level_in_the_readers_language() -> None:
+    params = {"title": "브래킷 외관 검사", "search": "프레스 검사", "score": 1.3, "level": "high"}
+    assert "적합도 높음" in describe("need_matched", params, "ko")
+    assert "fit: High" in describe("need_matched", params, "en")
+    older = {"title": "브래킷 외관 검사", "search": "프레스 검사", "score": 0.61}
+    assert "브래킷 외관 검사" in describe("need_matched", older, "ko")  # stored before levels
