@@ -43,6 +43,7 @@ CANDIDATE_NEEDS = 100
 CANDIDATE_SUPPLIERS = 60
 READINESS_DEPTH = 4  # readiness-path needs search deeper: their suppliers are a subset
 READINESS_FLAG = "readiness_path"
+CLOSEST = 5  # a search with nothing at the minimum fit lists this many below it
 UNCERTIFIED_FLAG = "missing_certification"
 AT_CAPACITY = "at_capacity"  # the flag matching raises (see app.matches.eligibility)
 STAFF = (Role.coordinator, Role.admin)
@@ -102,6 +103,15 @@ def _kept(
     """Hits at or above the minimum fit of their scale, unless the caller asks for every one
     (`path`: the ids of hits on the readiness path)."""
     return [h for h in hits if below_minimum or level_of(h.score, h.id in path, scale) is not None]
+
+
+def _searched(hits: list[matching.Hit], scale: Scale = Scale.PAIR) -> list[matching.Hit]:
+    """What a free-text search lists: the hits at or above the minimum fit; when none
+    reaches it, the CLOSEST best ones with any evidence, each shown as below the minimum (a
+    search is asked for, so it says what came closest rather than nothing). Nothing below
+    the minimum is ever suggested, alerted or shortlisted by itself."""
+    kept = _kept(hits, False, scale=scale)
+    return kept or [h for h in hits if h.score > 0][:CLOSEST]
 
 
 def visible_need(session: Session, viewer: User, need_id: int) -> Need:
@@ -393,7 +403,7 @@ def search(
         if viewer.role is Role.supplier:
             raise Forbidden("Your role cannot use this page.")
         need = matching.NeedProfile(0, "", text)
-        hits = _kept(rank_for_need(cache, need, vector, limit), False)
+        hits = _searched(rank_for_need(cache, need, vector, limit))
         return _supplier_results(cache, need, hits, side, locale)
     if target == "manufacturers":
         return search_manufacturers(session, cache, viewer, vector, text, limit)
@@ -403,7 +413,7 @@ def search(
     raw = {owner: score for owner, _, score in found}
     needs = [n for n, _ in load_needs(session, raw) if _may_see(viewer, n)]
     records = [need_record(n) for n in needs]
-    hits = _kept(text_hits(text, records, raw, cache.embedder.name, limit), False, scale=TEXT)
+    hits = _searched(text_hits(text, records, raw, cache.embedder.name, limit), TEXT)
     chosen = [r for r in records if r.id in {h.id for h in hits}]
     sides = explain.need_sides(session, cache.embedder, chosen)
     titles = {n.id: n.title for n in needs}
@@ -447,7 +457,7 @@ def search_manufacturers(
         .where(ManufacturerProfile.id.in_(list(raw)))
     ).all()
     documents = [matching.NeedProfile(pid, "", description) for pid, description, _, _ in rows]
-    hits = _kept(text_hits(text, documents, raw, cache.embedder.name, limit), False, scale=TEXT)
+    hits = _searched(text_hits(text, documents, raw, cache.embedder.name, limit), TEXT)
     orgs = {pid: (org, name) for pid, _, org, name in rows}
     locale = _locale(viewer)
     return [Suggestion(**_suggestion(h, *orgs[h.id], [], locale, scale=TEXT)) for h in hits]

@@ -67,6 +67,22 @@ def test_free_text_match_endpoint_and_search_page(browser, session) -> None:
     assert browser.api("GET", "/api/match?q=x").status_code == 422
 
 
+def test_a_search_below_the_minimum_fit_says_so_and_lists_only_the_closest(
+    browser, session
+) -> None:
+    """A short query that reaches no level still shows what came closest, each marked below
+    the minimum and under a notice; a query sharing nothing lists nothing."""
+    vision, energy, owner, need = arrange(session)
+    browser.login(make_staff(session))
+    body = browser.api("GET", "/api/match?q=조명&target=suppliers").json()
+    assert body and len(body) <= 5 and all(i["level"] is None for i in body)
+    page = browser.get("/search?q=조명&target=suppliers")
+    assert 'id="below-minimum"' in page.text and "최소 적합도 미만" in page.text
+    assert browser.api("GET", "/api/match?q=qqqq zzzz&target=suppliers").json() == []
+    strong = browser.get("/search?q=프레스 찍힘 불량 딥러닝 비전 검사 카메라 조명&target=suppliers")
+    assert 'id="below-minimum"' not in strong.text and Matches(strong.text).ids
+
+
 def test_supplier_cannot_search_competitors(browser, session) -> None:
     vision, *_ = arrange(session)
     response = browser.login(vision).api("GET", "/api/match?q=비전 검사&target=suppliers")
