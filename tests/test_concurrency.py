@@ -14,7 +14,7 @@ from app.accounts.schemas import Registration
 from app.db import Database, expect_version
 from app.errors import Conflict
 from app.models import Need, Organization
-from tests.builders import PASSWORD, make_manufacturer, make_need
+from tests.builders import PASSWORD, business_number, make_manufacturer, make_need
 from tests.test_migrations import alembic_config
 
 WORKERS = 20
@@ -32,9 +32,11 @@ def register(db: Database, n: int) -> None:
     data = Registration(
         kind="manufacturer",
         organization_name=f"동시가입 {n}",
+        business_number=business_number(n),
         name="담당",
         email=f"c{n}@same-time.example.kr",
         password=PASSWORD,
+        consent=True,
     )
     with db.transaction() as session:
         accounts.register(session, data, "ko")
