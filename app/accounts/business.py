@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BeforeValidator
 
 from app.i18n import Msgid
+from app.schemas import OneLine
 
 WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 NOT_VALID = Msgid(
@@ -47,4 +48,4 @@ def shown(number: str | None) -> str:
     return f"{number[:3]}-{number[3:5]}-{number[5:]}" if number else ""
 
 
-BusinessNumber = Annotated[str, BeforeValidator(normalize)]
+BusinessNumber = Annotated[str, BeforeValidator(normalize), OneLine]

@@ -62,10 +62,8 @@ def verify(data: TokenIn, request: Request, session: DbSession) -> MessageOut:
 @router.post("/me/verification", status_code=202)
 def resend_verification(request: Request, session: DbSession, user: CurrentUser) -> MessageOut:
     sent = recovery.resend_verification(session, user, client_ip(request))
-    text = Msgid(
-        "We sent you a new confirmation link." if sent else "Your e-mail address is confirmed."
-    )
-    return _message(request, text)
+    sent_text = Msgid("We sent you a new confirmation link.")
+    return _message(request, sent_text if sent else Msgid("Your e-mail address is confirmed."))
 
 
 @router.post("/me/password", responses={422: {"description": "Wrong or weak password"}})
