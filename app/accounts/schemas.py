@@ -1,6 +1,6 @@
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from app.accounts import passwords
 from app.accounts.business import BusinessNumber
@@ -31,7 +31,9 @@ class Registration(Input):
     name: Name
     email: Email
     password: Password
-    consent: bool = False  # 개인정보 수집·이용 동의, required (the version is the server's)
+    # 개인정보 수집·이용 동의, required (the version is the server's); an unticked box sends
+    # nothing, so the default is checked too and refused with the consent message.
+    consent: bool = Field(False, validate_default=True)
 
     _strong = field_validator("password")(passwords.strong)
     _consent = field_validator("consent")(_agreed)
