@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, alias="AXMATCH_LOGIN_MAX_FAILURES", ge=1, le=1000)
     login_ip_max_failures: int = Field(30, alias="AXMATCH_LOGIN_IP_MAX_FAILURES", ge=1)
     login_window_minutes: int = Field(15, alias="AXMATCH_LOGIN_WINDOW_MINUTES", ge=1)
+    # Account e-mails (app/accounts/recovery.py): how long a reset or verification link
+    # lives, how many reset or verification e-mails one address may ask for per login window,
+    # and how long the second-factor step of a login waits for its code.
+    reset_minutes: int = Field(60, alias="AXMATCH_RESET_MINUTES", ge=5, le=1440)
+    verify_hours: int = Field(72, alias="AXMATCH_VERIFY_HOURS", ge=1, le=720)
+    reset_max_requests: int = Field(3, alias="AXMATCH_RESET_MAX_REQUESTS", ge=1, le=100)
+    second_factor_minutes: int = Field(5, alias="AXMATCH_SECOND_FACTOR_MINUTES", ge=1, le=30)
     # Request bodies: a larger limit only on routes marked `accepts_uploads` (none yet).
     max_body_bytes: int = Field(1_048_576, alias="AXMATCH_MAX_BODY_BYTES", ge=1024)
     max_upload_bytes: int = Field(20_971_520, alias="AXMATCH_MAX_UPLOAD_BYTES", ge=1024)

@@ -23,6 +23,9 @@ from starlette.types import ASGIApp, Scope
 
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
+from app.accounts import recovery_api as accounts_recovery_api
+from app.accounts import recovery_pages as accounts_recovery_pages
+from app.accounts import totp_pages as accounts_totp_pages
 from app.admin import api as admin_api
 from app.admin import pages as admin_pages
 from app.bids import api as bids_api
@@ -69,7 +72,11 @@ log = logging.getLogger(__name__)
 ROUTERS = [
     home_pages.router,
     accounts_pages.router,
+    accounts_recovery_pages.router,
+    accounts_totp_pages.router,
     accounts_api.router,
+    accounts_recovery_api.router,
+    accounts_recovery_api.totp_router,
     profiles_pages.router,
     profiles_api.router,
     needs_pages.router,

@@ -97,6 +97,8 @@ class Organization(Base):
     kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind), index=True)
     name: Mapped[str] = mapped_column(String(200))
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # 사업자등록번호: ten digits with a valid check digit (app/accounts/business.py)
+    business_number: Mapped[str | None] = mapped_column(String(10), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -118,6 +120,16 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(5), default="ko")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # TOTP: the base32 secret (set at enrolment, kept once confirmed) and argon2 hashes of the
+    # unused recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # no code is accepted twice
+    recovery_hashes: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     organization: Mapped[Organization] = relationship(back_populates="users")
 
@@ -165,12 +177,36 @@ class Invitation(Base):
     organization: Mapped[Organization] = relationship()
 
 
+class TokenPurpose(enum.StrEnum):
+    reset = "reset"  # a forgotten password
+    verify = "verify"  # the e-mail address of a new account
+    second_factor = "second_factor"  # a password was right; the TOTP code is still due
+
+
+class AccountToken(Base):
+    """A single-use secret sent to a user (e-mail link or login step): only its hash is kept."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(enum_column(TokenPurpose))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
 class LoginAttempt(Base):
-    """Failed logins, kept in the database so every worker throttles alike."""
+    """Failed logins (and reset requests, wrong second-factor codes: `kind`), kept in the
+    database so every worker throttles alike."""
 
     __tablename__ = "login_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="login")
     email: Mapped[str] = mapped_column(String(254), index=True)
     ip: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -53,9 +53,11 @@ def _prepare(url: str) -> str:
     data = Registration(
         kind="manufacturer",
         organization_name="벤치정밀",
+        business_number="1248100998",
         name="벤치",
         email="bench@pages.example.kr",
         password="bench-password-9",
+        consent=True,
     )
     with db.transaction() as session:
         accounts.register(session, data, "ko")

@@ -3,6 +3,7 @@
 Every demo account shares DEMO_PASSWORD (printed in the README); the hash is computed once.
 """
 
+import hashlib
 import json
 import re
 import zlib
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts.business import check_digit
 from app.accounts.service import hasher
 from app.models import (
     CaseStudy,
@@ -73,7 +75,14 @@ def _user(org: Organization, email: str, name: str, role: Role, password_hash: s
         role=role,
         password_hash=password_hash,
         locale="ko",
+        email_verified_at=utcnow(),  # demo accounts count as confirmed
     )
+
+
+def demo_business_number(external_id: str) -> str:
+    """A valid, stable 사업자등록번호 per demo organisation (from a hash of its id)."""
+    first = f"{int(hashlib.sha256(external_id.encode()).hexdigest(), 16) % 10**9:09d}"
+    return first + str(check_digit(first))
 
 
 def load_staff(session: Session, password_hash: str) -> int:
@@ -91,6 +100,7 @@ def load_staff(session: Session, password_hash: str) -> int:
 
 def supplier_from(row: dict[str, Any], password_hash: str) -> Organization:
     org = Organization(kind=OrgKind.supplier, name=row["name"], external_id=row["external_id"])
+    org.business_number = demo_business_number(row["external_id"])
     ko, en = split_languages(row.get("description", ""), row.get("language", "ko"))
     membership = Membership(row.get("membership", "admitted"))
     org.supplier = SupplierProfile(
@@ -138,6 +148,7 @@ def case_study_from(position: int, row: dict[str, Any]) -> CaseStudy:
 
 def manufacturer_from(row: dict[str, Any], password_hash: str) -> Organization:
     org = Organization(kind=OrgKind.manufacturer, name=row["name"], external_id=row["external_id"])
+    org.business_number = demo_business_number(row["external_id"])
     readiness = row.get("readiness", {})
     org.manufacturer = ManufacturerProfile(
         description=row.get("description", ""),

@@ -8,6 +8,7 @@ from httpx import Response
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
+from app.accounts.business import check_digit
 from app.models import (
     CaseStudy,
     Engagement,
@@ -26,6 +27,12 @@ from app.models import (
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
+
+
+def business_number(n: int | None = None) -> str:
+    """A valid 사업자등록번호 (ten digits, the last the check digit), different each call."""
+    first = f"{(n if n is not None else next(_seq)) % 10**9 + 10**8:09d}"[-9:]
+    return first + str(check_digit(first))
 
 
 def make_user(

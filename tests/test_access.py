@@ -70,7 +70,7 @@ def world(session) -> World:
     need = make_need(session, owner)
     people["sponsor"], cohort = sponsor_with_cohort(session, owner)  # tested in tests/cohorts
     token = accounts.create_api_token(session, owner, "t")[0]
-    _, secret = accounts.invite(session, owner, "invitee@mfr.example.kr")
+    invitation, secret = accounts.invite(session, owner, "invitee@mfr.example.kr")
     ids = {
         "need": need.id,
         "manufacturer_org": owner.organization_id,
@@ -79,6 +79,7 @@ def world(session) -> World:
         "user": owner.id,
         "token": token.id,
         "secret": secret,
+        "invitation": invitation.id,
         "cohort": cohort.id,
     }
     ids |= engagement_ids(session, owner, supplier)
@@ -105,6 +106,7 @@ def fill(path: str, ids: dict[str, object]) -> str:
             "user_id": "user",
             "token_id": "token",
             "secret": "secret",
+            "invitation_id": "invitation",
             "engagement_id": "engagement",
             "milestone_id": "milestone",
             "result_id": "result",
@@ -234,6 +236,41 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/lang"): EVERYONE,
     ("GET", "/login"): EVERYONE,
     ("POST", "/login"): EVERYONE,
+    # The second login step needs the cookie of a right password (tests/accounts/test_totp.py);
+    # its form validates first, so an empty one is a 422 for anyone.
+    ("GET", "/login/code"): set(),
+    ("POST", "/login/code"): EVERYONE,
+    ("GET", "/privacy"): EVERYONE,
+    ("GET", "/password/forgot"): EVERYONE,
+    ("POST", "/password/forgot"): EVERYONE,
+    ("POST", "/api/password/forgot"): EVERYONE,
+    ("POST", "/api/password/reset"): EVERYONE,
+    ("POST", "/api/verify"): EVERYONE,
+    # A reset or verification link's secret is its only credential: with another (here the
+    # invitation's) nobody gets in; tests/accounts/test_recovery.py follows real links.
+    ("GET", "/reset/{secret}"): set(),
+    ("POST", "/reset/{secret}"): EVERYONE,  # the form is validated first: a 422
+    ("GET", "/verify/{secret}"): set(),
+    ("POST", "/verify/{secret}"): set(),
+    ("POST", "/account/verification"): SIGNED_IN,
+    ("POST", "/account/password"): SIGNED_IN,
+    ("POST", "/account/withdraw"): SIGNED_IN,
+    ("POST", "/api/me/verification"): SIGNED_IN,
+    ("POST", "/api/me/password"): SIGNED_IN,
+    ("POST", "/api/me/withdraw"): SIGNED_IN,
+    ("GET", "/account/two-step"): STAFF,
+    ("POST", "/account/two-step/start"): STAFF,
+    ("POST", "/account/two-step/confirm"): STAFF,
+    ("POST", "/account/two-step/disable"): STAFF,
+    ("POST", "/api/me/totp"): STAFF,
+    ("POST", "/api/me/totp/confirm"): STAFF,
+    ("POST", "/api/me/totp/disable"): STAFF,
+    ("POST", "/admin/users/{user_id}/reset-access"): {"admin"},
+    ("GET", "/admin/invitations"): {"admin"},
+    ("POST", "/admin/invitations/{invitation_id}/resend"): {"admin"},
+    ("POST", "/api/admin/users/{user_id}/reset-access"): {"admin"},
+    ("GET", "/api/admin/invitations"): {"admin"},
+    ("POST", "/api/admin/invitations/{invitation_id}/resend"): {"admin"},
     ("POST", "/logout"): EVERYONE,
     ("GET", "/manufacturers/{org_id}"): STAFF | {"manufacturer"},
     ("GET", "/needs"): STAFF | {"other_manufacturer", "other_supplier", "supplier", "manufacturer"},

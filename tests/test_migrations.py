@@ -52,3 +52,32 @@ def test_seed_twice_changes_nothing(scratch_url: str) -> None:
     expected_orgs = first["suppliers"] + first["manufacturers"] + first["sponsors"] + support_group
     assert orgs == expected_orgs and needs == first["needs"]
     db.engine.dispose()
+
+
+def test_the_accounts_revision_marks_existing_users_verified(scratch_url: str) -> None:
+    """Users from before e-mail confirmation existed (seed, invited, staff) are confirmed."""
+    from sqlalchemy import text
+
+    config = alembic_config(scratch_url)
+    command.upgrade(config, "2026_12_02_fit_levels")
+    db = Database.from_url(scratch_url)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO organizations (kind, name, created_at, version) "
+                "VALUES ('manufacturer', '옛공장', CURRENT_TIMESTAMP, 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO users (organization_id, email, password_hash, name, role, locale,"
+                " is_active, created_at) SELECT id, 'old@x.example.kr', 'h', '옛사용자',"
+                " 'manufacturer', 'ko', true, CURRENT_TIMESTAMP FROM organizations"
+            )
+        )
+    command.upgrade(config, "head")
+    with db.engine.connect() as conn:
+        verified = conn.execute(text("SELECT email_verified_at FROM users")).scalar()
+        numbers = conn.execute(text("SELECT business_number FROM organizations")).scalar()
+    assert verified is not None and numbers is None
+    db.engine.dispose()

@@ -166,13 +166,13 @@ def test_parallel_wrong_passwords_get_exactly_the_allowed_checks(
     with db.transaction() as session:
         email = make_manufacturer(session).email
     checks: list[int] = []
-    real = accounts._password_ok
+    real = accounts.password_ok
 
     def counted(stored: str, password: str) -> bool:
         checks.append(1)  # list.append is atomic under the GIL
         return real(stored, password)
 
-    monkeypatch.setattr(accounts, "_password_ok", counted)
+    monkeypatch.setattr(accounts, "password_ok", counted)
 
     def attempt(i: int) -> str:
         try:

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from app.accounts import service
+from app.accounts import service, totp
 from app.accounts.schemas import (
     InvitationOut,
     InviteIn,
@@ -16,12 +16,16 @@ from app.accounts.schemas import (
     UserOut,
 )
 from app.auth import CurrentUser, DbSession
-from app.i18n import gettext
+from app.errors import Conflict
+from app.i18n import Msgid, gettext
 from app.models import ApiToken, User
 from app.schemas import RowId
 from app.web import client_ip, request_locale
 
 router = APIRouter(prefix="/api", tags=["accounts"])
+SECOND_FACTOR = Msgid(
+    "Two-step login is on: give the code from your authenticator app (totp_code)."
+)
 
 
 def user_out(user: User) -> UserOut:
@@ -33,6 +37,10 @@ def user_out(user: User) -> UserOut:
         locale=user.locale,
         organization_id=user.organization_id,
         organization_name=user.organization.name,
+        email_verified=user.email_verified_at is not None,
+        consent_version=user.consent_version,
+        consent_at=user.consent_at.isoformat() if user.consent_at else None,
+        totp_enabled=user.totp_enabled_at is not None,
     )
 
 
@@ -59,17 +67,21 @@ def register(data: Registration, request: Request, session: DbSession) -> NewTok
     "/tokens/login",
     status_code=201,
     response_model=NewTokenOut,
-    responses={401: {"description": "Wrong e-mail or password"}},
+    responses={401: {"description": "Wrong e-mail or password, or a missing or wrong code"}},
 )
 def token_login(
     data: TokenLogin, request: Request, session: DbSession
 ) -> NewTokenOut | JSONResponse:
-    """Exchange e-mail and password for a new API token (throttled like the login page)."""
+    """Exchange e-mail and password (and `totp_code` when two-step login is on) for a new
+    API token, throttled like the login page."""
     ip = client_ip(request)
     user = service.authenticate(session, data.email, data.password, ip)
     if user is None:  # a response, not an exception, so the failed attempt is committed
         message = gettext(request_locale(request), "Wrong e-mail or password.")
         return JSONResponse({"error": "unauthenticated", "message": message}, status_code=401)
+    if totp.enabled(user) and not totp.passes(session, user, data.totp_code, ip):
+        message = gettext(request_locale(request), SECOND_FACTOR)
+        return JSONResponse({"error": "second_factor", "message": message}, status_code=401)
     token, secret = service.create_api_token(session, user, data.token_name)
     return NewTokenOut(**token_out(token).model_dump(), token=secret)
 

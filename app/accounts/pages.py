@@ -1,14 +1,25 @@
 """HTML routes for accounts: register, log in/out, invitations, API tokens, language."""
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.accounts import service
-from app.accounts.schemas import AcceptInvite, InviteIn, LocaleIn, Login, Registration, TokenIn
+from app.accounts import service, totp
+from app.accounts.schemas import (
+    AcceptInvite,
+    CodeIn,
+    InviteIn,
+    LocaleIn,
+    Login,
+    Registration,
+    TokenIn,
+)
 from app.auth import SESSION_COOKIE, CurrentUser, DbSession, OptionalUser
 from app.config import get_settings
 from app.errors import AppError, Invalid
-from app.i18n import gettext
+from app.i18n import Msgid, gettext
+from app.models import Role
 from app.schemas import RowId
 from app.web import (
     Form,
@@ -22,6 +33,7 @@ from app.web import (
 )
 
 router = APIRouter()
+SECOND_STEP_COOKIE = "axm_second_step"
 
 
 def _login_response(request: Request, token: str, next_url: str = "/") -> Response:
@@ -45,8 +57,8 @@ def register_form(request: Request, user: OptionalUser) -> Response:
     return render(request, "accounts/register.html", {"form": {}, "errors": {}})
 
 
-def _email_field(_: AppError) -> str:
-    return "email"
+def _email_field(exc: AppError) -> str:
+    return "business_number" if exc.message == service.NUMBER_TAKEN else "email"
 
 
 @router.post("/register")
@@ -64,9 +76,66 @@ def register(request: Request, form: Form, session: DbSession, user: OptionalUse
     return submit(request, session, Registration, data, act, again, field=_email_field)
 
 
+LOGIN_DONE = {
+    "reset": Msgid("Your password is reset: log in with the new one."),
+    "verified": Msgid("Your e-mail address is confirmed: log in to go on."),
+}
+
+
 @router.get("/login")
-def login_form(request: Request, user: OptionalUser, next: str = "/") -> Response:
-    return render(request, "accounts/login.html", {"form": {"next": next[:300]}, "errors": {}})
+def login_form(request: Request, user: OptionalUser, next: str = "/", done: str = "") -> Response:
+    message = LOGIN_DONE.get(done)
+    context = {
+        "form": {"next": next[:300]},
+        "errors": {},
+        "done": gettext(request_locale(request), message) if message else None,
+    }
+    return render(request, "accounts/login.html", context)
+
+
+def second_step(request: Request, secret: str, next_url: str) -> Response:
+    """The code step of a login, its secret in a short cookie scoped to that page."""
+    response = redirect("/login/code?" + urlencode({"next": next_url}))
+    response.set_cookie(
+        SECOND_STEP_COOKIE,
+        secret,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().cookie_secure or request.url.scheme == "https",
+        max_age=get_settings().second_factor_minutes * 60,
+        path="/login/code",
+    )
+    return response
+
+
+@router.get("/login/code")
+def code_form(
+    request: Request, session: DbSession, user: OptionalUser, next: str = "/"
+) -> Response:
+    totp.pending_login(session, request.cookies.get(SECOND_STEP_COOKIE, ""))
+    return render(request, "accounts/code.html", {"form": {"next": next[:300]}, "errors": {}})
+
+
+@router.post("/login/code")
+def code(request: Request, form: Form, session: DbSession, user: OptionalUser) -> Response:
+    """Like the password, a wrong code is answered, not raised: its attempt must stay."""
+    data = form_dict(form)
+    next_url = str(data.pop("next", None) or "/")[:300]
+    secret = request.cookies.get(SECOND_STEP_COOKIE, "")
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        context = {"form": {"next": next_url}, "errors": errors}
+        return render(request, "accounts/code.html", context, status)
+
+    def act(parsed: CodeIn) -> Response:
+        found = totp.finish_login(session, secret, parsed.code, client_ip(request))
+        if found is None:
+            return again({"code": gettext(request_locale(request), totp.WRONG_CODE)}, 401)
+        response = _login_response(request, service.start_session(session, found), next_url)
+        response.delete_cookie(SECOND_STEP_COOKIE, path="/login/code")
+        return response
+
+    return submit(request, session, CodeIn, data, act, again, field=lambda _: "code")
 
 
 @router.post("/login")
@@ -86,6 +155,8 @@ def login(request: Request, form: Form, session: DbSession, user: OptionalUser) 
         if found is None:
             message = gettext(request_locale(request), "Wrong e-mail or password.")
             return again({"__all__": message}, 401)
+        if totp.enabled(found):
+            return second_step(request, totp.begin_login(session, found), next_url)
         return _login_response(request, service.start_session(session, found), next_url)
 
     return submit(request, session, Login, data, act, again)
@@ -113,28 +184,42 @@ def set_language(request: Request, form: Form, session: DbSession, user: Optiona
     return response
 
 
-def _account_page(
+DONE = {
+    "password": Msgid("Your password is changed; your other sessions are signed out."),
+    "verified": Msgid("Your e-mail address is confirmed."),
+    "verification_sent": Msgid("We sent you a new confirmation link."),
+    "totp_off": Msgid("Two-step login is off."),
+}
+
+
+def account_page(
     request: Request,
     session: DbSession,
     user: CurrentUser,
     status: int | None = None,
     **extra: object,
 ) -> Response:
+    done = DONE.get(request.query_params.get("done", ""))
     context = {
         "members": service.org_users(session, user.organization_id),
         "invitations": service.pending_invitations(session, user.organization_id),
         "tokens": service.list_api_tokens(session, user),
         "may_invite": service.may_invite(user, user.organization),
+        "may_two_step": user.role in (Role.coordinator, Role.admin),
+        "done": gettext(request_locale(request), done) if done else None,
         "errors": {},
+        "password_errors": {},
+        "withdraw_errors": {},
         **extra,
     }
-    status = status or (422 if extra.get("errors") else 200)
+    failed = extra.get("errors") or extra.get("password_errors") or extra.get("withdraw_errors")
+    status = status or (422 if failed else 200)
     return render(request, "accounts/account.html", context, status)
 
 
 @router.get("/account")
 def account(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    return _account_page(request, session, user)
+    return account_page(request, session, user)
 
 
 @router.post("/account/invitations")
@@ -142,10 +227,10 @@ def invite(request: Request, form: Form, session: DbSession, user: CurrentUser) 
     def act(parsed: InviteIn) -> Response:
         _, secret = service.invite(session, user, parsed.email)
         link = str(request.url_for("invitation_form", secret=secret))
-        return _account_page(request, session, user, new_invite_link=link)
+        return account_page(request, session, user, new_invite_link=link)
 
     def again(errors: dict[str, str], status: int) -> Response:
-        return _account_page(request, session, user, status, errors=errors)  # 403: staff
+        return account_page(request, session, user, status, errors=errors)  # 403: staff
 
     return submit(request, session, InviteIn, form_dict(form), act, again, field=_email_field)
 
@@ -154,10 +239,10 @@ def invite(request: Request, form: Form, session: DbSession, user: CurrentUser) 
 def create_token(request: Request, form: Form, session: DbSession, user: CurrentUser) -> Response:
     def act(parsed: TokenIn) -> Response:
         _, secret = service.create_api_token(session, user, parsed.name)
-        return _account_page(request, session, user, new_token=secret)
+        return account_page(request, session, user, new_token=secret)
 
     def again(errors: dict[str, str], status: int) -> Response:
-        return _account_page(request, session, user, errors=errors)
+        return account_page(request, session, user, errors=errors)
 
     return submit(request, session, TokenIn, form_dict(form), act, again)
 

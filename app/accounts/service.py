@@ -1,6 +1,5 @@
 """Accounts: registration, passwords, sessions, API tokens, invitations, login throttling."""
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -9,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from app.accounts import passwords
+from app.accounts import mail, passwords, tokens
 from app.accounts.schemas import AcceptInvite, Registration
 from app.audit import record
 from app.config import get_settings
@@ -26,6 +25,7 @@ from app.models import (
     OrgKind,
     Role,
     SupplierProfile,
+    TokenPurpose,
     User,
     UserSession,
     utcnow,
@@ -54,8 +54,9 @@ TOKEN_TOUCH = timedelta(minutes=1)
 EMAIL_TAKEN = Msgid("An account with this e-mail already exists.")
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+CONSENT_VERSION = "2026-12-02"  # of the notice in templates/accounts/_consent.html
+token_hash = tokens.token_hash
+NUMBER_TAKEN = Msgid("An organisation with this business registration number is registered.")
 
 
 def normalize_email(email: str) -> str:
@@ -74,7 +75,11 @@ def create_user(
     name: str,
     role: Role,
     locale: str = "ko",
+    *,
+    verified: bool = True,
 ) -> User:
+    """`verified`: the address is proven (an accepted invitation, an administrator's or the
+    seed's account); a self-registered account is not until its e-mail link is opened."""
     if email_taken(session, email):
         raise Conflict(EMAIL_TAKEN)
     if passwords.is_weak(password, passwords.hints_of(email, name, org.name)):
@@ -87,22 +92,50 @@ def create_user(
             role=role,
             password_hash=hasher.hash(password),
             locale=locale,
+            email_verified_at=utcnow() if verified else None,
         )
         session.add(user)
     return user
 
 
+def business_number_taken(session: Session, number: str, but: int | None = None) -> bool:
+    query = select(Organization.id).where(Organization.business_number == number)
+    if but is not None:
+        query = query.where(Organization.id != but)
+    return session.scalar(query) is not None
+
+
+def require_new_business_number(session: Session, number: str, but: int | None = None) -> None:
+    if business_number_taken(session, number, but):
+        raise Conflict(NUMBER_TAKEN)
+
+
 def register(session: Session, data: Registration, locale: str) -> User:
+    """The organisation, its profile and first user, who consented (version and time) and
+    gets a verification e-mail: publishing and bidding wait for it."""
     kind = OrgKind(data.kind)
-    org = Organization(kind=kind, name=data.organization_name)
+    require_new_business_number(session, data.business_number)
+    org = Organization(kind=kind, name=data.organization_name, business_number=data.business_number)
     session.add(org)
     if kind is OrgKind.supplier:
         session.add(SupplierProfile(organization=org, membership=Membership.applied))
     else:
         session.add(ManufacturerProfile(organization=org))
-    user = create_user(session, org, data.email, data.password, data.name, Role(data.kind), locale)
+    role = Role(data.kind)
+    user = create_user(
+        session, org, data.email, data.password, data.name, role, locale, verified=False
+    )
+    user.consent_version, user.consent_at = CONSENT_VERSION, utcnow()
     record(session, user, "organization.registered", org, after={"name": org.name, "kind": kind})
+    send_verification(session, user)
     return user
+
+
+def send_verification(session: Session, user: User) -> None:
+    hours = get_settings().verify_hours
+    secret = tokens.issue(session, user, TokenPurpose.verify, timedelta(hours=hours))
+    url = mail.link(f"/verify/{secret}")
+    mail.send(session, user.email, "verify", user.locale, name=user.name, url=url, hours=hours)
 
 
 def authenticate(session: Session, email: str, password: str, ip: str) -> User | None:
@@ -110,43 +143,54 @@ def authenticate(session: Session, email: str, password: str, ip: str) -> User |
     email = normalize_email(email)
     check_throttle(session, email, ip)
     user = session.scalar(select(User).where(User.email == email))
-    ok = _password_ok(user.password_hash if user else _DUMMY_HASH, password)
+    ok = password_ok(user.password_hash if user else _DUMMY_HASH, password)
     if ok and user is not None and user.is_active:
-        session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+        session.execute(
+            delete(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.kind == "login")
+        )
         return user
     session.add(LoginAttempt(email=email, ip=ip))
     return None
 
 
-def _password_ok(stored: str, password: str) -> bool:
+def password_ok(stored: str, password: str) -> bool:
     try:
         return hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def _one_attempt_at_a_time(session: Session, email: str, ip: str) -> None:
+def _one_attempt_at_a_time(session: Session, email: str, ip: str, kind: str) -> None:
     """PostgreSQL: attempts on one e-mail or from one address wait for each other (locks held
     to the end of the transaction), so the count below is exact under concurrency. SQLite's
     write transactions are serialised already."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for key in sorted({f"login-email:{email}", f"login-ip:{ip}"}):  # one order: no deadlock
+    for key in sorted({f"{kind}-email:{email}", f"{kind}-ip:{ip}"}):  # one order: no deadlock
         session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
 
 
-def check_throttle(session: Session, email: str, ip: str) -> None:
-    _one_attempt_at_a_time(session, email, ip)
+THROTTLED = {
+    "login": Msgid("Too many failed logins. Try again in %(minutes)s minutes."),
+    "reset": Msgid("Too many requests for this address. Try again in %(minutes)s minutes."),
+    "second_factor": Msgid("Too many wrong codes. Try again in %(minutes)s minutes."),
+}
+
+
+def check_throttle(session: Session, email: str, ip: str, kind: str = "login") -> None:
+    """Refuse when the attempts of `kind` recorded in the window reach the limit, for this
+    e-mail or this address (a reset request counts whether it succeeded or not)."""
+    _one_attempt_at_a_time(session, email, ip, kind)
     settings = get_settings()
     since = utcnow() - timedelta(minutes=settings.login_window_minutes)
-    recent = select(func.count(LoginAttempt.id)).where(LoginAttempt.created_at >= since)
+    recent = select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.created_at >= since, LoginAttempt.kind == kind
+    )
     by_email = session.scalar(recent.where(LoginAttempt.email == email)) or 0
     by_ip = session.scalar(recent.where(LoginAttempt.ip == ip)) or 0
-    if by_email >= settings.login_max_failures or by_ip >= settings.login_ip_max_failures:
-        raise Throttled(
-            "Too many failed logins. Try again in %(minutes)s minutes.",
-            minutes=settings.login_window_minutes,
-        )
+    per_email = settings.reset_max_requests if kind == "reset" else settings.login_max_failures
+    if by_email >= per_email or by_ip >= settings.login_ip_max_failures:
+        raise Throttled(THROTTLED[kind], minutes=settings.login_window_minutes)
 
 
 def start_session(session: Session, user: User) -> str:
@@ -248,7 +292,29 @@ def invite(
     session.add(invitation)
     session.flush()
     record(session, inviter, "user.invited", invitation.organization, after={"email": email})
+    send_invitation(session, invitation, secret, inviter.locale)
     return invitation, secret
+
+
+def send_invitation(session: Session, invitation: Invitation, secret: str, locale: str) -> None:
+    url = mail.link(f"/invitations/{secret}")
+    org = invitation.organization.name
+    mail.send(session, invitation.email, "invitation", locale, org=org, url=url, days=INVITE_DAYS)
+
+
+def resend_invitation(session: Session, actor: User, invitation_id: int) -> Invitation:
+    """A new link (the old one stops working) and a fresh expiry, e-mailed again."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.accepted_at is not None:
+        raise NotFound("Invitation not found.")
+    secret = secrets.token_urlsafe(24)
+    invitation.token_hash = token_hash(secret)
+    invitation.expires_at = utcnow() + timedelta(days=INVITE_DAYS)
+    session.flush()
+    record(session, actor, "user.invitation_resent", invitation.organization,
+           after={"email": invitation.email})  # fmt: skip
+    send_invitation(session, invitation, secret, actor.locale)
+    return invitation
 
 
 def may_invite(inviter: User | None, organization: Organization) -> bool:

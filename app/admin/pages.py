@@ -6,11 +6,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.accounts.service import email_taken
+from app.accounts.service import resend_invitation as resend
 from app.admin import service
 from app.admin.schemas import StaffIn, UserFilters, UserPatch
 from app.auth import CurrentUser, DbSession, roles
 from app.errors import AppError, Invalid
-from app.models import Role
+from app.models import Role, utcnow
 from app.schemas import RowId
 from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
 
@@ -77,3 +78,25 @@ def update_user(
         raise Invalid("This value is not valid.")
     service.update_user(session, user, user_id, patch)
     return redirect("/admin/users?done=updated")
+
+
+@router.post("/users/{user_id}/reset-access")
+def reset_access(user_id: RowId, session: DbSession, user: CurrentUser) -> Response:
+    service.reset_access(session, user, user_id)
+    return redirect("/admin/users?done=reset")
+
+
+@router.get("/invitations")
+def invitations(request: Request, session: DbSession) -> Response:
+    context = {
+        "invitations": service.pending_invitations(session),
+        "now": utcnow(),
+        "done": request.query_params.get("done", "")[:20],
+    }
+    return render(request, "admin/invitations.html", context)
+
+
+@router.post("/invitations/{invitation_id}/resend")
+def resend_invitation(invitation_id: RowId, session: DbSession, user: CurrentUser) -> Response:
+    resend(session, user, invitation_id)
+    return redirect("/admin/invitations?done=resent")

@@ -1,17 +1,17 @@
 """Admin work: user accounts, staff roles, activation. Every change is audited."""
 
 from pydantic import ValidationError
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.accounts import passwords
+from app.accounts import passwords, recovery
 from app.accounts import service as accounts
 from app.admin.schemas import StaffIn, UserFilters, UserPatch
 from app.audit import record
 from app.coordinator.service import PAGE_SIZE
 from app.db import Page, paginate
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.models import ApiToken, Role, User, UserSession, utcnow
+from app.models import Invitation, Role, User
 
 STAFF_ROLES = (Role.coordinator, Role.admin)
 
@@ -69,25 +69,10 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> User:
     user.is_active = active
     after: dict[str, object] = {"is_active": active}
     if not active:
-        after |= revoke_access(session, user)
+        after |= recovery.revoke_sessions(session, user, tokens_too=True)
     action = "user.reactivated" if active else "user.deactivated"
     record(session, actor, action, user, before={"is_active": not active}, after=after)
     return user
-
-
-def revoke_access(session: Session, user: User) -> dict[str, object]:
-    """End every session and API token of `user`, so their next request is unauthenticated."""
-    now = utcnow()
-    counts = {}
-    for name, model in (("sessions_revoked", UserSession), ("tokens_revoked", ApiToken)):
-        result = session.execute(
-            update(model)
-            .where(model.user_id == user.id, model.revoked_at.is_(None))
-            .values(revoked_at=now)
-            .execution_options(synchronize_session="fetch")
-        )
-        counts[name] = result.rowcount
-    return counts
 
 
 def set_role(session: Session, actor: User, user: User, role: Role) -> User:
@@ -110,3 +95,25 @@ def update_user(session: Session, actor: User, user_id: int, patch: UserPatch) -
     if patch.is_active is not None:
         set_active(session, actor, user, patch.is_active)
     return user
+
+
+def reset_access(session: Session, actor: User, user_id: int) -> User:
+    """Sign the user out everywhere and e-mail them a password-reset link."""
+    user = get_user(session, user_id)
+    if user.id == actor.id:
+        raise Forbidden("Change your own password from your account page.")
+    if not user.is_active:
+        raise Conflict("This account is deactivated: reactivate it first.")
+    recovery.reset_access(session, actor, user)
+    return user
+
+
+def pending_invitations(session: Session) -> list[Invitation]:
+    query = (
+        select(Invitation)
+        .options(selectinload(Invitation.organization))
+        .where(Invitation.accepted_at.is_(None))
+        .order_by(Invitation.id.desc())
+        .limit(200)
+    )
+    return list(session.scalars(query))

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app import audit
+from app.accounts.recovery import require_verified
 from app.bids.schemas import BidIn
 from app.db import expect_version
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -116,6 +117,7 @@ def submit_bid(
 ) -> Bid:
     """Create or edit this supplier's one bid on the need; every save is a new version."""
     require_bidder(viewer)
+    require_verified(viewer)
     need = needs.get_need(session, viewer, need_id)
     with session.begin_nested():  # a refused submission leaves no idempotency key behind
         return _submit(session, viewer, need, data, key)

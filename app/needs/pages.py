@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from app.auth import CurrentUser, DbSession, roles
-from app.errors import AppError, Conflict, Invalid
+from app.errors import AppError, Conflict, Forbidden, Invalid
 from app.i18n import gettext
 from app.matches import service as matches
 from app.matches.pages import Cache
@@ -206,7 +206,7 @@ def publish_need(
     try:
         with session.begin_nested():
             service.publish_need(session, user, need_id, parsed.version if parsed else None)
-    except (Invalid, Conflict) as exc:
+    except (Invalid, Conflict, Forbidden) as exc:  # Forbidden: an unconfirmed e-mail address
         return _refused(request, session, user, need_id, exc)
     return redirect(f"/needs/{need_id}")
 

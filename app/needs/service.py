@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, String, cast, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from app import audit, vocab
+from app.accounts.recovery import require_verified
 from app.db import Page, expect_version, paginate
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Membership, Need, NeedKpi, NeedStatus, Role, User, utcnow
@@ -185,7 +186,9 @@ def move(
 
 
 def publish_need(session: Session, user: User, need_id: int, version: int | None = None) -> Need:
+    """Only a user whose e-mail address is confirmed publishes."""
     need = get_own_need(session, user, need_id)
+    require_verified(user)
     expect_version(need, version)
     return move(session, need, NeedStatus.open, user)
 

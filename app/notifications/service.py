@@ -100,6 +100,13 @@ def _mail(user: User, notice: Notice, notification_id: int) -> OutboxMessage:
     return OutboxMessage(notification_id=notification_id, to_email=user.email, **content)
 
 
+def queue_email(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
+    """An e-mail that is no notification (an account link): the same outbox and worker."""
+    mail = OutboxMessage(to_email=to, subject=subject[:300], body=body)
+    session.add(mail)
+    return mail
+
+
 def opted_out(session: Session, user_ids: list[int], kind: str) -> set[int]:
     if not user_ids:
         return set()

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.accounts.business import shown
 from app.auth import CurrentUser, DbSession, roles
 from app.models import Role, SupplierProfile, User
 from app.profiles import readiness as scoring
@@ -66,7 +67,9 @@ def _form_values(profile: service.Profile) -> dict[str, Any]:
     supplier = isinstance(profile, SupplierProfile)
     fields = service.SUPPLIER_FIELDS if supplier else service.MANUFACTURER_FIELDS
     values = {field: getattr(profile, field) for field in fields}
-    return {"name": profile.organization.name, "version": profile.version, **values}
+    number = shown(profile.organization.business_number)
+    return {"name": profile.organization.name, "business_number": number or None,
+            "version": profile.version, **values}  # fmt: skip
 
 
 def _edit_page(

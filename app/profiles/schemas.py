@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from app import vocab
+from app.accounts.business import BusinessNumber
 from app.engagements.schemas import TrackRecordOut
 from app.profiles.readiness import BUDGET, DATA, STAFF
 from app.schemas import MAX_ID, Input, LongText, Money, MultiLine, OneLine, ShortText, Title
@@ -73,6 +74,7 @@ def _not_future(year: int | None) -> int | None:
 class SupplierProfileIn(TextInput):
     kind: Literal["supplier"] = "supplier"
     name: Title
+    business_number: BusinessNumber | None = None  # 사업자등록번호; None keeps the stored one
     description_ko: LongText = ""
     description_en: LongText = Field(default="", validate_default=True)
     specialties: list[Specialty] = codes(vocab.SPECIALTIES)
@@ -125,6 +127,7 @@ class SupplierProfileIn(TextInput):
 class ManufacturerProfileIn(TextInput):
     kind: Literal["manufacturer"] = "manufacturer"
     name: Title
+    business_number: BusinessNumber | None = None  # 사업자등록번호; None keeps the stored one
     description: LongText = ""
     industry: Industry | None = None
     region: Region | None = None
@@ -187,6 +190,7 @@ class SupplierProfileOut(BaseModel):
     kind: Literal["supplier"] = "supplier"
     organization_id: int
     name: str
+    business_number: str | None
     description_ko: str
     description_en: str
     specialties: list[str]
@@ -230,6 +234,7 @@ class ManufacturerProfileOut(BaseModel):
     kind: Literal["manufacturer"] = "manufacturer"
     organization_id: int
     name: str
+    business_number: str | None
     description: str
     industry: str | None
     region: str | None

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.accounts.service import require_new_business_number
 from app.audit import record
 from app.db import expect_version
 from app.errors import Forbidden, Invalid, NotFound
@@ -116,15 +117,25 @@ def own_profile(session: Session, user: User) -> Profile:
 def _apply(
     session: Session, actor: User | None, profile: Profile, fields: tuple[str, ...], values: Any
 ) -> Profile:
-    """Write the changed fields (and organisation name) and audit them; no-op if unchanged."""
-    new = {"name": values.name, **{f: getattr(values, f) for f in fields}}
-    old = {"name": profile.organization.name, **{f: getattr(profile, f) for f in fields}}
+    """Write the changed fields (and the organisation's name and 사업자등록번호, kept when
+    not given) and audit them; no-op if unchanged."""
+    org = profile.organization
+    number = values.business_number or org.business_number
+    new = {
+        "name": values.name,
+        "business_number": number,
+        **{f: getattr(values, f) for f in fields},
+    }
+    old = {"name": org.name, "business_number": org.business_number,
+           **{f: getattr(profile, f) for f in fields}}  # fmt: skip
     changed = [key for key in new if new[key] != old[key]]
     if not changed:
         return profile
-    profile.organization.name = values.name
+    if "business_number" in changed and number is not None:
+        require_new_business_number(session, number, but=org.id)
+    org.name, org.business_number = values.name, number
     for key in changed:
-        if key != "name":
+        if key not in ("name", "business_number"):
             setattr(profile, key, new[key])
     profile.updated_at = utcnow()  # bumps the version even when only the name changed
     before, after = {k: old[k] for k in changed}, {k: new[k] for k in changed}

@@ -5,9 +5,11 @@ def test_register_through_api_returns_a_working_token(client) -> None:
     body = {
         "kind": "manufacturer",
         "organization_name": "김해금속",
+        "business_number": "220-81-62517",
         "name": "박대표",
         "email": "park@gimhae.example.kr",
         "password": PASSWORD,
+        "consent": True,
     }
     response = client.post("/api/register", json=body)
     assert response.status_code == 201

@@ -38,9 +38,11 @@ def register_form(**overrides: str) -> dict[str, str]:
     return {
         "kind": "supplier",
         "organization_name": "창원비전AI",
+        "business_number": "220-81-62517",
         "name": "김코딩",
         "email": "kim@vision.example.kr",
         "password": PASSWORD,
+        "consent": "true",
         **overrides,
     }
 

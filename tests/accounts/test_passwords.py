@@ -22,13 +22,15 @@ def users(session) -> int:
     return session.scalar(select(func.count(User.id)))
 
 
-def registration(password: str) -> dict[str, str]:
+def registration(password: str) -> dict[str, object]:
     return {
         "kind": "supplier",
         "organization_name": "창원비전AI",
+        "business_number": "2208162517",
         "name": "김코딩",
         "email": EMAIL,
         "password": password,
+        "consent": True,
     }
 
 

@@ -146,3 +146,17 @@ def page(chromium, live_server: str, request: pytest.FixtureRequest) -> Iterator
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[tuple[object, int]]:
+    """A real SMTP server on 127.0.0.1 for the journeys that open an e-mail's link."""
+    from aiosmtpd.controller import Controller
+
+    from tests.notifications.conftest import Sink
+
+    handler, port = Sink(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()

@@ -20,15 +20,22 @@ def log_in(page, email: str, password: str = DEMO_PASSWORD) -> None:  # type: ig
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-def test_manufacturer_registers_posts_a_korean_need_and_sees_suppliers(page) -> None:  # type: ignore[no-untyped-def]
+def test_manufacturer_registers_posts_a_korean_need_and_sees_suppliers(  # type: ignore[no-untyped-def]
+    page, live_env, mailbox
+) -> None:
+    from tests.browser.test_accounts import link_in_mail
+
     page.goto("/register")
     assert page.locator("html").get_attribute("lang") == "ko"
     page.check("input[name=kind][value=manufacturer]")
     page.fill("#f-organization_name", "창원정밀부품")
+    page.fill("#f-business_number", "220-81-62517")
     page.fill("#f-name", "이공장")
     page.fill("#f-email", "lee@cw-parts.example.kr")
     page.fill("#f-password", "strong-password-1")
+    page.check("#f-consent")
     page.click("form[action='/register'] button[type=submit]")
+    page.wait_for_url(lambda url: "/register" not in url)
     page.goto("/profile/edit")
     page.select_option("#f-industry", "30")
     page.select_option("#f-region", "gn-changwon")
@@ -48,6 +55,13 @@ def test_manufacturer_registers_posts_a_korean_need_and_sees_suppliers(page) -> 
     deadline = datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=14)
     page.fill("#f-deadline_at", deadline.strftime("%Y-%m-%dT%H:%M"))
     page.click("#save-need")
+    page.click("#publish-form button[type=submit]")
+    assert "이메일 주소를 확인하세요" in page.locator("main").inner_text()  # not confirmed yet
+    need_page = page.url.removesuffix("/publish")  # the refusal is the POST's answer
+    page.goto(link_in_mail(live_env, mailbox, "lee@cw-parts.example.kr", "verify"))
+    with page.expect_navigation():
+        page.click("#verify-form button")
+    page.goto(need_page)
     page.click("#publish-form button[type=submit]")
     page.wait_for_selector("#suggested article.match")
     assert page.locator("#suggested article.match").count() >= 3
@@ -87,10 +101,13 @@ def test_new_supplier_fills_a_capability_profile(page) -> None:  # type: ignore[
     page.goto("/register")
     page.check("input[name=kind][value=supplier]")
     page.fill("#f-organization_name", "Gimhae Vision Labs")
+    page.fill("#f-business_number", "1248100998")
     page.fill("#f-name", "Park")
     page.fill("#f-email", "park@gimhae-vision.example.kr")
     page.fill("#f-password", "strong-password-2")
+    page.check("#f-consent")
     page.click("form[action='/register'] button[type=submit]")
+    page.wait_for_url(lambda url: "/register" not in url)
     page.goto("/profile/edit")
     page.fill("#f-description_en", "Deep-learning surface inspection for stamped and forged parts.")
     page.check("input[name=ai_techniques][value=vision_inspection]")

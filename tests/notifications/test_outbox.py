@@ -129,6 +129,20 @@ def test_log_mode_writes_the_email_to_the_log(session, database, settings, caplo
     assert state(session, row).status is OutboxStatus.sent
 
 
+def test_log_mode_in_production_keeps_one_time_links_out_of_the_log(
+    session, database, settings, caplog
+) -> None:
+    from app.accounts import recovery
+
+    owner = make_manufacturer(session)
+    recovery.send_reset(session, owner)
+    session.commit()
+    production = settings.model_copy(update={"smtp_host": "", "environment": "production"})
+    with caplog.at_level(logging.INFO, logger="axmatch.mail"):
+        Worker(database, production).send_once()
+    assert f"To: {owner.email}" in caplog.text and "/reset/" not in caplog.text
+
+
 def test_two_workers_at_once_send_each_message_once(scratch_db: Database, settings, smtp_sink):
     sink, port = smtp_sink
     with scratch_db.transaction() as session:

@@ -195,3 +195,20 @@ def test_nul_characters_are_rejected_before_the_database(browser, session) -> No
     assert {"description_ko", "certifications"} <= fields
     case = {"title": "제목\x00", "text": "본문"}
     assert browser.api("POST", "/api/profile/case-studies", case).status_code == 422
+
+
+def test_the_business_number_is_edited_with_the_profile_checked_and_unique(browser, session):
+    other = make_manufacturer(session, name="다른공장")
+    other.organization.business_number = "1248100998"
+    user = make_manufacturer(session)
+    browser.login(user)
+    bad = browser.api("PUT", "/api/profile", manufacturer_body(1, business_number="124-81-00999"))
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "business_number"
+    taken = browser.api("PUT", "/api/profile", manufacturer_body(1, business_number="1248100998"))
+    assert taken.status_code == 409
+    done = browser.api("PUT", "/api/profile", manufacturer_body(1, business_number="220-81-62517"))
+    assert done.status_code == 200 and done.json()["business_number"] == "2208162517"
+    kept = browser.api("PUT", "/api/profile", manufacturer_body(2, name="새이름정밀"))
+    assert kept.json()["business_number"] == "2208162517"  # not given: kept
+    form = browser.get("/profile/edit")
+    assert 'id="f-business_number"' in form.text and 'value="220-81-62517"' in form.text
