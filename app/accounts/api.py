@@ -16,7 +16,6 @@ from app.accounts.schemas import (
     UserOut,
 )
 from app.auth import CurrentUser, DbSession
-from app.errors import Conflict
 from app.i18n import Msgid, gettext
 from app.models import ApiToken, User
 from app.schemas import RowId
