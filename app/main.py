@@ -183,9 +183,10 @@ async def unique_error(request: Request, exc: Exception) -> Response:
     """A unique key lost to a simultaneous request (an insert no service guarded with its own
     message) is a 409 like any other conflict; other integrity errors stay 500s."""
     assert isinstance(exc, IntegrityError)
-    if unique_constraint(exc) is None:
+    key = unique_constraint(exc)
+    if key is None:
         raise exc
-    log.info("unique key %s taken by a simultaneous request", unique_constraint(exc))
+    log.info("unique key %s taken by a simultaneous request", key)
     return await app_error(request, Conflict(RACED))
 
 

@@ -84,13 +84,14 @@ def create_user(
         raise Conflict(EMAIL_TAKEN)
     if passwords.is_weak(password, passwords.hints_of(email, name, org.name)):
         raise Invalid(passwords.WEAK)  # every path that makes an account passes here
+    password_hash = hasher.hash(password)
     with unique_or_conflict(session, EMAIL_TAKEN):  # registered at this moment by another
         user = User(
             organization=org,
             email=normalize_email(email),
             name=name,
             role=role,
-            password_hash=hasher.hash(password),
+            password_hash=password_hash,
             locale=locale,
             email_verified_at=utcnow() if verified else None,
         )
