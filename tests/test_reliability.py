@@ -127,7 +127,7 @@ def recorded(db: Database, user_id: int) -> int:
         return sum(t.last_used_at is not None for t in tokens)
 
 
-def wait_until(check: Callable[[], bool], tries: int = 100) -> bool:
+def wait_until(check: Callable[[], bool], tries: int = 600) -> bool:
     """Poll a condition that a background task makes true (bounded, no timing asserted)."""
     for _ in range(tries):
         if check():
