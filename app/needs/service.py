@@ -15,6 +15,7 @@ from app import audit, vocab
 from app.db import Page, expect_version, paginate
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Membership, Need, NeedKpi, NeedStatus, Role, User, utcnow
+from app.needs import amendments
 from app.needs.schemas import NeedFilters, NeedIn, NeedUpdate
 from app.readiness import service as readiness
 from app.schemas import MAX_ID
@@ -127,14 +128,37 @@ def _require_future_deadline(deadline: datetime | None) -> None:
         raise Invalid("Set a bidding deadline in the future.")
 
 
+def _proposed(data: NeedIn) -> dict[str, Any]:
+    """The snapshot the need would have after `data`, computed without touching it."""
+    values = {field: getattr(data, field) for field in FIELDS}
+    return values | {"kpis": [k.model_dump() for k in data.kpis]}
+
+
+def _same_minute(need: Need, data: NeedUpdate) -> NeedUpdate:
+    """The form shows the deadline to the minute: the same minute keeps the stored value."""
+    new, old = data.deadline_at, need.deadline_at
+    if (
+        new is None
+        or old is None
+        or new.replace(second=0, microsecond=0) != old.replace(second=0, microsecond=0)
+    ):
+        return data
+    return data.model_copy(update={"deadline_at": old})
+
+
 def update_need(session: Session, user: User, need_id: int, data: NeedUpdate) -> Need:
+    """A draft changes freely; a published need only by an addendum (app/needs/amendments)."""
     need = get_own_need(session, user, need_id)
     if need.status is NeedStatus.closed:
         raise Conflict("A closed need is read-only.")
     expect_version(need, data.version)
-    if need.status is NeedStatus.open:
-        _require_future_deadline(data.deadline_at)
+    data = _same_minute(need, data)
     before = snapshot(need)
+    public = amendments.changes(before, _proposed(data))
+    if need.status is NeedStatus.open:
+        if public:
+            amendments.check(need, public, data.deadline_at)
+        _require_future_deadline(data.deadline_at)
     _apply(need, data)
     after = snapshot(need)
     changed = [k for k in after if after[k] != before[k]]
@@ -148,6 +172,8 @@ def update_need(session: Session, user: User, need_id: int, data: NeedUpdate) ->
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
         )
+    if public and need.status is NeedStatus.open:
+        amendments.record(session, user, need, public, data.amendment_reason)
     session.flush()
     return need
 
@@ -200,10 +226,11 @@ def close_need(
 
 def _conditions(viewer: User, f: NeedFilters) -> list[ColumnElement[bool]]:
     where = [_visible(viewer)]
-    if viewer.role is Role.supplier:
-        where.append(Need.status == NeedStatus.open)
+    if viewer.role is Role.supplier:  # open for bids; awaiting selection leaves the list
+        where.append(phase_is("open"))
+    if f.status is not None:
+        where.append(phase_is(f.status))
     exact = {
-        Need.status: f.status,
         Need.industry: f.industry,
         Need.process: f.process,
         Need.region: f.region,
@@ -223,6 +250,16 @@ def _conditions(viewer: User, f: NeedFilters) -> list[ColumnElement[bool]]:
         text = [Need.title.icontains(f.q, autoescape=True)]
         where.append(or_(*text, Need.description.icontains(f.q, autoescape=True)))
     return where
+
+
+def phase_is(phase: str) -> ColumnElement[bool]:
+    """Need.phase() as SQL: the deadline splits stored "open" into open / awaiting selection."""
+    passed = Need.deadline_at.is_not(None) & (Need.deadline_at <= utcnow())
+    if phase == "open":
+        return (Need.status == NeedStatus.open) & ~passed
+    if phase == "awaiting_selection":
+        return (Need.status == NeedStatus.open) & passed
+    return Need.status == NeedStatus(phase)
 
 
 def _budget(low: int | None, high: int | None) -> list[ColumnElement[bool]]:
