@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit, vocab
 from app.db import Page, expect_version, paginate
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.models import Membership, Need, NeedKpi, NeedStatus, Role, User, utcnow
+from app.models import Membership, Need, NeedKpi, NeedStatus, Organization, Role, User, utcnow
 from app.needs import amendments
 from app.needs.schemas import NeedFilters, NeedIn, NeedUpdate
 from app.readiness import service as readiness
@@ -86,7 +86,11 @@ def get_own_need(session: Session, viewer: User, need_id: int) -> Need:
 
 
 def profile_defaults(viewer: User) -> dict[str, Any]:
-    profile = viewer.organization.manufacturer
+    return org_defaults(viewer.organization)
+
+
+def org_defaults(org: Organization) -> dict[str, Any]:
+    profile = org.manufacturer
     if profile is None:
         return {}
     return {"industry": profile.industry, "region": profile.region}
@@ -112,20 +116,43 @@ def _apply(need: Need, data: NeedIn) -> None:
 def create_need(session: Session, user: User, data: NeedIn) -> Need:
     if user.role is not Role.manufacturer:
         raise Forbidden("Only manufacturers can post needs.")
-    need = Need(organization_id=user.organization_id, created_by_id=user.id, title="")
+    return new_need(session, user.organization, user, data)
+
+
+def new_need(
+    session: Session,
+    org: Organization,
+    actor: User | None,
+    data: NeedIn,
+    external_id: str | None = None,
+) -> Need:
+    """A draft of `org`'s; region and industry default to its profile. `actor`: who posts it
+    (the manufacturer, or the operator of an import)."""
+    creator = actor.id if actor is not None and actor.organization_id == org.id else None
+    need = Need(organization=org, created_by_id=creator, external_id=external_id, title="")
     need.kpis = []
     _apply(need, data)
-    for field, value in profile_defaults(user).items():
+    for field, value in org_defaults(org).items():
         if getattr(need, field) is None:
             setattr(need, field, value)
     session.add(need)
-    audit.record(session, user, "need.created", need, after=snapshot(need))
+    audit.record(session, actor, "need.created", need, after=snapshot(need))
     return need
 
 
 def _require_future_deadline(deadline: datetime | None) -> None:
     if deadline is None or deadline <= utcnow():
         raise Invalid("Set a bidding deadline in the future.")
+
+
+def require_publishable(values: dict[str, Any]) -> None:
+    """What bidders price against and what the engagement is verified by: a published need
+    has a future deadline, a budget and at least one goal KPI with a target."""
+    _require_future_deadline(values["deadline_at"])
+    if values["budget_min"] is None and values["budget_max"] is None:
+        raise Invalid("Set a budget before publishing.")
+    if not any(k["target"] is not None for k in values["kpis"]):
+        raise Invalid("Add at least one goal KPI with a target before publishing.")
 
 
 def _proposed(data: NeedIn) -> dict[str, Any]:
@@ -158,7 +185,7 @@ def update_need(session: Session, user: User, need_id: int, data: NeedUpdate) ->
     if need.status is NeedStatus.open:
         if public:
             amendments.check(need, public, data.deadline_at)
-        _require_future_deadline(data.deadline_at)
+        require_publishable(_proposed(data))
     _apply(need, data)
     after = snapshot(need)
     changed = [k for k in after if after[k] != before[k]]
@@ -193,7 +220,7 @@ def move(
     if to_status not in MOVES[need.status]:
         raise _refusal(to_status)
     if to_status is NeedStatus.open:
-        _require_future_deadline(need.deadline_at)
+        require_publishable(snapshot(need))
         need.published_at = utcnow()
         readiness.route(session, need)
     if to_status is NeedStatus.closed:
