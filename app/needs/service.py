@@ -155,10 +155,37 @@ def require_publishable(values: dict[str, Any]) -> None:
         raise Invalid("Add at least one goal KPI with a target before publishing.")
 
 
-def _proposed(data: NeedIn) -> dict[str, Any]:
+def proposed(data: NeedIn) -> dict[str, Any]:
     """The snapshot the need would have after `data`, computed without touching it."""
     values = {field: getattr(data, field) for field in FIELDS}
     return values | {"kpis": [k.model_dump() for k in data.kpis]}
+
+
+def _write(session: Session, actor: User | None, need: Need, data: NeedIn) -> None:
+    """Apply `data` and audit the fields that changed (before and after)."""
+    before = snapshot(need)
+    _apply(need, data)
+    after = snapshot(need)
+    changed = [k for k in after if after[k] != before[k]]
+    if changed:
+        need.updated_at = utcnow()  # bumps the version even when only KPI rows changed
+        audit.record(
+            session,
+            actor,
+            "need.updated",
+            need,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+
+
+def update_draft(session: Session, actor: User | None, need: Need, data: NeedIn) -> Need:
+    """A draft changes freely (the import's way to refresh one it wrote)."""
+    if need.status is not NeedStatus.draft:
+        raise Conflict("Only a draft need can be replaced; a published one changes by amendment.")
+    _write(session, actor, need, data)
+    session.flush()
+    return need
 
 
 def _same_minute(need: Need, data: NeedUpdate) -> NeedUpdate:
@@ -181,24 +208,12 @@ def update_need(session: Session, user: User, need_id: int, data: NeedUpdate) ->
     expect_version(need, data.version)
     data = _same_minute(need, data)
     before = snapshot(need)
-    public = amendments.changes(before, _proposed(data))
+    public = amendments.changes(before, proposed(data))
     if need.status is NeedStatus.open:
         if public:
             amendments.check(need, public, data.deadline_at)
-        require_publishable(_proposed(data))
-    _apply(need, data)
-    after = snapshot(need)
-    changed = [k for k in after if after[k] != before[k]]
-    if changed:
-        need.updated_at = utcnow()  # bumps the version even when only KPI rows changed
-        audit.record(
-            session,
-            user,
-            "need.updated",
-            need,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
+        require_publishable(proposed(data))
+    _write(session, user, need, data)
     if public and need.status is NeedStatus.open:
         amendments.record(session, user, need, public, data.amendment_reason)
     session.flush()
