@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.hooks import install
-from app.models import NeedAmendment, utcnow
+from app.models import NeedAmendment, NeedStatus, utcnow
 from tests.bids.conftest import make_bid, pass_deadline
 from tests.builders import make_manufacturer, make_need, make_staff, make_supplier
 from tests.needs.helpers import Landmarks, api_body, need_form, seoul_input
@@ -135,3 +135,24 @@ def test_a_need_past_its_deadline_shows_awaiting_selection_everywhere(
     assert f"need-{need.id}" not in Landmarks(browser.get("/needs").text).rows
     browser.login(make_staff(session))
     assert "마감 · 선정 대기" in Landmarks(browser.get("/needs").text).texts[f"need-{need.id}"]
+
+
+def test_publish_needs_a_budget_and_a_kpi_on_the_page_and_the_api(browser, session) -> None:
+    owner = make_manufacturer(session)
+    deadline = utcnow() + timedelta(days=10)
+    no_budget = make_need(
+        session, owner, NeedStatus.draft, deadline_at=deadline, budget_min=None, budget_max=None
+    )
+    no_kpi = make_need(session, owner, NeedStatus.draft, deadline_at=deadline)
+    no_kpi.kpis = []
+    session.commit()
+    browser.login(owner)
+    refused = browser.post(f"/needs/{no_budget.id}/publish", {"version": str(no_budget.version)})
+    assert refused.status_code == 422 and "need-error" in Landmarks(refused.text).ids
+    assert browser.api("POST", f"/api/needs/{no_kpi.id}/publish", {}).status_code == 422
+    session.expire_all()
+    assert no_budget.status is NeedStatus.draft and no_kpi.status is NeedStatus.draft
+    published = make_need(session, owner, deadline_at=deadline)
+    session.commit()
+    body = api_body(kpis=[], version=published.version)
+    assert browser.api("PUT", f"/api/needs/{published.id}", body).status_code == 422
