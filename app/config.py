@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # /healthz reports the outbox stuck (a 503) once an e-mail has waited this long (seconds).
     health_outbox_max_age: float = Field(900.0, alias="AXMATCH_HEALTH_OUTBOX_MAX_AGE", gt=0)
     deadline_notice_hours: int = Field(48, alias="AXMATCH_DEADLINE_NOTICE_HOURS", ge=1, le=720)
+    # Amendments to published needs (app/needs/amendments.py): a deadline moved earlier, and
+    # any addendum that reopens bids for confirmation, must leave bidders at least this long.
+    amend_min_notice_hours: int = Field(72, alias="AXMATCH_AMEND_MIN_NOTICE_HOURS", ge=0, le=720)
     # Readiness routing (app/readiness): a manufacturer below either threshold posts its needs
     # to the readiness path, served by suppliers offering one of `readiness_path_offers`
     # (specialty-field or AI-technique codes of app/vocab.py).

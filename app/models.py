@@ -344,10 +344,17 @@ class Need(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Addenda after publication (app/needs/amendments.py): the latest one's number (0: as
+    # published) and the latest that reopened bids for confirmation.
+    amendment: Mapped[int] = mapped_column(Integer, default=0)
+    confirm_from: Mapped[int] = mapped_column(Integer, default=0)
 
     organization: Mapped[Organization] = relationship()
     kpis: Mapped[list["NeedKpi"]] = relationship(
         back_populates="need", order_by="NeedKpi.position", cascade="all, delete-orphan"
+    )
+    amendments: Mapped[list["NeedAmendment"]] = relationship(
+        back_populates="need", order_by="NeedAmendment.number", cascade="all, delete-orphan"
     )
     __mapper_args__ = {"version_id_col": version}
 
@@ -355,6 +362,32 @@ class Need(Base):
         """Bids (and their history) open only once the deadline has passed; no deadline
         keeps them sealed. The one rule every surface that shows a bid reads."""
         return self.deadline_at is not None and self.deadline_at <= now
+
+    def phase(self, now: datetime | None = None) -> str:
+        """The status every surface shows, derived from time: an open need whose deadline
+        has passed is "awaiting_selection" (마감 · 선정 대기), not open for bids."""
+        if self.status is NeedStatus.open and self.bids_unsealed(now or utcnow()):
+            return "awaiting_selection"
+        return self.status.value
+
+
+class NeedAmendment(Base):
+    """One addendum to a published need: what changed (field -> before/after, as the public
+    need shows it) and whether it reopened bids for confirmation."""
+
+    __tablename__ = "need_amendments"
+    __table_args__ = (UniqueConstraint("need_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reopens: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    need: Mapped[Need] = relationship(back_populates="amendments")
 
 
 class NeedKpi(Base):
@@ -475,6 +508,8 @@ class Bid(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The need's addendum this bid was made or last confirmed against (Need.amendment).
+    need_amendment: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     need: Mapped[Need] = relationship()
@@ -483,6 +518,11 @@ class Bid(Base):
         back_populates="bid", order_by="BidVersion.number", cascade="all, delete-orphan"
     )
     __mapper_args__ = {"version_id_col": version}
+
+    def needs_confirmation(self) -> bool:
+        """Made against a version of the need that an addendum to its budget, deadline, KPIs
+        or requirements has since replaced: the bidder confirms or revises it."""
+        return self.need_amendment < self.need.confirm_from
 
 
 class BidVersion(Base):

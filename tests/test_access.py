@@ -191,6 +191,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     | {"other_manufacturer", "other_supplier", "supplier", "manufacturer"},
     ("POST", "/api/needs"): {"other_manufacturer", "manufacturer"},
     ("GET", "/api/needs/{need_id}"): STAFF | {"other_supplier", "supplier", "manufacturer"},
+    ("GET", "/api/needs/{need_id}/amendments"): STAFF
+    | {"other_supplier", "supplier", "manufacturer"},
     ("PUT", "/api/needs/{need_id}"): {"other_manufacturer", "manufacturer"},
     ("POST", "/api/needs/{need_id}/close"): {"manufacturer"},
     ("POST", "/api/needs/{need_id}/publish"): {"manufacturer"},
@@ -321,11 +323,13 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("PUT", "/api/needs/{need_id}/bid"): {"applicant", "other_supplier", "supplier"},
     ("GET", "/api/needs/{need_id}/bid/versions"): set(),
     ("POST", "/api/needs/{need_id}/bid/withdraw"): set(),
+    ("POST", "/api/needs/{need_id}/bid/confirm"): set(),
     ("GET", "/api/needs/{need_id}/bids"): STAFF | {"manufacturer"},
     ("GET", "/bids"): {"applicant", "other_supplier", "supplier"},
     ("GET", "/needs/{need_id:int}/bid"): {"other_supplier", "supplier"},
     ("POST", "/needs/{need_id:int}/bid"): {"other_supplier", "supplier"},
     ("POST", "/needs/{need_id:int}/bid/withdraw"): set(),
+    ("POST", "/needs/{need_id:int}/bid/confirm"): set(),
     ("GET", "/needs/{need_id:int}/bids"): STAFF | {"manufacturer"},
     # engagements: the world holds one engagement of "manufacturer" with "supplier"
     ("GET", "/engagements"): SIGNED_IN,

@@ -44,6 +44,7 @@ def bid_out(viewer: User, bid: Bid, told: str | None) -> BidOut:
         outcome=told,
         timeline=[TimelineOut(**row) for row in bid.timeline],
         shortlisted=bid.shortlisted if deciders else None,
+        needs_confirmation=bid.needs_confirmation(),
         **{f: getattr(bid, f) for f in BID_PLAIN},
     )
 
@@ -55,7 +56,16 @@ def one(session: Session, viewer: User, bid: Bid) -> BidOut:
 BID_PLAIN = [
     f
     for f in BidOut.model_fields
-    if f not in {"need_title", "supplier_name", "status", "outcome", "timeline", "shortlisted"}
+    if f
+    not in {
+        "need_title",
+        "supplier_name",
+        "status",
+        "outcome",
+        "timeline",
+        "shortlisted",
+        "needs_confirmation",
+    }
 ]
 
 
@@ -91,6 +101,16 @@ def withdraw_bid(
 ) -> BidOut:
     version = data.version if data else None
     return one(session, user, service.withdraw_bid(session, user, need_id, version))
+
+
+@router.post("/needs/{need_id}/bid/confirm", dependencies=SUPPLIER, responses=ERRORS)
+def confirm_bid(
+    need_id: RowId, session: DbSession, user: CurrentUser, data: VersionIn | None = None
+) -> BidOut:
+    """Stand by the bid unchanged after an addendum that reopened bids (409 if it already
+    answers the latest version; revising it with PUT answers too)."""
+    version = data.version if data else None
+    return one(session, user, service.confirm_bid(session, user, need_id, version))
 
 
 @router.get("/needs/{need_id}/bid/versions", dependencies=SUPPLIER, responses=ERRORS)

@@ -108,3 +108,12 @@ def withdraw_bid(
     parsed, _ = validate_form(VersionIn, form_dict(form), request_locale(request))
     service.withdraw_bid(session, user, need_id, parsed.version if parsed else None)
     return redirect(f"/needs/{need_id}/bid")
+
+
+@router.post("/needs/{need_id:int}/bid/confirm", dependencies=SUPPLIER)
+def confirm_bid(
+    request: Request, form: Form, need_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    parsed, _ = validate_form(VersionIn, form_dict(form), request_locale(request))
+    service.confirm_bid(session, user, need_id, parsed.version if parsed else None)
+    return redirect(f"/needs/{need_id}/bid")

@@ -120,6 +120,11 @@ class BidOut(BaseModel):
     submitted_at: datetime
     updated_at: datetime
     withdrawn_at: datetime | None
+    need_amendment: int = Field(description="The need's addendum the bid was made against")
+    needs_confirmation: bool = Field(
+        description="An addendum to budget, deadline, KPIs or requirements came after the bid: "
+        "the bidder confirms (POST .../bid/confirm) or revises it"
+    )
     version: int
 
 

@@ -169,6 +169,7 @@ def _save(session: Session, viewer: User, need: Need, data: BidIn) -> Bid:
             setattr(bid, field, value)
         bid.status, bid.withdrawn_at, bid.updated_at = BidStatus.submitted, None, utcnow()
         action = "bid.edited"
+    bid.need_amendment = need.amendment  # a revision answers every addendum so far
     session.flush()
     number = len(bid.versions) + 1
     bid.versions.append(BidVersion(number=number, snapshot=snapshot(bid), created_by_id=viewer.id))
@@ -188,6 +189,25 @@ def withdraw_bid(session: Session, viewer: User, need_id: int, version: int | No
         raise Conflict("This bid is already withdrawn.")
     bid.status, bid.withdrawn_at = BidStatus.withdrawn, utcnow()
     audit.record(session, viewer, "bid.withdrawn", bid, after={"status": "withdrawn"})
+    session.flush()
+    return bid
+
+
+def confirm_bid(session: Session, viewer: User, need_id: int, version: int | None) -> Bid:
+    """The bidder stands by its bid unchanged after an addendum that reopened bids."""
+    require_bidder(viewer)
+    need = needs.get_need(session, viewer, need_id)
+    bid = own_bid(session, viewer, need.id)
+    if bid is None or bid.status is not BidStatus.submitted:
+        raise NotFound("Bid not found.")
+    _require_open(need)
+    expect_version(bid, version)
+    if not bid.needs_confirmation():
+        raise Conflict("Your bid already answers the latest version of this need.")
+    before = {"need_amendment": bid.need_amendment}
+    bid.need_amendment, bid.updated_at = need.amendment, utcnow()
+    after = {"need_amendment": need.amendment, "status": bid.status.value}
+    audit.record(session, viewer, "bid.confirmed", bid, before=before, after=after)
     session.flush()
     return bid
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import ManufacturerProfile, Membership, Need, NeedStatus, SupplierProfile
+from app.needs.service import phase_is
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ def programme_summary(session: Session, supplier_goal: int) -> Summary:
     admitted = select(func.count(SupplierProfile.id)).where(
         SupplierProfile.membership == Membership.admitted
     )
-    open_needs = select(func.count(Need.id)).where(Need.status == NeedStatus.open)
+    open_needs = select(func.count(Need.id)).where(phase_is("open"))
     published = select(func.count(Need.id)).where(Need.status != NeedStatus.draft)
     return Summary(
         suppliers=session.scalar(admitted) or 0,

@@ -16,26 +16,38 @@ from app.db import Database
 from app.matches import engine
 from app.matches.cache import KINDS
 from app.matches.changelog import log_rebuild
-from app.matches.importer import InvalidImport, import_files
+from app.matches.importer import InvalidImport, import_files, operator_for
 from app.matches.store import MANUFACTURER, NEED, SUPPLIER, all_owner_ids, sync
 
 BATCH = 100
 
 
 def import_command(
+    operator: Annotated[
+        str, typer.Option(help="e-mail of the coordinator or admin the audit log names")
+    ],
     suppliers: Annotated[Path | None, typer.Option(exists=True, dir_okay=False)] = None,
     manufacturers: Annotated[Path | None, typer.Option(exists=True, dir_okay=False)] = None,
     needs: Annotated[Path | None, typer.Option(exists=True, dir_okay=False)] = None,
+    admit: Annotated[
+        bool, typer.Option(help="admit imported suppliers (default: they arrive as applied)")
+    ] = False,
+    drafts: Annotated[bool, typer.Option(help="import every need as a draft")] = False,
 ) -> None:
-    """Import JSON Lines (idempotent by external_id); a bad line aborts the whole import."""
+    """Import JSON Lines (idempotent by external_id) through the same rules as the pages:
+    codes checked, unknown fields refused, every write audited with the operator; needs
+    published through the publish path unless drafts. A bad line aborts the whole import."""
     db = Database.from_url(get_settings().database_url)
     try:
         with db.transaction() as session:
-            counts = import_files(session, suppliers, manufacturers, needs)
+            user = operator_for(session, operator)
+            counts = import_files(
+                session, user, suppliers, manufacturers, needs, admit=admit, drafts=drafts
+            )
     except InvalidImport as exc:
         for problem in exc.problems:
             typer.echo(problem, err=True)
-        typer.echo(f"nothing imported: {len(exc.problems)} bad line(s)", err=True)
+        typer.echo(f"nothing imported: {len(exc.problems)} problem(s)", err=True)
         raise typer.Exit(1) from None
     typer.echo("imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 

@@ -1,9 +1,20 @@
 """`axmatch import`: suppliers, manufacturers and needs from JSON Lines, idempotent by
-external_id. Every line is validated first; any bad line is reported with its number and
-nothing is written."""
+external_id, through the same rules as the pages.
+
+- Every line is validated first: codes against app/vocab.py, unknown or misspelt fields
+  refused, each problem reported as `file:line: ...`.
+- Writing goes through the services and the audit log, with the operator (an active
+  coordinator or admin) as the actor: suppliers arrive as applied unless `admit` (then the
+  coordinators' own membership move admits them); needs are drafts (`drafts`, or
+  "status": "draft") or are published by the pages' publish path (deadline, budget and KPI
+  rules, readiness routing, saved-search alerts). A published need is never overwritten.
+- Any problem, found while reading or while writing, changes nothing: the writes run in a
+  savepoint that is rolled back, and every problem is reported.
+"""
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -11,7 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import vocab
+from app import audit, vocab
+from app.coordinator.schemas import MembershipChange
+from app.coordinator.service import change_membership
+from app.errors import AppError
+from app.i18n import gettext
 from app.models import (
     CaseStudy,
     ManufacturerProfile,
@@ -20,7 +35,18 @@ from app.models import (
     NeedStatus,
     Organization,
     OrgKind,
+    Role,
     SupplierProfile,
+    User,
+)
+from app.needs import service as needs
+from app.needs.schemas import (
+    IndustryCode,
+    NeedIn,
+    ProcessCode,
+    RegionCode,
+    SpecialtyCode,
+    TechniqueCode,
 )
 from app.schemas import MultiLine, OneLine
 from seed.loader import split_languages
@@ -30,25 +56,24 @@ Text = Annotated[str, StringConstraints(max_length=20_000), MultiLine]
 Key = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), OneLine
 ]
-Code = Annotated[str, StringConstraints(max_length=100), OneLine]
-Codes = Annotated[list[Code], Field(max_length=50)]
-SpecialtyCode = Literal[tuple(vocab.SPECIALTIES)]  # type: ignore[valid-type]
-Specialties = Annotated[list[SpecialtyCode], Field(max_length=len(vocab.SPECIALTIES))]
+SfLevel = Literal[tuple(vocab.SF_LEVELS)]  # type: ignore[valid-type]
+Language = Literal["ko", "en", "mixed", "ko+en"]  # mixed: split by paragraph script
 DEFAULT_MANUFACTURER = "import-unassigned"
+STAFF = (Role.coordinator, Role.admin)
 
 
 class Row(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="forbid")
 
 
-R = TypeVar("R", bound=Row)
+R = TypeVar("R", bound=BaseModel)
 
 
 class CaseIn(Row):
     title: Short
     text: Text
-    industry: Short | None = None
-    process: Short | None = None
+    industry: IndustryCode | None = None
+    process: ProcessCode | None = None
     outcome: Short | None = None
     year: Annotated[int, Field(ge=1950, le=2100)] | None = None
 
@@ -57,36 +82,38 @@ class SupplierIn(Row):
     external_id: Key
     name: Short
     description: Text = ""
-    language: Annotated[str, StringConstraints(max_length=8), OneLine] = "ko"
+    language: Language = "ko"
     case_studies: Annotated[list[CaseIn], Field(max_length=500)] = []
-    specialties: Codes = []
-    ai_techniques: Codes = []
-    industries: Codes = []
-    processes: Codes = []
-    region: Short | None = None
+    specialties: Annotated[list[SpecialtyCode], Field(max_length=len(vocab.SPECIALTIES))] = []
+    ai_techniques: Annotated[list[TechniqueCode], Field(max_length=len(vocab.AI_TECHNIQUES))] = []
+    industries: Annotated[list[IndustryCode], Field(max_length=len(vocab.INDUSTRIES))] = []
+    processes: Annotated[list[ProcessCode], Field(max_length=len(vocab.PROCESSES))] = []
+    region: RegionCode | None = None
     capacity: Annotated[int, Field(ge=0, le=100)] = 2
-    membership: Membership = Membership.admitted
 
 
 class ManufacturerIn(Row):
     external_id: Key
     name: Short
     description: Text = ""
-    industry: Short | None = None
-    region: Short | None = None
-    sf_level: Short = "none"
+    industry: IndustryCode | None = None
+    region: RegionCode | None = None
+    sf_level: SfLevel = "none"
 
 
-class NeedIn(Row):
+class NeedLine(NeedIn):
+    """A need as the API takes it (app/needs/schemas.NeedIn: the same codes, bounds, budget and
+    KPI rules), plus who owns it and whether to publish it. `language` and `relevant` (the
+    labels of evaluation sets) are accepted and not stored."""
+
     external_id: Key
-    title: Short
-    description: Text
     manufacturer: Key | None = None
-    industry: Short | None = None
-    process: Short | None = None
-    ai_techniques: Codes = []
-    specialties: Specialties = []  # validated: a code outside app/vocab.py is a bad line
-    status: NeedStatus = NeedStatus.open
+    status: Literal["draft", "open"] = "open"
+    language: Language | None = None
+    relevant: dict[Key, Annotated[int, Field(ge=0, le=3)]] | None = None
+
+    def need_in(self) -> NeedIn:
+        return NeedIn.model_validate(self.model_dump(include=set(NeedIn.model_fields)))
 
 
 class InvalidImport(Exception):
@@ -95,13 +122,22 @@ class InvalidImport(Exception):
         self.problems = problems
 
 
-def read_rows(path: Path, model: type[R]) -> list[R]:
+@dataclass(frozen=True)
+class Line:
+    """One valid line and where it came from, for the problems found while writing."""
+
+    where: str
+    row: Any
+
+
+def read_rows(path: Path, model: type[R]) -> list[Line]:
     rows, problems = [], []
     for number, line in _lines(path):
+        where = f"{path.name}:{number}"
         try:
-            rows.append(model.model_validate(json.loads(line)))
+            rows.append(Line(where, model.model_validate(json.loads(line))))
         except (json.JSONDecodeError, ValidationError) as exc:
-            problems.append(f"{path.name}:{number}: {_short(exc)}")
+            problems.append(f"{where}: {_short(exc)}")
     if problems:
         raise InvalidImport(problems)
     return rows
@@ -116,8 +152,25 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
 
 def _short(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
+        return "; ".join(_problem(e) for e in exc.errors()[:3])
     return str(exc)
+
+
+def _problem(error: Any) -> str:
+    place = ".".join(map(str, error["loc"]))
+    if error["type"] == "extra_forbidden":
+        return f"{place}: unknown field"
+    if error["type"] == "literal_error":
+        return f"{place}: unknown code {error['input']!r}"
+    return f"{place}: {error['msg']}"
+
+
+def operator_for(session: Session, email: str) -> User:
+    """The account the audit log names for the import: an active coordinator or admin."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active or user.role not in STAFF:
+        raise InvalidImport([f"operator {email}: not an active coordinator or admin account"])
+    return user
 
 
 def _org(session: Session, kind: OrgKind, external_id: str, name: str) -> Organization:
@@ -131,76 +184,153 @@ def _org(session: Session, kind: OrgKind, external_id: str, name: str) -> Organi
     return org
 
 
-def upsert_supplier(session: Session, row: SupplierIn) -> None:
+PROFILE_FIELDS = ("specialties", "ai_techniques", "industries", "processes", "region", "capacity")
+
+
+def _supplier_state(profile: SupplierProfile) -> dict[str, Any]:
+    state = {field: getattr(profile, field) for field in PROFILE_FIELDS}
+    state["description"] = [profile.description_ko, profile.description_en]
+    state["case_studies"] = [(c.title, c.text) for c in profile.case_studies]
+    return state
+
+
+def upsert_supplier(session: Session, operator: User, row: SupplierIn, admit: bool) -> None:
+    """New suppliers are applied; `admit` moves them (and applied ones) through the
+    coordinators' membership move, audited with the operator. An existing membership is
+    otherwise kept: an import never suspends, re-admits or demotes."""
     org = _org(session, OrgKind.supplier, row.external_id, row.name)
-    profile = org.supplier or SupplierProfile(organization=org)
+    profile = org.supplier
+    created = profile is None
+    if profile is None:
+        profile = SupplierProfile(organization=org, membership=Membership.applied)
+        session.add(profile)
+    before = None if created else _supplier_state(profile)
     profile.description_ko, profile.description_en = split_languages(row.description, row.language)
-    for field in (
-        "specialties",
-        "ai_techniques",
-        "industries",
-        "processes",
-        "region",
-        "capacity",
-        "membership",
-    ):
+    for field in PROFILE_FIELDS:
         setattr(profile, field, getattr(row, field))
-    wanted = [(c.title, c.text) for c in row.case_studies]
-    if [(c.title, c.text) for c in profile.case_studies] != wanted:
+    if [(c.title, c.text) for c in profile.case_studies] != [
+        (c.title, c.text) for c in row.case_studies
+    ]:
         profile.case_studies = [
             CaseStudy(position=i, **c.model_dump()) for i, c in enumerate(row.case_studies)
         ]
-    session.add(profile)
+    session.flush()
+    after = _supplier_state(profile)
+    if after != before:
+        audit.record(
+            session,
+            operator,
+            "supplier.imported",
+            org,
+            after={"external_id": row.external_id, "membership": profile.membership.value},
+            reason="axmatch import",
+        )
+    if admit and profile.membership is Membership.applied:
+        change = MembershipChange(status="admitted", reason="axmatch import --admit")
+        change_membership(session, operator, org.id, change)
 
 
-def upsert_manufacturer(session: Session, row: ManufacturerIn) -> Organization:
+def upsert_manufacturer(session: Session, operator: User, row: ManufacturerIn) -> Organization:
     org = _org(session, OrgKind.manufacturer, row.external_id, row.name)
     profile = org.manufacturer or ManufacturerProfile(organization=org)
-    profile.description, profile.industry = row.description, row.industry
-    profile.region, profile.sf_level = row.region, row.sf_level
+    values = {
+        "description": row.description,
+        "industry": row.industry,
+        "region": row.region,
+        "sf_level": row.sf_level,
+    }
+    changed = org.manufacturer is None or any(getattr(profile, k) != v for k, v in values.items())
+    for field, value in values.items():
+        setattr(profile, field, value)
     session.add(profile)
+    session.flush()
+    if changed:
+        after = {"external_id": row.external_id, **values}
+        audit.record(
+            session, operator, "manufacturer.imported", org, after=after, reason="axmatch import"
+        )
     return org
 
 
-def upsert_need(session: Session, row: NeedIn, owner: Organization) -> None:
+def upsert_need(session: Session, operator: User, row: NeedLine, drafts: bool) -> None:
+    """A new need, or a draft re-imported, is written as the API writes it; an "open" one is
+    then published by the pages' publish path. A published need is never overwritten."""
+    data = row.need_in()
     need = session.scalar(select(Need).where(Need.external_id == row.external_id))
+    if need is not None and need.status is not NeedStatus.draft:
+        if _same(need, data):
+            return
+        raise InvalidImport(
+            [f"need {row.external_id} is published: change it by an amendment on its page"]
+        )
     if need is None:
-        need = Need(external_id=row.external_id, organization=owner)
-        session.add(need)
-    values: dict[str, Any] = row.model_dump(exclude={"external_id", "manufacturer"})
-    for field, value in values.items():
-        setattr(need, field, value)
-    need.region = need.region or (owner.manufacturer.region if owner.manufacturer else None)
+        need = needs.new_need(
+            session, _owner(session, operator, row), operator, data, row.external_id
+        )
+    else:
+        needs.update_draft(session, operator, need, data)
+    if row.status == "open" and not drafts:
+        needs.move(session, need, NeedStatus.open, operator, reason="axmatch import")
 
 
-def import_files(
-    session: Session,
-    suppliers: Path | None = None,
-    manufacturers: Path | None = None,
-    needs: Path | None = None,
-) -> dict[str, int]:
-    """Validate every file, then upsert everything in the caller's one transaction."""
-    parsed = {
-        "suppliers": read_rows(suppliers, SupplierIn) if suppliers else [],
-        "manufacturers": read_rows(manufacturers, ManufacturerIn) if manufacturers else [],
-        "needs": read_rows(needs, NeedIn) if needs else [],
-    }
-    for supplier in parsed["suppliers"]:
-        upsert_supplier(session, supplier)  # type: ignore[arg-type]
-    for manufacturer in parsed["manufacturers"]:
-        upsert_manufacturer(session, manufacturer)  # type: ignore[arg-type]
-    session.flush()
-    for need in parsed["needs"]:
-        upsert_need(session, need, _owner(session, need))  # type: ignore[arg-type]
-    session.flush()
-    return {kind: len(rows) for kind, rows in parsed.items()}
+def _same(need: Need, data: NeedIn) -> bool:
+    wanted = needs.proposed(data)
+    current = needs.snapshot(need)
+    return all(current[k] == v for k, v in wanted.items() if k not in ("industry", "region"))
 
 
-def _owner(session: Session, row: NeedIn) -> Organization:
+def _owner(session: Session, operator: User, row: NeedLine) -> Organization:
     key = row.manufacturer or DEFAULT_MANUFACTURER
     org = session.scalar(select(Organization).where(Organization.external_id == key))
     if org is None and row.manufacturer:
         raise InvalidImport([f"need {row.external_id}: unknown manufacturer {key}"])
+    if org is not None and org.kind is not OrgKind.manufacturer:
+        raise InvalidImport([f"need {row.external_id}: {key} is not a manufacturer"])
     return org or upsert_manufacturer(
-        session, ManufacturerIn(external_id=key, name="Imported needs (unassigned)")
+        session, operator, ManufacturerIn(external_id=key, name="Imported needs (unassigned)")
     )
+
+
+def import_files(
+    session: Session,
+    operator: User,
+    suppliers: Path | None = None,
+    manufacturers: Path | None = None,
+    needs: Path | None = None,
+    *,
+    admit: bool = False,
+    drafts: bool = False,
+) -> dict[str, int]:
+    """Validate every file, then write everything in one savepoint of the caller's
+    transaction; any problem rolls the savepoint back and is reported with its line."""
+    parsed = {
+        "suppliers": read_rows(suppliers, SupplierIn) if suppliers else [],
+        "manufacturers": read_rows(manufacturers, ManufacturerIn) if manufacturers else [],
+        "needs": read_rows(needs, NeedLine) if needs else [],
+    }
+    problems: list[str] = []
+    savepoint = session.begin_nested()
+    for line in parsed["suppliers"]:
+        _write(problems, line, upsert_supplier, session, operator, line.row, admit)
+    for line in parsed["manufacturers"]:
+        _write(problems, line, upsert_manufacturer, session, operator, line.row)
+    for line in parsed["needs"]:
+        _write(problems, line, upsert_need, session, operator, line.row, drafts)
+    if problems:
+        savepoint.rollback()
+        raise InvalidImport(problems)
+    savepoint.commit()
+    return {kind: len(rows) for kind, rows in parsed.items()}
+
+
+def _write(problems: list[str], line: Line, write: Any, *args: Any) -> None:
+    """Run one line's write; a refusal is recorded against the line (the savepoint is
+    rolled back at the end, so what it wrote does not stay)."""
+    if problems:  # a later line may depend on an earlier one: report the first refusal only
+        return
+    try:
+        write(*args)
+    except InvalidImport as exc:
+        problems += [f"{line.where}: {p}" for p in exc.problems]
+    except AppError as exc:
+        problems.append(f"{line.where}: {gettext('en', exc.message, **exc.params)}")

@@ -29,7 +29,6 @@ from app.models import (
     ManufacturerProfile,
     Membership,
     Need,
-    NeedStatus,
     Organization,
     Role,
     SupplierProfile,
@@ -468,4 +467,4 @@ def _may_see(viewer: User, need: Need) -> bool:
         return True
     if viewer.role is Role.manufacturer:
         return need.organization_id == viewer.organization_id
-    return need.status is NeedStatus.open
+    return need.phase() == "open"  # awaiting selection leaves suppliers' searches

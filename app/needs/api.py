@@ -8,6 +8,7 @@ from app.auth import CurrentUser, DbSession, roles
 from app.models import Need, Role, User
 from app.needs import service
 from app.needs.schemas import (
+    AmendmentOut,
     CloseIn,
     KpiOut,
     NeedFilters,
@@ -35,7 +36,7 @@ def need_out(viewer: User, need: Need) -> NeedOut:
     notes = need.confidential_notes if service.can_see_confidential(viewer, need) else None
     return NeedOut(
         organization_name=need.organization.name,
-        status=need.status.value,
+        status=need.phase(),
         kpis=[
             KpiOut(metric=k.metric, unit=k.unit, baseline=k.baseline, target=k.target)
             for k in need.kpis
@@ -69,9 +70,20 @@ def get_need(need_id: RowId, session: DbSession, user: CurrentUser) -> NeedOut:
     return need_out(user, service.get_need(session, user, need_id))
 
 
+@router.get("/needs/{need_id}/amendments", responses=ERRORS)
+def need_amendments(need_id: RowId, session: DbSession, user: CurrentUser) -> list[AmendmentOut]:
+    """Every addendum since publication, newest first: what changed, before and after."""
+    need = service.get_need(session, user, need_id)
+    return [AmendmentOut.model_validate(a, from_attributes=True) for a in reversed(need.amendments)]
+
+
 @router.put("/needs/{need_id}", dependencies=MANUFACTURER, responses=ERRORS)
 def update_need(need_id: RowId, data: NeedUpdate, session: DbSession, user: CurrentUser) -> NeedOut:
-    """Replaces every field; `version` must be the one the change was based on."""
+    """Replaces every field; `version` must be the one the change was based on. Once
+    published, a change is a numbered addendum (see /api/needs/{id}/amendments): told to every
+    bidder, invitee and asker; one to budget, deadline, KPIs or requirements reopens bids for
+    confirmation. Refused (409) once the deadline has passed; a deadline moved earlier, or such
+    a change, must leave AXMATCH_AMEND_MIN_NOTICE_HOURS before the deadline (422)."""
     return need_out(user, service.update_need(session, user, need_id, data))
 
 

@@ -8,13 +8,14 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from app.auth import CurrentUser, DbSession, roles
+from app.config import get_settings
 from app.errors import AppError, Conflict, Forbidden, Invalid
 from app.i18n import gettext
 from app.matches import service as matches
 from app.matches.pages import Cache
 from app.matches.service import Suggestion
 from app.models import Need, NeedStatus, Role, User
-from app.needs import service
+from app.needs import amendments, service
 from app.needs.schemas import SEOUL, CloseIn, NeedFilters, NeedIn, NeedUpdate, PublishIn
 from app.readiness import service as readiness
 from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
@@ -84,7 +85,8 @@ def _form_page(
     status: int = 200,
 ) -> Response:
     rows = min(KPI_ROWS, max(3, len(form.get("kpis") or []) + 1))
-    context = {"form": form, "errors": errors, "need": need, "kpi_rows": rows}
+    hours = get_settings().amend_min_notice_hours
+    context = {"form": form, "errors": errors, "need": need, "kpi_rows": rows, "notice": hours}
     return render(request, "needs/form.html", context, status)
 
 
@@ -104,6 +106,7 @@ def _detail_page(
         "confidential": confidential,
         "editable": service.can_edit(user, need),
         "track": readiness.view(need, user, request_locale(request)) if confidential else None,
+        "addenda": amendments.addenda(need, request_locale(request)),
     }
     return render(request, "needs/detail.html", context, status)
 
@@ -173,6 +176,8 @@ def edit_need_form(
     need = service.get_own_need(session, user, need_id)
     if need.status is NeedStatus.closed:
         raise Conflict("A closed need is read-only.")
+    if need.status is NeedStatus.open:
+        amendments.require_amendable(need)
     return _form_page(request, need_form(need), {}, need)
 
 

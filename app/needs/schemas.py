@@ -25,7 +25,9 @@ TechniqueCode = Literal[tuple(vocab.AI_TECHNIQUES)]  # type: ignore[valid-type]
 SpecialtyCode = Literal[tuple(vocab.SPECIALTIES)]  # type: ignore[valid-type]
 RegionCode = Literal[tuple(vocab.REGIONS)]  # type: ignore[valid-type]
 MetricCode = Literal[tuple(vocab.KPI_METRICS)]  # type: ignore[valid-type]
-StatusCode = Literal["draft", "open", "closed"]
+# The status shown everywhere, derived from time (Need.phase): "open" is open for bids,
+# "awaiting_selection" an open need whose deadline has passed.
+StatusCode = Literal["draft", "open", "awaiting_selection", "closed"]
 Measure = Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False)]
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), OneLine]
 Requirement = Annotated[
@@ -103,6 +105,9 @@ class NeedIn(Input):
 
 class NeedUpdate(NeedIn):
     version: Annotated[int, Field(ge=1, le=MAX_ID)]
+    amendment_reason: ShortText | None = Field(
+        None, description="After publication: why the need changes (shown with the addendum)."
+    )
 
 
 class PublishIn(Input):
@@ -173,6 +178,7 @@ class NeedOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    amendment: int = Field(description="The latest addendum's number; 0: as published")
     track: Literal["ai", "readiness"] = Field(
         description="'readiness': matched with data-collection/MES/sensor suppliers first."
     )
@@ -180,6 +186,19 @@ class NeedOut(BaseModel):
         description="Why (reason codes or a coordinator's words; see /api/needs/{id}/track). "
         "Only for the owning organisation and coordinators/admins; null otherwise."
     )
+
+
+class ChangeOut(BaseModel):
+    before: Any
+    after: Any
+
+
+class AmendmentOut(BaseModel):
+    number: int
+    created_at: datetime
+    reopens: bool = Field(description="Budget, deadline, KPIs or requirements changed")
+    reason: str | None
+    changes: dict[str, ChangeOut]
 
 
 class NeedPage(BaseModel):

@@ -15,7 +15,8 @@ from app import audit, vocab
 from app.accounts.recovery import require_verified
 from app.db import Page, expect_version, paginate
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.models import Membership, Need, NeedKpi, NeedStatus, Role, User, utcnow
+from app.models import Membership, Need, NeedKpi, NeedStatus, Organization, Role, User, utcnow
+from app.needs import amendments
 from app.needs.schemas import NeedFilters, NeedIn, NeedUpdate
 from app.readiness import service as readiness
 from app.schemas import MAX_ID
@@ -86,7 +87,11 @@ def get_own_need(session: Session, viewer: User, need_id: int) -> Need:
 
 
 def profile_defaults(viewer: User) -> dict[str, Any]:
-    profile = viewer.organization.manufacturer
+    return org_defaults(viewer.organization)
+
+
+def org_defaults(org: Organization) -> dict[str, Any]:
+    profile = org.manufacturer
     if profile is None:
         return {}
     return {"industry": profile.industry, "region": profile.region}
@@ -112,14 +117,27 @@ def _apply(need: Need, data: NeedIn) -> None:
 def create_need(session: Session, user: User, data: NeedIn) -> Need:
     if user.role is not Role.manufacturer:
         raise Forbidden("Only manufacturers can post needs.")
-    need = Need(organization_id=user.organization_id, created_by_id=user.id, title="")
+    return new_need(session, user.organization, user, data)
+
+
+def new_need(
+    session: Session,
+    org: Organization,
+    actor: User | None,
+    data: NeedIn,
+    external_id: str | None = None,
+) -> Need:
+    """A draft of `org`'s; region and industry default to its profile. `actor`: who posts it
+    (the manufacturer, or the operator of an import)."""
+    creator = actor.id if actor is not None and actor.organization_id == org.id else None
+    need = Need(organization=org, created_by_id=creator, external_id=external_id, title="")
     need.kpis = []
     _apply(need, data)
-    for field, value in profile_defaults(user).items():
+    for field, value in org_defaults(org).items():
         if getattr(need, field) is None:
             setattr(need, field, value)
     session.add(need)
-    audit.record(session, user, "need.created", need, after=snapshot(need))
+    audit.record(session, actor, "need.created", need, after=snapshot(need))
     return need
 
 
@@ -128,13 +146,24 @@ def _require_future_deadline(deadline: datetime | None) -> None:
         raise Invalid("Set a bidding deadline in the future.")
 
 
-def update_need(session: Session, user: User, need_id: int, data: NeedUpdate) -> Need:
-    need = get_own_need(session, user, need_id)
-    if need.status is NeedStatus.closed:
-        raise Conflict("A closed need is read-only.")
-    expect_version(need, data.version)
-    if need.status is NeedStatus.open:
-        _require_future_deadline(data.deadline_at)
+def require_publishable(values: dict[str, Any]) -> None:
+    """What bidders price against and what the engagement is verified by: a published need
+    has a future deadline, a budget and at least one goal KPI with a target."""
+    _require_future_deadline(values["deadline_at"])
+    if values["budget_min"] is None and values["budget_max"] is None:
+        raise Invalid("Set a budget before publishing.")
+    if not any(k["target"] is not None for k in values["kpis"]):
+        raise Invalid("Add at least one goal KPI with a target before publishing.")
+
+
+def proposed(data: NeedIn) -> dict[str, Any]:
+    """The snapshot the need would have after `data`, computed without touching it."""
+    values = {field: getattr(data, field) for field in FIELDS}
+    return values | {"kpis": [k.model_dump() for k in data.kpis]}
+
+
+def _write(session: Session, actor: User | None, need: Need, data: NeedIn) -> None:
+    """Apply `data` and audit the fields that changed (before and after)."""
     before = snapshot(need)
     _apply(need, data)
     after = snapshot(need)
@@ -143,12 +172,51 @@ def update_need(session: Session, user: User, need_id: int, data: NeedUpdate) ->
         need.updated_at = utcnow()  # bumps the version even when only KPI rows changed
         audit.record(
             session,
-            user,
+            actor,
             "need.updated",
             need,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
         )
+
+
+def update_draft(session: Session, actor: User | None, need: Need, data: NeedIn) -> Need:
+    """A draft changes freely (the import's way to refresh one it wrote)."""
+    if need.status is not NeedStatus.draft:
+        raise Conflict("Only a draft need can be replaced; a published one changes by amendment.")
+    _write(session, actor, need, data)
+    session.flush()
+    return need
+
+
+def _same_minute(need: Need, data: NeedUpdate) -> NeedUpdate:
+    """The form shows the deadline to the minute: the same minute keeps the stored value."""
+    new, old = data.deadline_at, need.deadline_at
+    if (
+        new is None
+        or old is None
+        or new.replace(second=0, microsecond=0) != old.replace(second=0, microsecond=0)
+    ):
+        return data
+    return data.model_copy(update={"deadline_at": old})
+
+
+def update_need(session: Session, user: User, need_id: int, data: NeedUpdate) -> Need:
+    """A draft changes freely; a published need only by an addendum (app/needs/amendments)."""
+    need = get_own_need(session, user, need_id)
+    if need.status is NeedStatus.closed:
+        raise Conflict("A closed need is read-only.")
+    expect_version(need, data.version)
+    data = _same_minute(need, data)
+    before = snapshot(need)
+    public = amendments.changes(before, proposed(data))
+    if need.status is NeedStatus.open:
+        if public:
+            amendments.check(need, public, data.deadline_at)
+        require_publishable(proposed(data))
+    _write(session, user, need, data)
+    if public and need.status is NeedStatus.open:
+        amendments.record(session, user, need, public, data.amendment_reason)
     session.flush()
     return need
 
@@ -168,7 +236,7 @@ def move(
     if to_status not in MOVES[need.status]:
         raise _refusal(to_status)
     if to_status is NeedStatus.open:
-        _require_future_deadline(need.deadline_at)
+        require_publishable(snapshot(need))
         need.published_at = utcnow()
         readiness.route(session, need)
     if to_status is NeedStatus.closed:
@@ -203,10 +271,11 @@ def close_need(
 
 def _conditions(viewer: User, f: NeedFilters) -> list[ColumnElement[bool]]:
     where = [_visible(viewer)]
-    if viewer.role is Role.supplier:
-        where.append(Need.status == NeedStatus.open)
+    if viewer.role is Role.supplier:  # open for bids; awaiting selection leaves the list
+        where.append(phase_is("open"))
+    if f.status is not None:
+        where.append(phase_is(f.status))
     exact = {
-        Need.status: f.status,
         Need.industry: f.industry,
         Need.process: f.process,
         Need.region: f.region,
@@ -226,6 +295,16 @@ def _conditions(viewer: User, f: NeedFilters) -> list[ColumnElement[bool]]:
         text = [Need.title.icontains(f.q, autoescape=True)]
         where.append(or_(*text, Need.description.icontains(f.q, autoescape=True)))
     return where
+
+
+def phase_is(phase: str) -> ColumnElement[bool]:
+    """Need.phase() as SQL: the deadline splits stored "open" into open / awaiting selection."""
+    passed = Need.deadline_at.is_not(None) & (Need.deadline_at <= utcnow())
+    if phase == "open":
+        return (Need.status == NeedStatus.open) & ~passed
+    if phase == "awaiting_selection":
+        return (Need.status == NeedStatus.open) & passed
+    return Need.status == NeedStatus(phase)
 
 
 def _budget(low: int | None, high: int | None) -> list[ColumnElement[bool]]:

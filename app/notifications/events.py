@@ -31,7 +31,7 @@ from app.models import (
     User,
 )
 from app.notifications import searches
-from app.notifications.service import Notice, active_users, coordinators, notify
+from app.notifications.service import Notice, active_users, coordinators, mark_done, notify
 
 
 def on_audit(session: Session, entry: AuditEntry, entity: Any) -> None:
@@ -158,6 +158,36 @@ def _need_published(session: Session, entry: AuditEntry, need: Need) -> None:
     searches.notify_matches(session, need)
 
 
+def asker_orgs(session: Session, need_id: int) -> set[int]:
+    query = select(Clarification.asked_by_org_id).where(Clarification.need_id == need_id)
+    return set(session.scalars(query))
+
+
+def _need_amended(session: Session, entry: AuditEntry, need: Need) -> None:
+    """Bidders (sent to their bid, to confirm or revise it), invitees and askers: each learns
+    what changed on the need, never anything about another bid."""
+    after = entry.after or {}
+    params = {
+        "title": need.title,
+        "number": after.get("amendment"),
+        "fields": after.get("fields", []),
+        "reopens": bool(after.get("reopens")),
+    }
+    bidders = bidder_orgs(session, need.id)
+    others = (invited_orgs(session, need.id) | asker_orgs(session, need.id)) - bidders
+    key = f"amended:{need.id}:{params['number']}"
+    for orgs, link in ((bidders, f"/needs/{need.id}/bid"), (others, f"/needs/{need.id}")):
+        notice = Notice("need_amended", params, link, key)
+        notify(session, supplier_users(session, orgs), notice, skip=entry.actor_id)
+
+
+def _bid_answered(session: Session, entry: AuditEntry, bid: Bid) -> None:
+    """A confirmed or revised bid answers the addenda its bidder was told about."""
+    if not bid.needs_confirmation():
+        users = active_users(session, [bid.supplier_org_id], Role.supplier)
+        mark_done(session, users, "need_amended", f"/needs/{bid.need_id}/bid")
+
+
 STAGES_WITH_GATES = (Stage.consulting, Stage.design, Stage.demonstration, Stage.deployment)
 HANDLERS: dict[str, Callable[[Session, AuditEntry, Any], None]] = {
     "bid.invited": _invited,
@@ -171,4 +201,7 @@ HANDLERS: dict[str, Callable[[Session, AuditEntry, Any], None]] = {
     "engagement.result_verified": _maybe_sign_off,
     "engagement.result_recorded": _result_recorded,
     "need.published": _need_published,
+    "need.amended": _need_amended,
+    "bid.confirmed": _bid_answered,
+    "bid.edited": _bid_answered,
 }

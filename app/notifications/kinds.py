@@ -12,6 +12,7 @@ from app import vocab
 from app.i18n import gettext, normalize_locale
 from app.matches.reasons import level_label
 from app.models import Role
+from app.needs import amendments
 from app.web import SEOUL
 
 
@@ -65,6 +66,12 @@ KINDS: dict[str, Kind] = {
             SUPPLIER,
         ),
         Kind(
+            "need_amended",
+            _("Amendments to needs you bid on, were invited to or asked about"),
+            _("“%(title)s” was amended (addendum %(number)s): %(fields)s."),
+            SUPPLIER,
+        ),
+        Kind(
             "question_asked",
             _("Questions from suppliers"),
             _("A supplier asked a question on “%(title)s”: answer it for every bidder."),
@@ -110,6 +117,10 @@ KINDS: dict[str, Kind] = {
 }
 SELECTED = _("You were selected for “%(title)s”: the engagement has started.")
 UNLEVELLED = _("A new need matches your saved search “%(search)s”: “%(title)s”.")  # before levels
+REOPENED = _(
+    "“%(title)s” was amended (addendum %(number)s): %(fields)s. A bid made before it must be "
+    "confirmed or revised before the deadline."
+)
 STAGES = {
     "consulting": _("Consulting"),
     "design": _("On-site design"),
@@ -133,6 +144,8 @@ def _localised(params: dict[str, Any], locale: str) -> dict[str, Any]:
         values["level"] = level_label(
             values["level"] if values["level"] != "none" else None, locale
         )
+    if isinstance(values.get("fields"), list):
+        values["fields"] = amendments.labels(values["fields"], locale)
     if "deadline" in values:
         moment = datetime.fromisoformat(values["deadline"]).astimezone(SEOUL)
         values["deadline"] = moment.strftime("%Y-%m-%d %H:%M KST")
@@ -144,8 +157,13 @@ def describe(kind: str, params: dict[str, Any], locale: str) -> str:
     found = KINDS.get(kind)
     if found is None:
         return kind
-    text = SELECTED if kind == "bid_outcome" and params.get("outcome") == "selected" else found.text
-    text = UNLEVELLED if kind == "need_matched" and "level" not in params else text
+    text = found.text
+    if kind == "bid_outcome" and params.get("outcome") == "selected":
+        text = SELECTED
+    if kind == "need_matched" and "level" not in params:
+        text = UNLEVELLED
+    if kind == "need_amended" and params.get("reopens"):
+        text = REOPENED
     try:
         return gettext(normalize_locale(locale), text, **_localised(params, locale))
     except (KeyError, ValueError, TypeError):

@@ -170,6 +170,25 @@ def mark_all_read(session: Session, user: User) -> int:
     return result.rowcount  # type: ignore[attr-defined, no-any-return]
 
 
+def mark_done(session: Session, users: Iterable[User], kind: str, link: str) -> int:
+    """The action a notice asked for was taken: its unread copies for `users` are read."""
+    ids = [u.id for u in users]
+    if not ids:
+        return 0
+    result = session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id.in_(ids),
+            Notification.kind == kind,
+            Notification.link == link,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount  # type: ignore[attr-defined, no-any-return]
+
+
 def safe_link(notification: Notification) -> str:
     """Links are written by this code; still, only ever redirect within the site."""
     link = notification.link

@@ -47,8 +47,13 @@ def test_eval_prints_one_json_line_with_every_method_and_level(tmp_path: Path) -
 
 def test_import_reindex_and_bench_run(tmp_path: Path) -> None:
     axmatch("migrate", tmp_path=tmp_path)
+    admin = ("--email", "ops@gn-ai.example.kr", "--name", "운영", "--password", "long-enough-pw")
+    axmatch("create-admin", *admin, tmp_path=tmp_path)
     imported = axmatch(
         "import",
+        "--operator",
+        "ops@gn-ai.example.kr",
+        "--drafts",  # evaluation needs have no deadline, budget or KPIs to publish with
         "--suppliers",
         str(KOREAN / "suppliers.jsonl"),
         "--needs",

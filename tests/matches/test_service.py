@@ -1,3 +1,4 @@
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -5,7 +6,15 @@ from sqlalchemy import func, select
 import matching
 from app.matches import service, store
 from app.matches.cache import IndexCache
-from app.models import CaseStudy, Embedding, IndexChange, Membership, NeedStatus, SupplierProfile
+from app.models import (
+    CaseStudy,
+    Embedding,
+    IndexChange,
+    Membership,
+    NeedStatus,
+    SupplierProfile,
+    utcnow,
+)
 from tests.builders import make_manufacturer, make_need, make_staff, make_supplier
 
 VISION = "프레스 공정 찍힘 불량을 딥러닝 비전 검사로 자동 판정합니다. 카메라와 조명을 설계합니다."
@@ -92,9 +101,17 @@ def test_suspended_suppliers_are_never_suggested(session, tmp_path) -> None:
 def test_recommendations_show_only_open_needs(session, tmp_path) -> None:
     vision, energy, owner, need = arrange(session)
     closed = make_need(session, owner, status=NeedStatus.closed, title="프레스 비전 검사 (마감)")
+    awaiting = make_need(  # open, but its deadline has passed: awaiting selection
+        session,
+        owner,
+        title="프레스 비전 검사 (선정 대기)",
+        deadline_at=utcnow() - timedelta(hours=1),
+    )
     session.commit()
     ids = [i.id for i in service.recommend_needs(session, new_cache(tmp_path), vision)]
-    assert need.id in ids and closed.id not in ids
+    assert need.id in ids and closed.id not in ids and awaiting.id not in ids
+    found = service.search(session, new_cache(tmp_path), vision, "프레스 비전 검사", "needs")
+    assert need.id in [i.id for i in found] and awaiting.id not in [i.id for i in found]
 
 
 def test_another_worker_sees_an_edit_after_polling(session, tmp_path) -> None:

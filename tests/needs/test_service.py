@@ -44,9 +44,10 @@ def market(session):
         prefer_in_province=True,
         budget_min=None,
         budget_max=None,
-        deadline_at=utcnow() - timedelta(days=1),
+        deadline_at=utcnow() + timedelta(hours=1),
         confidential_notes="사장님 비밀 프로젝트",
     )
+    make_need(session, owner, title="마감 지난 수요", deadline_at=utcnow() - timedelta(days=1))
     make_need(session, owner, status=NeedStatus.draft, title="초안 수요")
     return make_supplier(session)
 
@@ -84,7 +85,9 @@ def test_budget_filter_matches_overlapping_ranges(session, market) -> None:
 
 
 def test_deadline_filter_and_sort(session, market) -> None:
-    assert "사출 에너지 절감" not in titles(session, market, upcoming=True)
+    staff = make_staff(session)
+    assert "마감 지난 수요" in titles(session, staff)
+    assert "마감 지난 수요" not in titles(session, staff, upcoming=True)
     assert titles(session, market, sort="deadline") == [
         "사출 에너지 절감",
         "용접 비드 품질 예측",
@@ -99,8 +102,23 @@ def test_pagination(session, market) -> None:
 
 def test_staff_see_all_statuses(session, market) -> None:
     staff = make_staff(session)
-    assert len(titles(session, staff)) == 4
+    assert len(titles(session, staff)) == 5
     assert titles(session, staff, status="draft") == ["초안 수요"]
+
+
+def test_past_deadline_needs_are_awaiting_selection_and_leave_suppliers_lists(
+    session, market
+) -> None:
+    """Statuses derive from time: the stored "open" of a need past its deadline shows as
+    awaiting selection, is filtered as such, and is no longer in a supplier's open list."""
+    staff = make_staff(session)
+    assert "마감 지난 수요" not in titles(session, market)
+    assert "마감 지난 수요" not in titles(session, market, status="awaiting_selection")
+    assert titles(session, staff, status="awaiting_selection") == ["마감 지난 수요"]
+    assert "마감 지난 수요" not in titles(session, staff, status="open")
+    phases = {n.title: n.phase() for n in service.search_needs(session, staff, NeedFilters()).items}
+    assert phases["마감 지난 수요"] == "awaiting_selection"
+    assert phases["사출 에너지 절감"] == "open" and phases["초안 수요"] == "draft"
 
 
 def test_non_admitted_supplier_is_refused(session, market) -> None:
