@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.config import Settings
 from app.dashboard import figures
-from app.engagements import gates
 from app.dashboard.schemas import (
     CohortOut,
     Filters,
     Progress,
     Summary,
 )
+from app.engagements import gates
 from app.engagements.service import SEOUL
 from app.errors import NotFound
 from app.models import (
