@@ -29,14 +29,18 @@ from app.models import (
     SupplierProfile,
     User,
 )
-from app.notifications import searches
+from app.notifications import decisions, searches
 from app.notifications.service import Notice, active_users, coordinators, notify
 
 
 def on_audit(session: Session, entry: AuditEntry, entity: Any) -> None:
-    handler = HANDLERS.get(entry.action)
-    if handler is not None and entry.actor_id is not None:
-        handler(session, entry, entity)
+    """The decision notices first (they mark earlier requests done), then the requests."""
+    if entry.actor_id is None and entry.action not in decisions.SYSTEM_ACTIONS:
+        return
+    for handlers in (decisions.HANDLERS, HANDLERS):
+        handler = handlers.get(entry.action)
+        if handler is not None:
+            handler(session, entry, entity)
 
 
 def supplier_users(session: Session, org_ids: set[int]) -> list[User]:
@@ -158,6 +162,7 @@ HANDLERS: dict[str, Callable[[Session, AuditEntry, Any], None]] = {
     "engagement.started": _engagement_started,
     "engagement.milestone_accepted": _maybe_sign_off,
     "engagement.milestone_added": _maybe_sign_off,
+    "engagement.moved": _maybe_sign_off,
     "engagement.planned": _maybe_sign_off,
     "engagement.result_verified": _maybe_sign_off,
     "engagement.result_recorded": _result_recorded,
