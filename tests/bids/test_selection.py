@@ -192,7 +192,8 @@ def test_proposals_by_name_then_a_link_to_the_engagement(browser, session) -> No
     browser.login(coordinator)
     page = browser.get(f"/needs/{need.id}/bids").text
     assert 'id="propose-form"' in page and f'<option value="{alpha.organization_id}"' in page
-    form = {"supplier_org_id": alpha.organization_id, "note": "지역 전문"}
+    form = {"supplier_org_id": alpha.organization_id, "note": "지역 전문", "end_bidding": "true"}
+    form["end_reason"] = "입찰이 없어 지원단이 직접 제안합니다"  # bids are sealed until then
     assert browser.post(f"/needs/{need.id}/proposals", form).status_code == 303
     again = browser.post(f"/needs/{need.id}/proposals", form)
     assert again.status_code == 409 and 'id="selection-error"' in again.text

@@ -137,7 +137,12 @@ def test_a_rejected_selection_sends_the_manufacturer_back(session, market) -> No
 
 
 def test_a_proposal_asks_the_manufacturer_to_decide(session, market) -> None:
-    data = ProposalIn(supplier_org_id=market.alpha.organization_id, note="비전 검사 경험")
+    data = ProposalIn(
+        supplier_org_id=market.alpha.organization_id,
+        note="비전 검사 경험",
+        end_bidding=True,  # the need is collecting bids: the proposal ends the bidding
+        end_reason="지원단이 비전 검사 실적이 있는 공급기업을 직접 제안합니다",
+    )
     selection.propose(session, market.coordinators[0], market.need.id, data)
     assert recipients(session, "proposal_to_decide") == ids(market.owner)
 
@@ -219,6 +224,10 @@ def test_each_role_chooses_among_its_own_kinds(session, market) -> None:
         "award_to_approve",
         "stage_to_sign_off",
         "result_to_verify",
+        "proposal_declined",
+        "application_to_review",
+        "membership_review_due",
+        "supplier_not_admitted",
     }
     assert "bids_ready" in service.preferences(session, market.owner)
     assert "need_matched" in service.preferences(session, market.alpha)
