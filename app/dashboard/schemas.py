@@ -23,6 +23,7 @@ TableName = Literal[
     "suppliers",
     "outcomes",
     "accidents",
+    "summary",
 ]
 PublicTableName = Literal["funnel", "outcomes"]
 SponsorTableName = Literal["funnel", "stages", "outcomes"]

@@ -143,6 +143,10 @@ def _declined(session: Session, entry: AuditEntry, proposal: MatchProposal) -> N
     notify(session, coordinators(session), notice, skip=entry.actor_id)
 
 
+def _accepted_proposal(session: Session, entry: AuditEntry, proposal: MatchProposal) -> None:
+    mark_done(session, "proposal_to_decide", f"/needs/{proposal.need_id}/bids")
+
+
 DECIDED = ("admitted", "rejected", "suspended", "readmitted", "renewed", "expired")
 HANDLERS: dict[str, Callable[[Session, AuditEntry, Any], None]] = {
     "engagement.moved": _moved,
@@ -154,6 +158,7 @@ HANDLERS: dict[str, Callable[[Session, AuditEntry, Any], None]] = {
     "membership.reapplied": _reapplied,
     "need.bidding_ended": _bidding_ended,
     "proposal.declined": _declined,
+    "proposal.accepted": _accepted_proposal,
     **{f"membership.{action}": _membership for action in DECIDED},
 }
 # Recorded by the worker (no acting user) and still told: nobody else would tell them.

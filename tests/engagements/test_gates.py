@@ -194,3 +194,19 @@ def test_api_and_page_show_the_gate_and_the_override(browser, session) -> None:
     assert "gate-override" in ids(browser.get(f"/engagements/{c.engagement.id}").text)
     browser.login(c.manufacturer)
     assert browser.api("GET", url).json()["gate_override"]["reason"] == REASON
+
+
+def test_the_dashboard_csv_counts_the_override_apart(browser, session) -> None:
+    short = cast(session)
+    kpi = _inspection(short)
+    advance(session, short, Stage.demonstration)
+    _demonstrate(session, short, kpi, 10.0)
+    move_stage(
+        session, short.coordinator, short.engagement.id, Stage.deployment, None, REASON, True
+    )
+    session.commit()
+    browser.login(short.coordinator)
+    csv = browser.get("/coordinator/dashboard.csv?table=summary").content.decode("utf-8-sig")
+    lines = dict(line.rsplit(",", 1) for line in csv.strip().splitlines()[1:])
+    assert lines["AI 도입 제조기업 (실증 목표 달성)"].strip() == "0"
+    assert lines["목표 미달 승인 (AI 도입 기업에 미포함)"].strip() == "1"

@@ -94,8 +94,7 @@ def test_a_declined_proposal_is_told_to_the_coordinators(session) -> None:
     assert all(n.read_at for n in _of(session, c.manufacturer, "proposal_to_decide"))
 
 
-def test_bids_are_not_needed_to_be_told_of_an_ended_bidding(session) -> None:
-    """Ending the bidding tells bidders even if they bid long ago (admitted or not)."""
+def test_ending_the_bidding_tells_the_bidders_why(session) -> None:
     from tests.bids.conftest import future
 
     c = cast(session)
