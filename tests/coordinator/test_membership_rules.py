@@ -182,6 +182,7 @@ def test_a_suspended_supplier_reads_and_withdraws_its_own_bid(browser, session) 
     refused = browser.get(f"/needs/{other.id}/bid")  # not its own: the membership page
     assert refused.status_code == 403 and "not-member" in ids(refused.text)
     assert "membership-reason" in ids(refused.text)
+    session.expire_all()
     assert bids.own_bid(session, supplier, need.id).status.value == "withdrawn"
 
 
