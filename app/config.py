@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     # Amendments to published needs (app/needs/amendments.py): a deadline moved earlier, and
     # any addendum that reopens bids for confirmation, must leave bidders at least this long.
     amend_min_notice_hours: int = Field(72, alias="AXMATCH_AMEND_MIN_NOTICE_HOURS", ge=0, le=720)
+    # Membership re-checks: an admission holds this many days; coordinators are reminded this
+    # many days before; ignored for this many days after, it expires (the supplier may re-apply).
+    membership_review_days: int = Field(365, alias="AXMATCH_MEMBERSHIP_REVIEW_DAYS", ge=1, le=3650)
+    membership_review_notice_days: int = Field(
+        30, alias="AXMATCH_MEMBERSHIP_REVIEW_NOTICE_DAYS", ge=0, le=365
+    )
+    membership_review_grace_days: int = Field(
+        30, alias="AXMATCH_MEMBERSHIP_REVIEW_GRACE_DAYS", ge=0, le=365
+    )
     # Readiness routing (app/readiness): a manufacturer below either threshold posts its needs
     # to the readiness path, served by suppliers offering one of `readiness_path_offers`
     # (specialty-field or AI-technique codes of app/vocab.py).

@@ -23,6 +23,19 @@ class Forbidden(AppError):
     code = "forbidden"
 
 
+class NotMember(Forbidden):
+    """A supplier that is not (or no longer) an admitted member: pages answer with what its
+    membership is and what it can do next, not a bare 403."""
+
+    code = "not_member"
+
+    def __init__(
+        self, message: str, membership: str | None = None, reason: str | None = None, **params: Any
+    ) -> None:
+        super().__init__(message, **params)
+        self.membership, self.reason = membership, reason  # read while the session is open
+
+
 class NotFound(AppError):
     status = 404
     code = "not_found"

@@ -44,7 +44,7 @@ from app.dashboard import pages as dashboard_pages
 from app.db import RACED, Database, unique_constraint
 from app.engagements import api as engagements_api
 from app.engagements import pages as engagements_pages
-from app.errors import AppError, Conflict, Invalid, Unauthenticated
+from app.errors import AppError, Conflict, Invalid, NotMember, Unauthenticated
 from app.home import pages as home_pages
 from app.hooks import install as install_hooks
 from app.i18n import gettext
@@ -157,7 +157,17 @@ async def app_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, Unauthenticated) and not is_api(request):
         return redirect("/login?next=" + quote(request.url.path))
     message = gettext(request_locale(request), exc.message, **exc.params)
+    if isinstance(exc, NotMember) and not is_api(request):
+        return not_member_page(request, exc, message)
     return error_response(request, exc.status, exc.code, message)
+
+
+def not_member_page(request: Request, exc: NotMember, message: str) -> Response:
+    """Where a supplier's link ends while it is not an admitted member: its state, the
+    reason it was given and what it can do next (wait, re-apply, ask the support group)."""
+    context = {"status": 403, "message": message, "membership": exc.membership}
+    context["reason"] = exc.reason
+    return render(request, "profiles/not_member.html", context, 403)
 
 
 async def stale_error(request: Request, exc: Exception) -> Response:

@@ -81,7 +81,9 @@ class Role(enum.StrEnum):
 class Membership(enum.StrEnum):
     applied = "applied"
     admitted = "admitted"
+    rejected = "rejected"  # the application was turned down; the supplier may re-apply
     suspended = "suspended"
+    expired = "expired"  # the periodic re-check was not done in time; the supplier may re-apply
 
 
 class NeedStatus(enum.StrEnum):
@@ -254,6 +256,8 @@ class SupplierProfile(Base):
     )
     membership_reason: Mapped[str | None] = mapped_column(String(1000))
     membership_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An admission holds until this moment; a coordinator re-checks the supplier before it.
+    membership_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -336,6 +340,10 @@ class Need(Base):
     )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A coordinator ended the bidding early (the deadline moved to that moment) to propose a
+    # supplier directly; every bidder and invitee was told why.
+    bidding_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    bidding_end_reason: Mapped[str | None] = mapped_column(String(1000))
     # Readiness routing: "ai" (straight to AI suppliers) or "readiness" (data collection, MES,
     # sensor basics first); decided when the need is posted, a coordinator may override.
     track: Mapped[str] = mapped_column(String(16), default="ai", server_default="ai", index=True)
@@ -629,6 +637,10 @@ class Engagement(Base):
     manufacturer_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     stage: Mapped[Stage] = mapped_column(enum_column(Stage), default=Stage.consulting, index=True)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # Moved to deployment although the demonstration missed its targets: who, when and why.
+    gate_override_reason: Mapped[str | None] = mapped_column(Text)
+    gate_override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    gate_override_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

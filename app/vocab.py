@@ -217,3 +217,19 @@ REVENUE_BANDS = _terms(
 
 def is_in_province(region: str | None) -> bool:
     return bool(region) and REGIONS[region].group == "gyeongnam" if region in REGIONS else False
+
+
+# Without a target that says which way is better, these metrics improve by going down.
+LOWER_IS_BETTER = frozenset({"defect_rate", "cost", "lead_time", "energy", "accidents"})
+
+
+def lower_is_better(metric: str, baseline: float | None, target: float | None) -> bool:
+    """A target below the baseline says lower is better; otherwise the metric's nature does."""
+    if target is not None and baseline is not None and target != baseline:
+        return target < baseline
+    return metric in LOWER_IS_BETTER
+
+
+def meets_target(metric: str, baseline: float | None, target: float, value: float) -> bool:
+    """The measured value reached the target, in the direction that is better."""
+    return value <= target if lower_is_better(metric, baseline, target) else value >= target

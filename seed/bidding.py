@@ -157,6 +157,9 @@ def rewind(
         session.execute(update(table).where(table.c.id == row["id"]).values(values))
 
 
+END_REASON = "입찰이 들어오지 않아 지원단이 실적 있는 공급기업을 직접 제안합니다 (데모 데이터)"
+
+
 def decide(session: Session, cast: Cast, need: Need, owner: User, row: dict[str, Any]) -> None:
     for supplier in row.get("shortlist", []):
         selection.toggle_shortlist(session, owner, need.id, cast.org(supplier).id)
@@ -166,5 +169,10 @@ def decide(session: Session, cast: Cast, need: Need, owner: User, row: dict[str,
         )
         selection.select_bid(session, owner, need.id, choice)
     if proposal := row.get("proposal"):
-        body = ProposalIn(supplier_org_id=cast.org(proposal["supplier"]).id, note=proposal["note"])
+        body = ProposalIn(
+            supplier_org_id=cast.org(proposal["supplier"]).id,
+            note=proposal["note"],
+            end_bidding=bids.bidding_open(need),  # a proposal ends sealed bidding, with a reason
+            end_reason=END_REASON if bids.bidding_open(need) else None,
+        )
         selection.propose(session, cast.coordinator, need.id, body)

@@ -36,7 +36,14 @@ PLAN = [
     Stage.consulting,
 ]
 # Measured values as a share of the way from baseline to target (1.0 = target met).
-PROGRESS = {ResultPhase.demonstration: 0.8, ResultPhase.deployment: 1.1}
+PROGRESS = {ResultPhase.demonstration: 1.0, ResultPhase.deployment: 1.1}
+# The engagement (by its place in PLAN) whose demonstration fell short and that a coordinator
+# moved to deployment anyway, with a reason: the dashboard shows it apart ("목표 미달 승인").
+BELOW_TARGET = 6
+SHORT_OF_TARGET = 0.8
+OVERRIDE_REASON = (
+    "실증 목표에 일부 미달했으나 현장 라인 교체 일정상 도입 후 보완하기로 함 (데모 데이터)"
+)
 
 
 def fitting_supplier(session: Session, need: Need) -> int:
@@ -85,7 +92,7 @@ def advance(engagement: Engagement, target: Stage) -> None:
         engagement.closed_at = datetime.combine(today - timedelta(days=5), time(18), UTC)
 
 
-def record_results(engagement: Engagement, target: Stage) -> None:
+def record_results(engagement: Engagement, target: Stage, short: bool = False) -> None:
     phases = []
     if target in (Stage.deployment, Stage.closed):
         phases.append(ResultPhase.demonstration)
@@ -95,7 +102,8 @@ def record_results(engagement: Engagement, target: Stage) -> None:
         for phase in phases:
             if kpi.baseline is None or kpi.target is None:
                 continue
-            value = kpi.baseline + (kpi.target - kpi.baseline) * PROGRESS[phase]
+            share = SHORT_OF_TARGET if short and phase is ResultPhase.demonstration else None
+            value = kpi.baseline + (kpi.target - kpi.baseline) * (share or PROGRESS[phase])
             kpi.results.append(
                 KpiResult(
                     phase=phase,
@@ -114,12 +122,15 @@ def load_engagements(session: Session) -> int:
     ).all()
     taken = set(session.scalars(select(Engagement.need_id)))
     created = 0
-    for need, target in zip(closed, PLAN, strict=False):
+    for place, (need, target) in enumerate(zip(closed, PLAN, strict=False)):
         if need.id in taken:
             continue
         engagement = start_engagement(session, None, need, fitting_supplier(session, need))
         advance(engagement, target)
-        record_results(engagement, target)
+        record_results(engagement, target, short=place == BELOW_TARGET)
+        if place == BELOW_TARGET:
+            engagement.gate_override_reason = OVERRIDE_REASON
+            engagement.gate_override_at = utcnow()
         created += 1
     session.flush()
     return created

@@ -179,6 +179,12 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/admin/users"): {"admin"},
     ("PATCH", "/api/admin/users/{user_id}"): {"admin"},
     ("GET", "/api/coordinator/applications"): STAFF,
+    ("GET", "/api/coordinator/reviews"): STAFF,
+    ("POST", "/api/profile/reapply"): {
+        "other_supplier",
+        "applicant",
+        "supplier",
+    },  # 409 unless rejected/expired
     ("GET", "/api/coordinator/audit"): STAFF,
     ("GET", "/api/coordinator/organizations"): STAFF,
     ("GET", "/api/coordinator/organizations/{org_id}"): STAFF,
@@ -227,6 +233,12 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("DELETE", "/api/tokens/{token_id}"): {"manufacturer"},
     ("GET", "/coordinator"): STAFF,
     ("GET", "/coordinator/applications"): STAFF,
+    ("GET", "/coordinator/reviews"): STAFF,
+    ("POST", "/profile/reapply"): {
+        "other_supplier",
+        "applicant",
+        "supplier",
+    },  # 409 unless rejected/expired
     ("GET", "/coordinator/audit"): STAFF,
     ("GET", "/coordinator/organizations"): STAFF,
     ("GET", "/coordinator/organizations/{org_id}"): STAFF,

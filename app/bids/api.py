@@ -138,6 +138,7 @@ def bids_on_need(need_id: RowId, session: DbSession, cache: Cache, user: Current
                 {"id": s.id, "title": s.title, "outcome": s.outcome} for s in row.studies
             ],
             track_record=[TrackLineOut.model_validate(t, from_attributes=True) for t in row.track],
+            supplier_membership=row.membership.value if row.membership else None,
         )
         for row in rows
     ]

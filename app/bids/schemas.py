@@ -93,6 +93,12 @@ class DecisionIn(Input):
 class ProposalIn(Input):
     supplier_org_id: Id
     note: ShortText = ""
+    # On a need still collecting sealed bids: end the bidding now (every bidder and invitee
+    # is told `end_reason`) instead of waiting for the deadline.
+    end_bidding: bool = False
+    end_reason: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), MultiLine] | None
+    ) = None
 
 
 class TimelineOut(BaseModel):
@@ -142,6 +148,9 @@ class ComparisonRow(BaseModel):
     reasons: list[str]
     case_studies: list[dict[str, object]]
     track_record: TrackRecordOut
+    # The supplier's membership now; anything but "admitted" means its selection cannot be
+    # approved (a suspended or expired supplier's bid stays visible, flagged).
+    supplier_membership: str | None = None
 
 
 class BidsOnNeed(BaseModel):

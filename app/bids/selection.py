@@ -1,6 +1,11 @@
 """Selection: the manufacturer shortlists and selects after the deadline; a coordinator
 approves or rejects; a coordinator may also propose a supplier directly.
 
+Sealed bidding stays fair: a proposal on a need still collecting bids is refused until the
+deadline, or ends the bidding explicitly (a reason, every bidder and invitee told, the bids
+unsealed at that moment); a need is never both "started" and "sealed". A selection whose
+supplier is no longer admitted cannot be approved (409 naming its state).
+
 Decisions are conditional UPDATEs (`... WHERE status = 'pending'`), so of two coordinators
 acting at once exactly one wins and the other gets a Conflict; selections and acceptances
 check the need under its row lock, so one need never gets two active awards.
@@ -12,10 +17,12 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit
 from app.bids.dialogue import require_member
 from app.bids.schemas import DecisionIn, ProposalIn, SelectIn
-from app.bids.service import deadline_passed
+from app.bids.service import bidding_open, deadline_passed
 from app.db import expect_version
 from app.engagements.service import start_engagement
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.i18n import Msgid
+from app.matches.eligibility import require_admitted
 from app.models import (
     Award,
     AwardStatus,
@@ -139,6 +146,8 @@ def decide_award(
     if award is None or award.status is not AwardStatus.pending:
         raise Conflict(DECIDED)
     expect_version(award, data.version)
+    if approve:
+        require_admitted(session, award.supplier_org_id, NOT_APPROVABLE)
     status = AwardStatus.approved if approve else AwardStatus.rejected
     _claim(session, Award, award.id, AwardStatus.pending, status, viewer)
     session.refresh(award)
@@ -161,12 +170,47 @@ def _start(
         needs.move(session, need, NeedStatus.closed, viewer, "matched")
 
 
+NOT_APPROVABLE = Msgid(
+    "The selected supplier is %(state)s: its selection cannot be approved. Reject it with a "
+    "reason so the manufacturer can select another bid, or readmit the supplier first."
+)
+COLLECTING = Msgid(
+    "This need is collecting sealed bids until its deadline: a direct proposal would start the "
+    "project while bids are sealed. Wait for the deadline, or end the bidding now with a "
+    "reason (every bidder is told)."
+)
+
+
+def end_bidding(session: Session, viewer: User, need: Need, reason: str | None) -> None:
+    """Close the bidding now: the deadline becomes this moment (the bids unseal), and the
+    reason is kept on the need and told to every bidder and invitee."""
+    if not reason or len(reason) < 10:
+        raise Invalid("Give the bidders a reason for ending the bidding (at least 10 characters).")
+    before = {"deadline_at": need.deadline_at}
+    need.deadline_at = need.bidding_ended_at = utcnow()
+    need.bidding_end_reason = reason
+    session.flush()
+    audit.record(
+        session,
+        viewer,
+        "need.bidding_ended",
+        need,
+        before=before,
+        after={"deadline_at": need.deadline_at},
+        reason=reason,
+    )
+
+
 def propose(session: Session, viewer: User, need_id: int, data: ProposalIn) -> MatchProposal:
     if not needs.is_staff(viewer):
         raise Forbidden("Only a coordinator proposes a match.")
     need = needs.get_need(session, viewer, need_id)
     _require_free(session, need)
     require_member(session, data.supplier_org_id)
+    if bidding_open(need):
+        if not data.end_bidding:
+            raise Conflict(COLLECTING)
+        end_bidding(session, viewer, need, data.end_reason)
     if proposal_for(session, need.id, data.supplier_org_id) is not None:
         raise Conflict("This supplier was already proposed for this need.")
     proposal = MatchProposal(
@@ -214,6 +258,8 @@ def decide_proposal(
     if accept:
         _require_free(session, need)
         require_member(session, supplier_org_id)  # suspended or full since the proposal: no
+        if not deadline_passed(need):
+            raise Conflict(COLLECTING)
     status = ProposalStatus.accepted if accept else ProposalStatus.declined
     _claim(session, MatchProposal, proposal.id, ProposalStatus.proposed, status, viewer)
     session.refresh(proposal)

@@ -20,6 +20,7 @@ from app.db import expect_version
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.matches import service as matches
 from app.matches.cache import IndexCache
+from app.matches.eligibility import standing
 from app.matches.service import Suggestion
 from app.models import (
     Bid,
@@ -28,6 +29,7 @@ from app.models import (
     CaseStudy,
     Engagement,
     IdempotencyKey,
+    Membership,
     Need,
     NeedStatus,
     Role,
@@ -60,8 +62,10 @@ def bidding_open(need: Need) -> bool:
 
 
 def require_bidder(viewer: User) -> None:
-    if viewer.role is not Role.supplier or not needs.may_browse(viewer):
+    if viewer.role is not Role.supplier:
         raise Forbidden("Only admitted suppliers can bid.")
+    if not needs.may_browse(viewer):
+        raise needs.not_member(viewer, "Only admitted suppliers can bid.")
 
 
 def _require_open(need: Need) -> None:
@@ -178,7 +182,9 @@ def _save(session: Session, viewer: User, need: Need, data: BidIn) -> Bid:
 
 
 def withdraw_bid(session: Session, viewer: User, need_id: int, version: int | None) -> Bid:
-    require_bidder(viewer)
+    """A supplier that was suspended (or expired) since still withdraws its own bid."""
+    if viewer.role is not Role.supplier:
+        raise Forbidden("Only admitted suppliers can bid.")
     need = needs.get_need(session, viewer, need_id)
     bid = own_bid(session, viewer, need.id)
     if bid is None:
@@ -282,6 +288,7 @@ class Row:
     match: Suggestion | None
     studies: list[CaseStudy]
     track: list[TrackLine]
+    membership: Membership | None = Membership.admitted  # flagged when not admitted now
 
     @property
     def reasons(self) -> list[str]:
@@ -304,12 +311,14 @@ def compare_bids(
     by_org = {s.id: s for s in ranked}
     studies = case_studies(session, view.bids)
     tracks = track_record_by_org(session, [b.supplier_org_id for b in view.bids])
+    members = standing(session, [b.supplier_org_id for b in view.bids])
     rows = [
         Row(
             b,
             by_org.get(b.supplier_org_id),
             [studies[i] for i in b.case_study_ids if i in studies],
             tracks.get(b.supplier_org_id, []),
+            members.get(b.supplier_org_id),
         )
         for b in view.bids
     ]

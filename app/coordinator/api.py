@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from app.audit import Entry
 from app.auth import CurrentUser, DbSession, roles
-from app.coordinator import service
+from app.config import Settings, get_settings
+from app.coordinator import membership, service
 from app.coordinator.schemas import (
     AuditFilters,
     AuditOut,
@@ -19,9 +20,10 @@ from app.coordinator.schemas import (
     OrgOut,
     OrgPageOut,
 )
-from app.models import Role, SupplierProfile, User
+from app.models import Role, SupplierProfile, User, utcnow
 from app.schemas import RowId
 
+AppSettings = Annotated[Settings, Depends(get_settings)]
 router = APIRouter(
     prefix="/api/coordinator",
     tags=["coordinator"],
@@ -38,6 +40,7 @@ def org_out(row: service.OrgRow) -> OrgOut:
         membership=row.membership.value if row.membership else None,
         user_count=row.user_count,
         created_at=row.org.created_at,
+        membership_review_at=row.org.supplier.membership_review_at if row.org.supplier else None,
     )
 
 
@@ -64,6 +67,7 @@ def membership_out(profile: SupplierProfile) -> MembershipOut:
         membership=profile.membership.value,
         membership_reason=profile.membership_reason,
         membership_changed_at=profile.membership_changed_at,
+        membership_review_at=profile.membership_review_at,
         version=profile.version,
     )
 
@@ -91,6 +95,16 @@ def applications(
     session: DbSession, page: Annotated[int, Query(ge=1, le=10_000)] = 1
 ) -> OrgPageOut:
     result = service.applications(session, page)
+    items = [org_out(row) for row in result.items]
+    return OrgPageOut(items=items, total=result.total, page=result.page, pages=result.pages)
+
+
+@router.get("/reviews")
+def reviews(
+    session: DbSession, settings: AppSettings, page: Annotated[int, Query(ge=1, le=10_000)] = 1
+) -> OrgPageOut:
+    """Admitted suppliers due (or soon due) for their periodic re-check, earliest first."""
+    result = membership.reviews_due(session, settings, utcnow(), page)
     items = [org_out(row) for row in result.items]
     return OrgPageOut(items=items, total=result.total, page=result.page, pages=result.pages)
 

@@ -2,22 +2,24 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app import vocab
 from app.auth import CurrentUser, DbSession, roles
-from app.coordinator import service
+from app.config import Settings, get_settings
+from app.coordinator import membership, service
 from app.coordinator.schemas import (
     AuditFilters,
     MembershipChange,
     OrgFilters,
     PageFilter,
 )
-from app.models import Role, User
+from app.models import Role, User, utcnow
 from app.schemas import RowId
 from app.web import Form, form_dict, redirect, render, submit
 
+AppSettings = Annotated[Settings, Depends(get_settings)]
 router = APIRouter(prefix="/coordinator", dependencies=roles(Role.coordinator, Role.admin))
 
 
@@ -51,6 +53,18 @@ def organization(
     detail = service.get_organization(session, user, org_id)
     saved = request.query_params.get("saved") == "membership"
     return render(request, "coordinator/organization.html", {"detail": detail, "saved": saved})
+
+
+@router.get("/reviews")
+def reviews(
+    request: Request,
+    filters: Annotated[PageFilter, Query()],
+    session: DbSession,
+    settings: AppSettings,
+) -> Response:
+    result = membership.reviews_due(session, settings, utcnow(), filters.page)
+    context = {"result": result, "query": {}}
+    return render(request, "coordinator/reviews.html", context)
 
 
 @router.get("/applications")
@@ -94,7 +108,8 @@ def change_membership(
     request: Request, form: Form, org_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
     data = form_dict(form)
-    back = "/coordinator/applications" if data.pop("next", None) == "applications" else None
+    queue = data.pop("next", None)
+    back = f"/coordinator/{queue}" if queue in ("applications", "reviews") else None
 
     def act(change: MembershipChange) -> str:
         service.change_membership(session, user, org_id, change)

@@ -13,7 +13,7 @@ def _blank_to_none(value: Any) -> Any:
 
 
 Blankable = BeforeValidator(_blank_to_none)
-MembershipCode = Literal["applied", "admitted", "suspended"]
+MembershipCode = Literal["applied", "admitted", "rejected", "suspended", "expired"]
 Reason = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000), MultiLine
 ]
@@ -64,6 +64,7 @@ class OrgOut(BaseModel):
     membership: str | None
     user_count: int
     created_at: datetime
+    membership_review_at: datetime | None = None
 
 
 class OrgPageOut(BaseModel):
@@ -112,6 +113,7 @@ class MembershipOut(BaseModel):
     membership: str
     membership_reason: str | None
     membership_changed_at: datetime | None
+    membership_review_at: datetime | None = None  # admitted: re-checked by then
     version: int
 
 

@@ -1,16 +1,19 @@
 """Coordinator work: the organisation register, supplier membership and the audit log.
 
 Membership is a state machine: `MOVES` lists every allowed (from, to) pair with the
-audit action it records; `change_membership` is the only function that moves it.
+audit action it records; `change_membership` (coordinators) and `app.coordinator.membership`
+(re-applying, the periodic re-check) move it, all through `set_membership`.
 """
 
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.audit import Entry, readable, record
+from app.config import get_settings
 from app.coordinator.schemas import AuditFilters, MembershipChange, OrgFilters
 from app.db import Page, expect_version, paginate
 from app.errors import Conflict, NotFound
@@ -30,10 +33,15 @@ TRAIL_SIZE = 20
 
 MOVES: dict[tuple[Membership, Membership], str] = {
     (Membership.applied, Membership.admitted): "membership.admitted",
-    (Membership.applied, Membership.suspended): "membership.rejected",
+    (Membership.applied, Membership.rejected): "membership.rejected",
+    (Membership.admitted, Membership.admitted): "membership.renewed",  # the re-check, done
     (Membership.admitted, Membership.suspended): "membership.suspended",
+    (Membership.admitted, Membership.expired): "membership.expired",
     (Membership.suspended, Membership.admitted): "membership.readmitted",
+    (Membership.expired, Membership.admitted): "membership.readmitted",
 }
+# The supplier's own move: a rejected or expired supplier applies again.
+REAPPLY = {Membership.rejected, Membership.expired}
 
 
 def allowed_moves(current: Membership) -> list[Membership]:
@@ -135,19 +143,40 @@ def change_membership(
     action = MOVES.get((before, target))
     if action is None:
         raise Conflict("This membership change is not allowed from the supplier's current status.")
-    profile.membership = target
-    profile.membership_reason = change.reason
-    profile.membership_changed_at = utcnow()
+    set_membership(session, actor, profile, target, action, change.reason)
+    return profile
+
+
+def set_membership(
+    session: Session,
+    actor: User | None,
+    profile: SupplierProfile,
+    target: Membership,
+    action: str,
+    reason: str,
+) -> None:
+    """The one place a membership changes: state, reason, review date, audit entry (which
+    tells the supplier, `app.notifications.events`)."""
+    before = profile.membership
+    now = utcnow()
+    profile.membership, profile.membership_reason, profile.membership_changed_at = (
+        target,
+        reason,
+        now,
+    )
+    days = get_settings().membership_review_days
+    profile.membership_review_at = (
+        now + timedelta(days=days) if target is Membership.admitted else None
+    )
     record(
         session,
         actor,
         action,
         profile,
         before={"membership": before.value},
-        after={"membership": target.value},
-        reason=change.reason,
+        after={"membership": target.value, "review_at": profile.membership_review_at},
+        reason=reason,
     )
-    return profile
 
 
 def _audit_query(filters: AuditFilters) -> Select[Any]:

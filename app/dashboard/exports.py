@@ -150,6 +150,22 @@ def csv_response(table: Table, filename: str) -> Response:
     return web.csv_response(table[0], table[1], filename)
 
 
+def summary(d: DashboardOut, locale: str) -> Table:
+    """The headline figures, AI-adopting manufacturers and those approved below target apart."""
+    s, p = d.summary, d.progress
+    rows = [
+        (_("Needs posted"), s.needs_posted),
+        (_("Engagements"), s.engagements),
+        (_("AI-adopting manufacturers (demonstration met its targets)"), s.adopting_manufacturers),
+        (_("Approved below target (not counted as adopting)"), s.adopting_overridden),
+        (_("Verified KPI results"), s.verified_results),
+        (_("AI-adopting manufacturers, whole programme"), p.adopting_manufacturers),
+        (_("Approved below target, whole programme"), p.adopting_overridden),
+    ]
+    head = [gettext(locale, _("Figure")), gettext(locale, _("Value"))]
+    return head, [[gettext(locale, name), str(value)] for name, value in rows]
+
+
 def coordinator_table(d: DashboardOut, name: str, locale: str) -> Table:
     if name in BREAKDOWNS:
         groups = {"sector": d.by_sector, "region": d.by_region, "sf_level": d.by_sf_level}
@@ -161,6 +177,7 @@ def coordinator_table(d: DashboardOut, name: str, locale: str) -> Table:
         "suppliers": lambda: suppliers(d.concentration.by_supplier, locale),
         "outcomes": lambda: outcomes(d.outcomes, locale),
         "accidents": lambda: outcomes(d.accidents.rows, locale),
+        "summary": lambda: summary(d, locale),
     }
     return tables[name]()
 

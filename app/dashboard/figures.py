@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import fmean, median
 
+from app import vocab
 from app.dashboard.schemas import (
     BreakdownRow,
     Concentration,
@@ -32,8 +33,6 @@ WORK_STAGES = ("consulting", "design", "demonstration", "deployment")
 ADOPTED_STAGES = ("deployment", "closed")
 FIRST_STAGE = STEPS.index("consulting")
 TOP_PERCENT = 15
-# Without a target that says which way is better, these metrics improve by going down.
-LOWER_IS_BETTER = frozenset({"defect_rate", "cost", "lead_time", "energy", "accidents"})
 PHASE_ORDER = {"demonstration": 0, "deployment": 1, "follow_up": 2}
 
 
@@ -171,9 +170,7 @@ def concentration(per_supplier: Mapping[int, int]) -> Concentration:
 
 
 def lower_is_better(fact: KpiFact) -> bool:
-    if fact.target is not None and fact.target != fact.baseline:
-        return fact.target < fact.baseline
-    return fact.metric in LOWER_IS_BETTER
+    return vocab.lower_is_better(fact.metric, fact.baseline, fact.target)
 
 
 def improvement_pct(fact: KpiFact) -> float | None:

@@ -23,6 +23,7 @@ TableName = Literal[
     "suppliers",
     "outcomes",
     "accidents",
+    "summary",
 ]
 PublicTableName = Literal["funnel", "outcomes"]
 SponsorTableName = Literal["funnel", "stages", "outcomes"]
@@ -150,7 +151,10 @@ class Progress(BaseModel):
 
     suppliers: int  # admitted to the pool
     supplier_goal: int
-    adopting_manufacturers: int  # with an engagement in deployment or closed
+    # with an engagement in deployment or closed whose demonstration met its targets
+    adopting_manufacturers: int
+    # only with deployments a coordinator approved below target ("목표 미달 승인"): apart
+    adopting_overridden: int = 0
     manufacturer_goal: int
 
 
@@ -159,6 +163,7 @@ class Summary(BaseModel):
     engagements: int
     engagements_open: int
     adopting_manufacturers: int
+    adopting_overridden: int = 0
     verified_results: int
 
 

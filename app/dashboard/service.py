@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.config import Settings
 from app.dashboard import figures
@@ -17,6 +17,7 @@ from app.dashboard.schemas import (
     Progress,
     Summary,
 )
+from app.engagements import gates
 from app.engagements.service import SEOUL
 from app.errors import NotFound
 from app.models import (
@@ -212,16 +213,35 @@ def engagements_per_supplier(
     return {org_id: count for org_id, count in session.execute(query)}
 
 
+def adoption(session: Session, scope: Scope | None = None) -> tuple[int, int]:
+    """AI-adopting manufacturers: those with a deployment (or a closed engagement) whose
+    demonstration met its acceptance targets (`gates.targets_met`); and, apart, those whose
+    only such engagements a coordinator moved on below target. A deployment that neither met
+    its targets nor was overridden (from before the gate checked them) counts in neither."""
+    query = select(Engagement).where(Engagement.stage.in_(ADOPTED))
+    if scope is not None:
+        query = query.where(Engagement.need_id.in_(_needs(scope)))
+    query = query.options(selectinload(Engagement.kpis).selectinload(EngagementKpi.results))
+    met: set[int] = set()
+    overridden: set[int] = set()
+    for engagement in session.scalars(query):
+        if engagement.gate_override_at is not None:
+            overridden.add(engagement.manufacturer_org_id)
+        elif gates.targets_met(engagement):
+            met.add(engagement.manufacturer_org_id)
+    return len(met), len(overridden - met)
+
+
 def summary(session: Session, scope: Scope, facts: list[figures.NeedFact]) -> Summary:
-    query = select(Engagement.stage, Engagement.manufacturer_org_id).where(
-        Engagement.need_id.in_(_needs(scope))
-    )
-    rows = session.execute(query).all()
+    query = select(Engagement.stage).where(Engagement.need_id.in_(_needs(scope)))
+    stages = session.scalars(query).all()
+    adopting, overridden = adoption(session, scope)
     return Summary(
         needs_posted=len(facts),
-        engagements=len(rows),
-        engagements_open=sum(stage.value in figures.WORK_STAGES for stage, _ in rows),
-        adopting_manufacturers=len({org for stage, org in rows if stage in ADOPTED}),
+        engagements=len(stages),
+        engagements_open=sum(stage.value in figures.WORK_STAGES for stage in stages),
+        adopting_manufacturers=adopting,
+        adopting_overridden=overridden,
         verified_results=verified_results(session, scope),
     )
 
@@ -230,13 +250,12 @@ def progress(session: Session, settings: Settings) -> Progress:
     admitted = select(func.count(SupplierProfile.id)).where(
         SupplierProfile.membership == Membership.admitted
     )
-    adopting = select(func.count(func.distinct(Engagement.manufacturer_org_id))).where(
-        Engagement.stage.in_(ADOPTED)
-    )
+    adopting, overridden = adoption(session)
     return Progress(
         suppliers=session.scalar(admitted) or 0,
         supplier_goal=settings.programme_supplier_goal,
-        adopting_manufacturers=session.scalar(adopting) or 0,
+        adopting_manufacturers=adopting,
+        adopting_overridden=overridden,
         manufacturer_goal=settings.programme_manufacturer_goal,
     )
 

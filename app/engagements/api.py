@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from app.auth import CurrentUser, DbSession, roles
 from app.engagements import outcomes, service, stages, work
-from app.engagements.detail import Detail, load_detail
+from app.engagements.detail import Detail, Gate, load_detail
 from app.engagements.schemas import (
     BoardFilters,
     BoardOut,
@@ -14,6 +14,7 @@ from app.engagements.schemas import (
     EngagementPage,
     EngagementSummary,
     EventOut,
+    GateOut,
     KpiOut,
     ListFilters,
     MilestoneIn,
@@ -21,6 +22,7 @@ from app.engagements.schemas import (
     MoveIn,
     NoteIn,
     NoteOut,
+    OverrideOut,
     PlanIn,
     RejectIn,
     ResultIn,
@@ -74,6 +76,9 @@ def detail_out(detail: Detail) -> EngagementOut:
     return EngagementOut(
         **summary(e).model_dump(),
         cancel_reason=e.cancel_reason,
+        gate=gate_out(detail.gate, detail.locale),
+        gate_override=override_out(e),
+        supplier_membership=detail.membership.value if detail.membership else None,
         closed_at=e.closed_at,
         stages=[StageOut.model_validate(s, from_attributes=True) for s in e.stages],
         milestones=[MilestoneOut.model_validate(m, from_attributes=True) for m in e.milestones],
@@ -81,6 +86,25 @@ def detail_out(detail: Detail) -> EngagementOut:
         notes=[NoteOut.model_validate(n, from_attributes=True) for n in detail.notes],
         reviews=[ReviewOut.model_validate(r, from_attributes=True) for r in detail.reviews],
         timeline=[EventOut.model_validate(a, from_attributes=True) for a in detail.timeline],
+    )
+
+
+def gate_out(gate: Gate | None, locale: str) -> GateOut | None:
+    if gate is None:
+        return None
+    return GateOut(
+        to=gate.to.value,
+        condition=gate.condition.label(locale),
+        missing=gate.texts(locale),
+        overridable=gate.overridable,
+    )
+
+
+def override_out(e: Engagement) -> OverrideOut | None:
+    if e.gate_override_at is None or e.gate_override_reason is None:
+        return None
+    return OverrideOut(
+        reason=e.gate_override_reason, by_id=e.gate_override_by_id, at=e.gate_override_at
     )
 
 
@@ -120,7 +144,9 @@ def move(
     engagement_id: RowId, data: MoveIn, session: DbSession, user: CurrentUser
 ) -> EngagementOut:
     """Coordinators sign off each gate; `version` guards against two at once (409)."""
-    stages.move_stage(session, user, engagement_id, Stage(data.to), data.version, data.reason)
+    stages.move_stage(
+        session, user, engagement_id, Stage(data.to), data.version, data.reason, data.override
+    )
     return fresh(session, user, engagement_id)
 
 

@@ -6,10 +6,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import Entry, readable
+from app.engagements import gates
 from app.engagements.outcomes import visible_reviews
 from app.engagements.service import get_engagement, is_overdue, is_staff, party_of, timeline
 from app.engagements.stages import next_moves
-from app.models import Engagement, EngagementNote, Review, Stage, User
+from app.i18n import Msgid, gettext, normalize_locale
+from app.matches.eligibility import standing
+from app.models import Engagement, EngagementNote, Membership, Review, Stage, User
+
+
+@dataclass
+class Gate:
+    """The gate out of the current stage: its stated condition and what is still missing."""
+
+    to: Stage
+    condition: Msgid
+    missing: list[gates.Shortfall]
+    overridable: bool
+
+    def texts(self, locale: str) -> list[str]:
+        return [gettext(locale, m.message, **m.params) for m in self.missing]
 
 
 @dataclass
@@ -23,6 +39,9 @@ class Detail:
     reviews: list[Review]
     reviewed: bool  # the viewer's organisation has written its review
     timeline: list[Entry]  # read through audit.readable: ratings hidden until reveal
+    gate: Gate | None  # None once closed or cancelled
+    membership: Membership | None  # the supplier's, flagged to everyone when not admitted
+    locale: str  # the viewer's, for texts the API returns ready to show
 
 
 def notes_of(session: Session, engagement: Engagement) -> list[EngagementNote]:
@@ -43,4 +62,16 @@ def load_detail(session: Session, user: User, engagement_id: int) -> Detail:
         reviews=reviews,
         reviewed=any(r.author_org_id == user.organization_id for r in reviews),
         timeline=readable(session, user, timeline(session, engagement)),
+        gate=gate_of(engagement),
+        membership=standing(session, [engagement.supplier_org_id])[engagement.supplier_org_id],
+        locale=normalize_locale(user.locale),
     )
+
+
+def gate_of(engagement: Engagement) -> Gate | None:
+    following = gates.NEXT.get(engagement.stage)
+    if following is None:
+        return None
+    missing = gates.shortfalls(engagement, following)
+    overridable = (engagement.stage, following) == gates.OVERRIDABLE and bool(missing)
+    return Gate(following, gates.STATED[following], missing, overridable)

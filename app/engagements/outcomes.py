@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session
 from app.audit import record
 from app.db import unique_or_conflict
 from app.engagements.service import OPEN_STAGES, get_engagement, is_staff, party_of
+from app.engagements.work import SUPPLIER_PAUSED
 from app.errors import Conflict, Forbidden, NotFound
 from app.i18n import Msgid
+from app.matches.eligibility import require_admitted
 from app.models import (
     Engagement,
     EngagementKpi,
@@ -52,6 +54,8 @@ def record_result(
         raise Forbidden("Only the supplier or the manufacturer records results.")
     if engagement.stage is Stage.cancelled:
         raise Conflict("A closed or cancelled engagement is read-only.")
+    if party_of(user, engagement) == "supplier":
+        require_admitted(session, engagement.supplier_org_id, SUPPLIER_PAUSED)
     if phase not in recordable_phases(engagement):
         raise Conflict(
             "%(phase)s results can be recorded once the engagement has reached that stage.",

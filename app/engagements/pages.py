@@ -112,7 +112,9 @@ def move(
     request: Request, form: Form, engagement_id: int, session: DbSession, user: CurrentUser
 ) -> Response:
     def go(p: MoveIn) -> object:
-        return stages.move_stage(session, user, engagement_id, Stage(p.to), p.version, p.reason)
+        return stages.move_stage(
+            session, user, engagement_id, Stage(p.to), p.version, p.reason, p.override
+        )
 
     return _act(request, form, session, user, engagement_id, "move", MoveIn, go)
 

@@ -54,6 +54,9 @@ class MoveIn(Input):
     reason: (
         Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), MultiLine] | None
     ) = None
+    # Deployment although the demonstration missed its targets: a coordinator's decision,
+    # with `reason` as its written justification ("목표 미달 승인").
+    override: bool = False
 
 
 class PlanIn(Input):
@@ -190,8 +193,26 @@ class EngagementSummary(BaseModel):
     updated_at: datetime
 
 
+class GateOut(BaseModel):
+    """The gate out of the current stage: what it asks for and what is still missing."""
+
+    to: str
+    condition: str
+    missing: list[str]
+    overridable: bool
+
+
+class OverrideOut(BaseModel):
+    reason: str
+    by_id: int | None
+    at: datetime
+
+
 class EngagementOut(EngagementSummary):
     cancel_reason: str | None
+    gate: GateOut | None
+    gate_override: OverrideOut | None
+    supplier_membership: str | None
     closed_at: datetime | None
     stages: list[StageOut]
     milestones: list[MilestoneOut]

@@ -1,7 +1,11 @@
 """The stage machine: one table of allowed moves, one function that makes a move.
 
 Parties (supplier, manufacturer) ask for a move in a note; the coordinator signs off every
-gate, so only staff make moves. Closing or cancelling frees the supplier's capacity.
+gate, so only staff make moves. Each forward move checks its gate (`app.engagements.gates`);
+the deployment gate alone may be overridden, with a written reason that is kept on the
+engagement and audited. No forward move while the supplier is not admitted (suspended,
+expired): cancel with a reason, or readmit it. Closing or cancelling frees the supplier's
+capacity.
 """
 
 from dataclasses import dataclass
@@ -10,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import record
 from app.db import expect_version
+from app.engagements import gates
 from app.engagements.service import (
     OPEN_STAGES,
     STAFF_ROLES,
@@ -17,9 +22,9 @@ from app.engagements.service import (
     today,
 )
 from app.errors import Conflict, Forbidden, Invalid
-from app.i18n import Labels, Msgid
-from app.models import Engagement, ResultPhase, Role, Stage, User, utcnow
-from app.vocab import KPI_METRICS
+from app.i18n import Msgid
+from app.matches.eligibility import require_admitted
+from app.models import Engagement, Role, Stage, User, utcnow
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ STAGE_NAMES = {
 FORWARD = [
     Move(Stage.consulting, Stage.design),
     Move(Stage.design, Stage.demonstration),
-    Move(Stage.demonstration, Stage.deployment),  # gated: verified acceptance KPIs
+    Move(Stage.demonstration, Stage.deployment),  # gated: targets met, or overridden
     Move(Stage.deployment, Stage.closed),
 ]
 MOVES: dict[tuple[Stage, Stage], Move] = {
@@ -60,20 +65,35 @@ def move_stage(
     target: Stage,
     version: int | None,
     reason: str | None = None,
+    override: bool = False,
 ) -> Engagement:
     engagement = get_engagement(session, actor, engagement_id)
     expect_version(engagement, version)
-    check_move(engagement, actor, target, reason)
+    missed = check_move(session, engagement, actor, target, reason, override)
     source = engagement.stage
     _sign_off(engagement, actor, target, reason)
+    after: dict[str, object] = {"stage": target.value}
+    if missed:
+        engagement.gate_override_reason = reason
+        engagement.gate_override_by_id, engagement.gate_override_at = actor.id, utcnow()
+        after |= {"override": True, "shortfalls": missed}
     session.flush()  # the version check: a concurrent move makes this a 409
     action = "engagement.cancelled" if target is Stage.cancelled else "engagement.moved"
-    before, after = {"stage": source.value}, {"stage": target.value}
+    before = {"stage": source.value}
     record(session, actor, action, engagement, before=before, after=after, reason=reason)
     return engagement
 
 
-def check_move(engagement: Engagement, actor: User, target: Stage, reason: str | None) -> None:
+def check_move(
+    session: Session,
+    engagement: Engagement,
+    actor: User,
+    target: Stage,
+    reason: str | None,
+    override: bool = False,
+) -> list[str]:
+    """Refuse a move its gate does not allow; returns the shortfalls an override passed
+    (English, for the audit entry), empty when the gate was met."""
     rule = MOVES.get((engagement.stage, target))
     if rule is None:
         raise Conflict(
@@ -83,28 +103,38 @@ def check_move(engagement: Engagement, actor: User, target: Stage, reason: str |
         )
     if actor.role not in rule.by:
         raise Forbidden("Only a coordinator signs off stage moves.")
-    if target is Stage.cancelled and not reason:
-        raise Invalid("Give a reason for cancelling.")
-    if rule.source is Stage.demonstration and rule.target is Stage.deployment:
-        check_acceptance(engagement)
-
-
-def check_acceptance(engagement: Engagement) -> None:
-    """Deployment needs a verified demonstration result for every acceptance KPI."""
-    missing = [
-        KPI_METRICS[kpi.metric]
-        for kpi in engagement.kpis
-        if kpi.acceptance
-        and not any(
-            r.phase is ResultPhase.demonstration and r.verified_at is not None for r in kpi.results
-        )
-    ]
-    if missing:
+    if target is Stage.cancelled:
+        if not reason:
+            raise Invalid("Give a reason for cancelling.")
+        return []
+    require_admitted(session, engagement.supplier_org_id, SUPPLIER_NOT_ADMITTED)
+    missing = gates.shortfalls(engagement, target)
+    if not missing:
+        return []
+    if not override or (engagement.stage, target) != gates.OVERRIDABLE:
         raise Conflict(
-            "Deployment needs a verified demonstration result for every acceptance KPI "
-            "(missing: %(metrics)s).",
-            metrics=Labels(tuple(missing)),
+            "The gate to %(target)s is not met. %(missing)s",
+            target=STAGE_NAMES[target],
+            missing=gates.Missing(tuple(missing)),
         )
+    if len(reason or "") < gates.MIN_OVERRIDE_REASON:
+        raise Invalid(
+            "Moving on although the gate is not met needs a written reason "
+            "(at least %(count)s characters).",
+            count=gates.MIN_OVERRIDE_REASON,
+        )
+    return [item.message % {k: _english(v) for k, v in item.params.items()} for item in missing]
+
+
+def _english(value: object) -> object:
+    label = getattr(value, "label", None)
+    return label("en") if callable(label) else value
+
+
+SUPPLIER_NOT_ADMITTED = Msgid(
+    "The supplier is %(state)s: its engagement cannot move on. Cancel the engagement with a "
+    "reason, or readmit the supplier first."
+)
 
 
 def _sign_off(engagement: Engagement, actor: User, target: Stage, reason: str | None) -> None:

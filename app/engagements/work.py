@@ -8,6 +8,7 @@ from app.audit import record
 from app.engagements.service import OPEN_STAGES, get_engagement, is_staff, party_of
 from app.errors import Conflict, Forbidden, NotFound
 from app.i18n import Msgid
+from app.matches.eligibility import require_admitted
 from app.models import Engagement, EngagementNote, Milestone, Stage, User, utcnow
 
 
@@ -52,6 +53,7 @@ def add_milestone(
     engagement = open_engagement(session, user, engagement_id)
     if party_of(user, engagement) != "supplier":
         raise Forbidden("Only the supplier adds milestones.")
+    require_admitted(session, engagement.supplier_org_id, SUPPLIER_PAUSED)
     milestone = Milestone(
         stage=stage,
         position=len(engagement.milestones) + 1,
@@ -73,6 +75,11 @@ def _milestone(engagement: Engagement, milestone_id: int) -> Milestone:
         raise NotFound("Milestone not found.")
     return found
 
+
+SUPPLIER_PAUSED = Msgid(
+    "Your organisation is %(state)s: it cannot add or deliver work on this engagement until "
+    "the support group readmits it. You can still read the engagement and write notes."
+)
 
 # Who marks a milestone how: the supplier delivers, then the manufacturer accepts.
 MARKS = {
@@ -102,6 +109,7 @@ def _mark(session: Session, user: User, ids: tuple[int, int], mark: str) -> Mile
     if milestone.accepted_at is not None:
         raise Conflict("This milestone is already accepted.")
     if mark == "delivered":
+        require_admitted(session, engagement.supplier_org_id, SUPPLIER_PAUSED)
         milestone.delivered_at = utcnow()
     elif milestone.delivered_at is None:
         raise Conflict("A milestone can be accepted only after it is delivered.")

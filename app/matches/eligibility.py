@@ -9,6 +9,10 @@ recommendations, saved-search alerts, rounds, invitations, proposals).
   not sent) and an invitation or a proposal is refused (409). Where people browse
   (suggestions, supplier search) it stays visible, marked "at capacity" and ranked below
   suppliers with room, and its own recommended needs are listed with the same mark.
+- **Standing** (`require_admitted`): wherever a supplier's work is acted on (its selection
+  approved, its engagement moved on, its own engagement work), a supplier that is not
+  admitted (suspended, expired, ...) is refused with a 409 that says its state and what to
+  do; its bids are flagged in the comparison (`standing`).
 - **Must-have certifications** (a must-have line naming a certification some admitted
   supplier holds): a supplier without one is not suggested, recommended, alerted or
   shortlisted; suggestions list who was left out and why ("필수 인증 없음").
@@ -23,24 +27,53 @@ from sqlalchemy.orm import Session
 import matching
 from app.engagements.service import active_engagements
 from app.errors import Conflict, NotFound
+from app.i18n import Msgid
 from app.matches.store import load_suppliers, need_record, supplier_record
 from app.models import ManufacturerProfile, Membership, Need, SupplierProfile
 
 AVAILABLE, AT_CAPACITY, NOT_ADMITTED = "available", "at_capacity", "not_admitted"
 
 
-def availability(session: Session, org_ids: Iterable[int]) -> dict[int, str]:
-    """Each supplier organisation's state; an organisation that is no supplier is not
-    admitted."""
-    orgs = sorted(set(org_ids))
+MEMBERSHIP_NAMES = {
+    Membership.applied: Msgid("applied, not yet admitted"),
+    Membership.admitted: Msgid("admitted"),
+    Membership.rejected: Msgid("rejected"),
+    Membership.suspended: Msgid("suspended"),
+    Membership.expired: Msgid("expired (not re-checked in time)"),
+}
+
+
+def _rows(session: Session, orgs: list[int]) -> dict[int, tuple[Membership, int]]:
     rows = session.execute(
         select(
             SupplierProfile.organization_id, SupplierProfile.membership, SupplierProfile.capacity
         ).where(SupplierProfile.organization_id.in_(orgs))
     )
-    found = {org: (membership, capacity) for org, membership, capacity in rows}
+    return {org: (membership, capacity) for org, membership, capacity in rows}
+
+
+def availability(session: Session, org_ids: Iterable[int]) -> dict[int, str]:
+    """Each supplier organisation's state; an organisation that is no supplier is not
+    admitted."""
+    orgs = sorted(set(org_ids))
+    found = _rows(session, orgs)
     active = active_engagements(session, orgs)
     return {org: _state(found.get(org), active.get(org, 0)) for org in orgs}
+
+
+def standing(session: Session, org_ids: Iterable[int]) -> dict[int, Membership | None]:
+    """Each organisation's membership (None: not a supplier)."""
+    found = _rows(session, sorted(set(org_ids)))
+    return {org: found[org][0] if org in found else None for org in set(org_ids)}
+
+
+def require_admitted(session: Session, org_id: int, refusal: str) -> None:
+    """For acting on a supplier's work: a 409 with `refusal` (an English msgid with
+    %(state)s) unless the supplier is admitted now."""
+    state = standing(session, [org_id])[org_id]
+    if state is not Membership.admitted:
+        name = MEMBERSHIP_NAMES[state] if state else MEMBERSHIP_NAMES[Membership.applied]
+        raise Conflict(refusal, state=name)
 
 
 def _state(row: tuple[Membership, int] | None, active: int) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matching
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden, NotFound, NotMember
 from app.i18n import normalize_locale
 from app.matches import explain, reasons
 from app.matches.cache import IndexCache
@@ -290,7 +290,11 @@ def supplier_of(session: Session, viewer: User) -> SupplierProfile:
 def admitted_supplier_of(session: Session, viewer: User) -> SupplierProfile:
     profile = supplier_of(session, viewer)
     if profile.membership is not Membership.admitted:
-        raise Forbidden("Only admitted suppliers can see open needs.")
+        raise NotMember(
+            "Only admitted suppliers can see open needs.",
+            profile.membership.value,
+            profile.membership_reason,
+        )
     return profile
 
 

@@ -14,8 +14,19 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit, vocab
 from app.accounts.recovery import require_verified
 from app.db import Page, expect_version, paginate
-from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.models import Membership, Need, NeedKpi, NeedStatus, Organization, Role, User, utcnow
+from app.errors import Conflict, Forbidden, Invalid, NotFound, NotMember
+from app.models import (
+    Bid,
+    Engagement,
+    Membership,
+    Need,
+    NeedKpi,
+    NeedStatus,
+    Organization,
+    Role,
+    User,
+    utcnow,
+)
 from app.needs import amendments
 from app.needs.schemas import NeedFilters, NeedIn, NeedUpdate
 from app.readiness import service as readiness
@@ -45,6 +56,14 @@ def may_browse(viewer: User) -> bool:
     return profile is not None and profile.membership is Membership.admitted
 
 
+def not_member(viewer: User, message: str) -> NotMember:
+    """The refusal for a supplier that is not an admitted member, with its state and reason."""
+    profile = viewer.organization.supplier
+    if profile is None:
+        return NotMember(message)
+    return NotMember(message, profile.membership.value, profile.membership_reason)
+
+
 def is_owner(viewer: User, need: Need) -> bool:
     return viewer.organization_id == need.organization_id
 
@@ -57,23 +76,34 @@ def can_edit(viewer: User, need: Need) -> bool:
     return viewer.role is Role.manufacturer and is_owner(viewer, need)
 
 
-def _visible(viewer: User) -> ColumnElement[bool]:
+def _visible(viewer: User, one: bool = False) -> ColumnElement[bool]:
+    """What the viewer may see. A supplier that is not (or no longer) admitted cannot browse,
+    but still reads the needs it bid on or works on (`one`: reading a single need)."""
     if is_staff(viewer):
         return true()
     if viewer.role is Role.manufacturer:
         return Need.organization_id == viewer.organization_id
     if viewer.role is Role.supplier:
-        if not may_browse(viewer):
-            raise Forbidden("Only admitted members of the support group can browse needs.")
-        return Need.status != NeedStatus.draft
+        if may_browse(viewer):
+            return Need.status != NeedStatus.draft
+        if not one:
+            raise not_member(viewer, "Only admitted members of the support group can browse needs.")
+        return Need.id.in_(_own_work(viewer.organization_id))
     raise Forbidden("Your role cannot use this page.")  # sponsors see only their cohort
+
+
+def _own_work(org_id: int) -> Any:
+    bids = select(Bid.need_id).where(Bid.supplier_org_id == org_id)
+    return bids.union(select(Engagement.need_id).where(Engagement.supplier_org_id == org_id))
 
 
 def get_need(session: Session, viewer: User, need_id: int) -> Need:
     if not 1 <= need_id <= MAX_ID:
         raise NotFound("Need not found.")
-    query = select(Need).where(Need.id == need_id, _visible(viewer))
+    query = select(Need).where(Need.id == need_id, _visible(viewer, one=True))
     need = session.scalar(query.options(selectinload(Need.kpis)))
+    if need is None and viewer.role is Role.supplier and not may_browse(viewer):
+        raise not_member(viewer, "Only admitted members of the support group can browse needs.")
     if need is None:
         raise NotFound("Need not found.")
     return need

@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engagements.stages import check_acceptance
-from app.errors import Conflict
+from app.engagements import gates
 from app.models import (
     AuditEntry,
     Award,
@@ -30,14 +29,18 @@ from app.models import (
     SupplierProfile,
     User,
 )
-from app.notifications import searches
+from app.notifications import decisions, searches
 from app.notifications.service import Notice, active_users, coordinators, mark_done, notify
 
 
 def on_audit(session: Session, entry: AuditEntry, entity: Any) -> None:
-    handler = HANDLERS.get(entry.action)
-    if handler is not None and entry.actor_id is not None:
-        handler(session, entry, entity)
+    """The decision notices first (they mark earlier requests done), then the requests."""
+    if entry.actor_id is None and entry.action not in decisions.SYSTEM_ACTIONS:
+        return
+    for handlers in (decisions.HANDLERS, HANDLERS):
+        handler = handlers.get(entry.action)
+        if handler is not None:
+            handler(session, entry, entity)
 
 
 def supplier_users(session: Session, org_ids: set[int]) -> list[User]:
@@ -125,18 +128,8 @@ def _engagement_started(session: Session, entry: AuditEntry, engagement: Engagem
 
 
 def stage_ready(engagement: Engagement) -> bool:
-    """The current stage's milestones are all accepted (and, before deployment, the
-    acceptance KPIs verified): everything its gate asks for is there."""
-    items = [m for m in engagement.milestones if m.stage == engagement.stage]
-    if any(m.accepted_at is None for m in items):
-        return False
-    if engagement.stage is not Stage.demonstration:
-        return bool(items)
-    try:
-        check_acceptance(engagement)
-    except Conflict:
-        return False
-    return bool(items) or any(k.acceptance for k in engagement.kpis)
+    """Everything the gate out of the current stage asks for is there (`gates.ready`)."""
+    return gates.ready(engagement)
 
 
 def _maybe_sign_off(session: Session, entry: AuditEntry, engagement: Engagement) -> None:
@@ -198,6 +191,9 @@ HANDLERS: dict[str, Callable[[Session, AuditEntry, Any], None]] = {
     "proposal.created": _proposal,
     "engagement.started": _engagement_started,
     "engagement.milestone_accepted": _maybe_sign_off,
+    "engagement.milestone_added": _maybe_sign_off,
+    "engagement.moved": _maybe_sign_off,
+    "engagement.planned": _maybe_sign_off,
     "engagement.result_verified": _maybe_sign_off,
     "engagement.result_recorded": _result_recorded,
     "need.published": _need_published,

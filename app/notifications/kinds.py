@@ -22,6 +22,7 @@ def _(message: str) -> str:
 
 
 SUPPLIER, MANUFACTURER, COORDINATOR = (Role.supplier,), (Role.manufacturer,), (Role.coordinator,)
+PARTIES = (Role.supplier, Role.manufacturer)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,98 @@ KINDS: dict[str, Kind] = {
             _("A %(metric)s result for “%(title)s” waits for verification."),
             COORDINATOR,
         ),
+        Kind(
+            "stage_moved",
+            _("Stage moves of your engagements"),
+            _("“%(title)s” moved to the %(stage)s stage (signed off by a coordinator)."),
+            PARTIES,
+        ),
+        Kind(
+            "engagement_cancelled",
+            _("Cancelled engagements"),
+            _("“%(title)s” was cancelled by a coordinator: %(reason)s"),
+            PARTIES,
+        ),
+        Kind(
+            "milestone_delivered",
+            _("Milestones delivered to you"),
+            _("The supplier delivered “%(milestone)s” for “%(title)s”: review and accept it."),
+            MANUFACTURER,
+        ),
+        Kind(
+            "milestone_accepted",
+            _("Milestones the manufacturer accepted"),
+            _("The manufacturer accepted “%(milestone)s” for “%(title)s”."),
+            SUPPLIER,
+        ),
+        Kind(
+            "result_verified",
+            _("Results a coordinator verified"),
+            _("The %(metric)s result for “%(title)s” was verified by a coordinator."),
+            PARTIES,
+        ),
+        Kind(
+            "result_rejected",
+            _("Results a coordinator did not accept"),
+            _(
+                "The %(metric)s result for “%(title)s” was not accepted: %(reason)s "
+                "Record it again with evidence."
+            ),
+            PARTIES,
+        ),
+        Kind(
+            "bidding_ended",
+            _("Bidding ended early by a coordinator"),
+            _(
+                "Bidding on “%(title)s” was ended early by a coordinator, who proposes a "
+                "supplier directly: %(reason)s"
+            ),
+            SUPPLIER,
+        ),
+        Kind(
+            "membership_decided",
+            _("Decisions on your membership"),
+            _("Your membership of the support group is now: %(state)s. Reason: %(reason)s"),
+            SUPPLIER,
+        ),
+        Kind(
+            "proposal_declined",
+            _("Proposals a manufacturer declined"),
+            _("The manufacturer declined the supplier proposed for “%(title)s”."),
+            COORDINATOR,
+        ),
+        Kind(
+            "application_to_review",
+            _("Supplier applications to review"),
+            _("%(name)s applied to the support group again: review the application."),
+            COORDINATOR,
+        ),
+        Kind(
+            "membership_review_due",
+            _("Admissions due for a re-check"),
+            _(
+                "The admission of %(name)s is due for a re-check by %(deadline)s; "
+                "renew it, suspend it, or it expires."
+            ),
+            COORDINATOR,
+        ),
+        Kind(
+            "supplier_not_admitted",
+            _("Engagements whose supplier is no longer admitted"),
+            _(
+                "The supplier of “%(title)s” is %(state)s: cancel the engagement with a reason, "
+                "or readmit the supplier."
+            ),
+            COORDINATOR,
+        ),
     )
+}
+STATES = {
+    "applied": _("applied, waiting for review"),
+    "admitted": _("admitted"),
+    "rejected": _("rejected"),
+    "suspended": _("suspended"),
+    "expired": _("expired (not re-checked in time)"),
 }
 SELECTED = _("You were selected for “%(title)s”: the engagement has started.")
 UNLEVELLED = _("A new need matches your saved search “%(search)s”: “%(title)s”.")  # before levels
@@ -126,6 +218,7 @@ STAGES = {
     "design": _("On-site design"),
     "demonstration": _("Demonstration"),
     "deployment": _("Deployment"),
+    "closed": _("Completed"),
 }
 
 
@@ -138,6 +231,8 @@ def _localised(params: dict[str, Any], locale: str) -> dict[str, Any]:
     values = dict(params)
     if "stage" in values:
         values["stage"] = gettext(locale, STAGES.get(values["stage"], values["stage"]))
+    if "state" in values:
+        values["state"] = gettext(locale, STATES.get(values["state"], values["state"]))
     if "metric" in values and values["metric"] in vocab.KPI_METRICS:
         values["metric"] = vocab.KPI_METRICS[values["metric"]].label(locale)
     if "level" in values:

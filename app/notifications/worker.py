@@ -15,11 +15,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.coordinator import membership
 from app.db import Database
 from app.models import Bid, BidStatus, Need, NeedStatus, utcnow
 from app.notifications import outbox
 from app.notifications.events import bidder_orgs, invited_orgs, manufacturer_users, supplier_users
-from app.notifications.service import Notice, notify
+from app.notifications.service import Notice, coordinators, notify
 
 log = logging.getLogger("axmatch.worker")
 BIDS_READY_WINDOW = timedelta(days=14)  # a need whose deadline passed longer ago is left alone
@@ -61,9 +62,28 @@ def bids_ready(session: Session, now: datetime) -> int:
     return written
 
 
+def membership_reviews(session: Session, settings: Settings, now: datetime) -> int:
+    """Admissions get review dates; coordinators are reminded, once per review date, of those
+    due; admissions ignored past the grace period expire (the supplier is told: the audit
+    entry `membership.expired` notifies, see `app.notifications.decisions`)."""
+    membership.schedule_unscheduled(session, settings)
+    written = 0
+    for profile in membership.due_profiles(session, settings, now):
+        assert profile.membership_review_at is not None
+        params = {
+            "name": profile.organization.name,
+            "deadline": profile.membership_review_at.isoformat(),
+        }
+        key = f"review:{profile.id}:{int(profile.membership_review_at.timestamp())}"
+        notice = Notice("membership_review_due", params, "/coordinator/reviews", key)
+        written += notify(session, coordinators(session), notice)
+    return written + len(membership.expire_overdue(session, settings, now))
+
+
 def scan(session: Session, settings: Settings, now: datetime) -> int:
     ahead = timedelta(hours=settings.deadline_notice_hours)
-    return deadline_near(session, now, ahead) + bids_ready(session, now)
+    found = deadline_near(session, now, ahead) + bids_ready(session, now)
+    return found + membership_reviews(session, settings, now)
 
 
 class Worker:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.auth import CurrentUser, DbSession, roles
+from app.coordinator import membership
 from app.engagements.schemas import TrackLineOut
 from app.models import CaseStudy, ManufacturerProfile, Role, SupplierProfile, User
 from app.profiles import service
@@ -115,6 +116,14 @@ def put_profile(
 ) -> SupplierProfileOut | ManufacturerProfileOut:
     """Replace your profile; `kind` must match your organisation, `version` its current version."""
     return profile_out(session, service.update_own_profile(session, user, data), user)
+
+
+@router.post("/profile/reapply", dependencies=roles(Role.supplier))
+def reapply(session: DbSession, user: CurrentUser) -> dict[str, str | None]:
+    """A rejected or expired supplier applies again: its membership is "applied" (409 from
+    any other state); coordinators are told."""
+    profile = membership.reapply(session, user)
+    return {"membership": profile.membership.value, "membership_reason": profile.membership_reason}
 
 
 @router.post("/profile/case-studies", status_code=201, dependencies=roles(Role.supplier))

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from app.accounts.business import shown
 from app.auth import CurrentUser, DbSession, roles
+from app.coordinator import membership
 from app.models import Role, SupplierProfile, User
 from app.profiles import readiness as scoring
 from app.profiles import service
@@ -90,6 +91,13 @@ def _edit_page(
 @router.get("/profile", dependencies=OWNERS)
 def my_profile(request: Request, session: DbSession, user: CurrentUser) -> Response:
     return _profile_page(request, session, service.own_profile(session, user), user, own=True)
+
+
+@router.post("/profile/reapply", dependencies=SUPPLIERS)
+def reapply(session: DbSession, user: CurrentUser) -> Response:
+    """A rejected or expired supplier applies again (a coordinator reviews it)."""
+    membership.reapply(session, user)
+    return redirect("/profile?saved=reapplied")
 
 
 @router.get("/profile/edit", dependencies=OWNERS)

@@ -30,7 +30,7 @@ RevenueBand = Literal[tuple(vocab.REVENUE_BANDS)]  # type: ignore[valid-type]
 DataAnswer = Literal[tuple(DATA)]  # type: ignore[valid-type]
 StaffAnswer = Literal[tuple(STAFF)]  # type: ignore[valid-type]
 BudgetAnswer = Literal[tuple(BUDGET)]  # type: ignore[valid-type]
-MembershipCode = Literal["applied", "admitted", "suspended"]
+MembershipCode = Literal["applied", "admitted", "rejected", "suspended", "expired"]
 
 Certification = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), OneLine

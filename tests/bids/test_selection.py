@@ -1,11 +1,22 @@
 """Shortlist, selection, coordinator approval/rejection and direct proposals."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
-from app.engagements import outcomes
+from app.engagements import outcomes, work
 from app.engagements.stages import move_stage
-from app.models import AuditEntry, Award, AwardStatus, Engagement, NeedStatus, ResultPhase, Stage
+from app.models import (
+    AuditEntry,
+    Award,
+    AwardStatus,
+    Engagement,
+    NeedStatus,
+    ResultPhase,
+    Stage,
+    utcnow,
+)
 from tests.bids.conftest import future, make_bid, pass_deadline
 from tests.builders import (
     make_engagement,
@@ -107,7 +118,12 @@ def test_direct_proposal_accept_and_decline(browser, session) -> None:
     make_bid(session, beta, need)
     browser.login(make_staff(session))
     url = f"/api/needs/{need.id}/proposals"
-    assert browser.api("POST", url, {"supplier_org_id": alpha.organization_id}).status_code == 201
+    sealed = browser.api("POST", url, {"supplier_org_id": alpha.organization_id})
+    assert sealed.status_code == 409 and "입찰" in sealed.json()["message"]  # collecting bids
+    body = {"supplier_org_id": alpha.organization_id, "end_bidding": True, "end_reason": "짧음"}
+    assert browser.api("POST", url, body).status_code == 422  # ending needs a real reason
+    body["end_reason"] = "입찰이 한 건뿐이라 지원단이 적합 공급기업을 직접 제안합니다"
+    assert browser.api("POST", url, body).status_code == 201
     form = {"supplier_org_id": beta.organization_id, "note": "지역 전문"}
     assert browser.post(f"/needs/{need.id}/proposals", form).status_code == 303
     assert browser.api("POST", url, {"supplier_org_id": alpha.organization_id}).status_code == 409
@@ -140,8 +156,13 @@ def test_award_version_conflict(browser, session, decided) -> None:
 def verified_result(session, supplier, coordinator) -> None:
     """A finished demonstration of `supplier` elsewhere, with one verified KPI result."""
     engagement = make_engagement(session, make_manufacturer(session, "예전고객"), supplier)
-    for stage in (Stage.design, Stage.demonstration):
-        move_stage(session, coordinator, engagement.id, stage, None)
+    design = next(s for s in engagement.stages if s.stage is Stage.design)
+    design.planned_start, design.planned_end = date(2026, 1, 5), date(2026, 2, 5)
+    milestone = work.add_milestone(session, supplier, engagement.id, Stage.design, "설계", "", None)
+    move_stage(session, coordinator, engagement.id, Stage.design, None)
+    work.deliver_milestone(session, supplier, engagement.id, milestone.id)
+    milestone.accepted_at = utcnow()  # accepted by the manufacturer (not in this cast)
+    move_stage(session, coordinator, engagement.id, Stage.demonstration, None)
     kpi = engagement.kpis[0]
     result = outcomes.record_result(
         session, supplier, engagement.id, kpi.id, ResultPhase.demonstration, 0.8, "측정"
@@ -171,7 +192,8 @@ def test_proposals_by_name_then_a_link_to_the_engagement(browser, session) -> No
     browser.login(coordinator)
     page = browser.get(f"/needs/{need.id}/bids").text
     assert 'id="propose-form"' in page and f'<option value="{alpha.organization_id}"' in page
-    form = {"supplier_org_id": alpha.organization_id, "note": "지역 전문"}
+    form = {"supplier_org_id": alpha.organization_id, "note": "지역 전문", "end_bidding": "true"}
+    form["end_reason"] = "입찰이 없어 지원단이 직접 제안합니다"  # bids are sealed until then
     assert browser.post(f"/needs/{need.id}/proposals", form).status_code == 303
     again = browser.post(f"/needs/{need.id}/proposals", form)
     assert again.status_code == 409 and 'id="selection-error"' in again.text

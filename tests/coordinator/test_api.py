@@ -11,16 +11,16 @@ from tests.coordinator.helpers import audit_count, bearer
 
 ALLOWED = [
     ("applied", "admitted", "membership.admitted"),
-    ("applied", "suspended", "membership.rejected"),
+    ("applied", "rejected", "membership.rejected"),
+    ("admitted", "admitted", "membership.renewed"),
     ("admitted", "suspended", "membership.suspended"),
+    ("admitted", "expired", "membership.expired"),
     ("suspended", "admitted", "membership.readmitted"),
+    ("expired", "admitted", "membership.readmitted"),
 ]
 ALLOWED_PAIRS = {(frm, to) for frm, to, _ in ALLOWED}
-REFUSED = [
-    pair
-    for pair in itertools.product(["applied", "admitted", "suspended"], repeat=2)
-    if pair not in ALLOWED_PAIRS
-]
+STATES = ["applied", "admitted", "rejected", "suspended", "expired"]
+REFUSED = [pair for pair in itertools.product(STATES, repeat=2) if pair not in ALLOWED_PAIRS]
 
 
 def profile_of(session, user) -> SupplierProfile:
@@ -60,7 +60,9 @@ def test_every_allowed_move_is_made_and_audited(
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == action))
     assert entry.actor_id == coordinator.id
     assert entry.organization_id == supplier.organization_id
-    assert entry.before == {"membership": current} and entry.after == {"membership": target}
+    assert entry.before == {"membership": current}
+    assert entry.after["membership"] == target
+    assert (entry.after["review_at"] is not None) is (target == "admitted")  # a re-check date
     assert entry.reason == "현장 실사 결과 반영"
 
 

@@ -79,8 +79,11 @@ def result(
     target: float,
     values: dict[ResultPhase, float],
     verified: bool = True,
+    acceptance: bool = False,
 ) -> None:
-    kpi = EngagementKpi(metric=metric, unit=unit, baseline=baseline, target=target)
+    kpi = EngagementKpi(
+        metric=metric, unit=unit, baseline=baseline, target=target, acceptance=acceptance
+    )
     for phase, value in values.items():
         kpi.results.append(
             KpiResult(phase=phase, value=value, verified_at=utcnow() if verified else None)
@@ -145,13 +148,19 @@ def arrange(session: Session) -> Programme:
 
 
 def outcomes(e2: Engagement, e3: Engagement) -> None:
+    """e2's demonstration met its one acceptance target (m1 adopts AI); e3's missed it and
+    a coordinator moved it on with a reason (m2 is counted apart, not against the goal)."""
     demo, deploy, follow = ResultPhase.demonstration, ResultPhase.deployment, ResultPhase.follow_up
-    result(e2, "defect_rate", "%", 4.0, 1.0, {demo: 2.0, deploy: 1.0})  # +75%
+    for kpi in e2.kpis + e3.kpis:  # the need's own KPI, never measured here
+        kpi.acceptance = False
+    result(e2, "defect_rate", "%", 4.0, 1.0, {demo: 1.0, deploy: 1.0}, acceptance=True)  # +75%
     result(e2, "defect_rate", "%", 4.0, 1.0, {follow: 0.5}, verified=False)  # not counted
     result(e2, "accidents", "건/년", 10, 5, {deploy: 6})  # 40% fewer
     result(e3, "defect_rate", "%", 2.0, 1.0, {deploy: 1.5})  # +25%
-    result(e3, "energy", "kWh", 1000, 800, {demo: 900})  # +10%, 100 kWh saved
+    result(e3, "energy", "kWh", 1000, 800, {demo: 900}, acceptance=True)  # +10%, missed
     result(e3, "accidents", "건/년", 4, 2, {demo: 3})  # 25% fewer
+    e3.gate_override_reason = "에너지 절감 목표 미달이나 현장 요청으로 도입 승인"
+    e3.gate_override_at = at(D0 + timedelta(days=30))
 
 
 def cohorts(session: Session, m1: User, m2: User) -> tuple[User, Cohort, Cohort]:

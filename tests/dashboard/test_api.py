@@ -18,7 +18,8 @@ def test_coordinator_api_with_filters(browser, p) -> None:
     assert body["progress"] == {
         "suppliers": 3,
         "supplier_goal": 500,
-        "adopting_manufacturers": 2,
+        "adopting_manufacturers": 1,
+        "adopting_overridden": 1,
         "manufacturer_goal": 12000,
     }
     filtered = browser.api("GET", "/api/dashboard?industry=29&from=2000-01-01&to=2100-01-01").json()

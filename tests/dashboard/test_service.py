@@ -26,10 +26,11 @@ def test_funnel_and_summary_of_the_whole_programme(session, settings, p) -> None
     assert counts(d) == [8, 6, 5, 4, 4, 3, 2, 2, 1]
     s = d.summary
     assert (s.needs_posted, s.engagements, s.engagements_open) == (8, 4, 2)
-    assert (s.adopting_manufacturers, s.verified_results) == (2, 6)
+    # m1's deployment met its demonstration targets; m2's was approved below target: apart
+    assert (s.adopting_manufacturers, s.adopting_overridden, s.verified_results) == (1, 1, 6)
     assert d.progress.suppliers == 3  # the applicant is not in the pool
     assert d.progress.supplier_goal == settings.programme_supplier_goal == 500
-    assert d.progress.adopting_manufacturers == 2
+    assert (d.progress.adopting_manufacturers, d.progress.adopting_overridden) == (1, 1)
     assert d.progress.manufacturer_goal == 12_000
 
 
@@ -40,7 +41,7 @@ def test_funnel_and_summary_of_the_whole_programme(session, settings, p) -> None
 def test_sector_region_and_level_filters(session, settings, p, filters) -> None:
     d = report.coordinator_dashboard(session, settings, Filters(**filters))
     assert counts(d) == [3, 3, 3, 2, 2, 2, 1, 1, 0]
-    assert d.summary.adopting_manufacturers == 1
+    assert (d.summary.adopting_manufacturers, d.summary.adopting_overridden) == (0, 1)
     assert d.filters == filters
 
 

@@ -1,5 +1,5 @@
 from app.models import EngagementNote, KpiResult, Milestone, Review, Stage
-from tests.engagements.helpers import actions, advance, cast
+from tests.engagements.helpers import actions, advance, cast, meet_gate
 
 
 def _url(c, tail: str = "") -> str:
@@ -36,6 +36,10 @@ def test_a_third_organisation_gets_404(browser, session) -> None:
 def test_moves_with_version_and_gate(browser, session) -> None:
     c = cast(session)
     browser.login(c.coordinator)
+    early = browser.api("POST", _url(c, "/moves"), {"to": "design"})
+    assert early.status_code == 409 and "설계 단계" in early.json()["message"]
+    meet_gate(session, c, Stage.design)
+    session.flush()
     version = c.engagement.version
     moved = browser.api("POST", _url(c, "/moves"), {"to": "design", "version": version})
     assert moved.status_code == 200 and moved.json()["stage"] == "design"
@@ -46,15 +50,21 @@ def test_moves_with_version_and_gate(browser, session) -> None:
     message = "현장 맞춤형 설계 단계의 프로젝트는 완료 단계로 이동할 수 없습니다."
     assert refused.json()["message"] == message
     assert browser.api("POST", _url(c, "/moves"), {"to": "cancelled"}).status_code == 422
-    browser.api("POST", _url(c, "/moves"), {"to": "demonstration"})
+    session.expire_all()
+    meet_gate(session, c, Stage.demonstration)
+    session.flush()
+    assert browser.api("POST", _url(c, "/moves"), {"to": "demonstration"}).status_code == 200
     gate = browser.api("POST", _url(c, "/moves"), {"to": "deployment"})
-    assert gate.status_code == 409 and "(누락: 불량률)" in gate.json()["message"]
+    assert (
+        gate.status_code == 409
+        and "검증된 실증 결과가 아직 없습니다: 불량률" in gate.json()["message"]
+    )
     c.coordinator.locale = "en"
     session.flush()
     refused = browser.api("POST", _url(c, "/moves"), {"to": "design"}).json()["message"]
     assert refused == "An engagement in Demonstration cannot move to On-site design."
     gate = browser.api("POST", _url(c, "/moves"), {"to": "deployment"}).json()["message"]
-    assert "(missing: Defect rate)" in gate
+    assert "No verified demonstration result yet: Defect rate." in gate
     browser.login(c.supplier)
     assert browser.api("POST", _url(c, "/moves"), {"to": "deployment"}).status_code == 403
 
@@ -107,7 +117,8 @@ def test_collaboration_and_outcomes(browser, session) -> None:
     verified = browser.api("POST", _url(c, tail + "/verify")).json()
     assert verified["verified_at"] is not None
     assert browser.api("POST", _url(c, tail + "/verify")).status_code == 409
-    assert len(actions(session, c.engagement)) == 10  # with the two stage moves
+    # with the two stage moves and what their gates asked for (a plan, a design milestone)
+    assert len(actions(session, c.engagement)) == 14
 
 
 def test_reviews_and_board(browser, session) -> None:

@@ -1,6 +1,7 @@
 """Coordinators racing on real connections: exactly one stage move wins, the rest get 409."""
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import pytest
 from alembic import command
@@ -10,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.db import Database
 from app.engagements.stages import move_stage
 from app.errors import Conflict
-from app.models import AuditEntry, Engagement, Stage, User
+from app.models import AuditEntry, Engagement, Milestone, Stage, User
 from tests.builders import make_engagement, make_manufacturer, make_staff, make_supplier
 from tests.test_migrations import alembic_config
 
@@ -29,6 +30,10 @@ def test_simultaneous_moves_have_exactly_one_winner(db: Database) -> None:
     with db.transaction() as session:
         engagement = make_engagement(session, make_manufacturer(session), make_supplier(session))
         staff = [make_staff(session).id for _ in range(RACERS)]
+        design = next(s for s in engagement.stages if s.stage is Stage.design)
+        design.planned_start, design.planned_end = date(2026, 1, 5), date(2026, 2, 5)
+        engagement.milestones.append(Milestone(stage=Stage.design, title="설계서"))  # the plan
+        session.flush()
         engagement_id, version = engagement.id, engagement.version
 
     def attempt(user_id: int) -> bool:

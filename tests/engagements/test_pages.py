@@ -3,7 +3,7 @@ from datetime import timedelta
 from app.engagements.service import today
 from app.models import EngagementNote, Milestone, Stage
 from tests.builders import make_engagement, make_manufacturer, make_supplier
-from tests.engagements.helpers import actions, advance, cast, ids
+from tests.engagements.helpers import actions, advance, cast, ids, meet_gate
 
 
 def _url(c, tail: str = "") -> str:
@@ -46,6 +46,11 @@ def test_coordinator_moves_and_cancels_through_the_page(browser, session) -> Non
     c = cast(session)
     browser.login(c.coordinator)
     assert "move-form" in ids(browser.get(_url(c)).text)
+    assert "gate-missing" in ids(browser.get(_url(c)).text)  # no plan yet
+    assert browser.post(_url(c, "/move"), {"to": "design"}).status_code == 409
+    meet_gate(session, c, Stage.design)
+    session.flush()
+    assert "gate-met" in ids(browser.get(_url(c)).text)
     version = c.engagement.version
     response = browser.post(_url(c, "/move"), {"to": "design", "version": version})
     assert response.status_code == 303

@@ -9,7 +9,14 @@ from app.engagements.stages import MOVES, move_stage
 from app.errors import Conflict, Forbidden, Invalid
 from app.models import IndexChange, ResultPhase, Stage
 from app.track_record.service import track_records
-from tests.engagements.helpers import actions, advance, cast, verify_demonstration
+from tests.engagements.helpers import (
+    actions,
+    advance,
+    cast,
+    english,
+    meet_gate,
+    verify_demonstration,
+)
 
 ALLOWED = sorted(MOVES, key=lambda m: (m[0].value, m[1].value))
 REFUSED = [
@@ -39,8 +46,8 @@ def test_the_table_is_the_forward_path_plus_cancel_from_every_open_stage() -> No
 def test_staff_make_every_allowed_move(session, source, target, role) -> None:
     c = cast(session)
     _at(session, c, source)
-    if target is Stage.deployment:
-        verify_demonstration(session, c)
+    if target is not Stage.cancelled:
+        meet_gate(session, c, target)
     moved = move_stage(session, getattr(c, role), c.engagement.id, target, None, "사유")
     assert moved.stage is target
     row = next((s for s in moved.stages if s.stage is source), None)
@@ -84,8 +91,9 @@ def test_cancelling_needs_a_reason_and_frees_capacity(session) -> None:
 def test_deployment_gate_needs_verified_demonstration_results(session) -> None:
     c = cast(session)
     advance(session, c, Stage.demonstration)
-    with pytest.raises(Conflict, match="acceptance KPI"):
+    with pytest.raises(Conflict) as refused:
         move_stage(session, c.coordinator, c.engagement.id, Stage.deployment, None)
+    assert "No verified demonstration result yet: Defect rate." in english(refused.value)
     kpi = c.engagement.kpis[0]
     result = outcomes.record_result(
         session, c.supplier, c.engagement.id, kpi.id, ResultPhase.demonstration, 0.8, "측정"
@@ -100,19 +108,31 @@ def test_deployment_gate_needs_verified_demonstration_results(session) -> None:
     assert c.engagement.stage is Stage.deployment
 
 
-def test_non_acceptance_kpis_do_not_gate(session) -> None:
+def test_non_acceptance_kpis_do_not_gate_but_one_acceptance_kpi_is_needed(session) -> None:
+    from app.models import EngagementKpi
+
     c = cast(session)
     advance(session, c, Stage.demonstration)
     for kpi in c.engagement.kpis:
         kpi.acceptance = False
+    with pytest.raises(Conflict) as refused:
+        move_stage(session, c.coordinator, c.engagement.id, Stage.deployment, None)
+    assert "no acceptance KPI" in english(refused.value)
+    c.engagement.kpis[0].acceptance = True
+    extra = EngagementKpi(metric="throughput", unit="개", baseline=10, target=20, acceptance=False)
+    c.engagement.kpis.append(extra)
+    session.flush()
+    verify_demonstration(session, c)  # the extra KPI's 0.8 misses, but it does not gate
     move_stage(session, c.coordinator, c.engagement.id, Stage.deployment, None)
     assert c.engagement.stage is Stage.deployment
 
 
 def test_a_stale_version_is_a_conflict(session) -> None:
     c = cast(session)
+    meet_gate(session, c, Stage.design)
     version = c.engagement.version
     move_stage(session, c.coordinator, c.engagement.id, Stage.design, version)
+    meet_gate(session, c, Stage.demonstration)
     with pytest.raises(Conflict):
         move_stage(session, c.admin, c.engagement.id, Stage.demonstration, version)
 

@@ -20,19 +20,21 @@ from tests.conftest import migrate
 
 
 def notices(
-    session: Session, user: User | None = None, kind: str | None = None
+    session: Session, user: User | None = None, kind: str | None = None, stage: str | None = None
 ) -> list[Notification]:
+    """The notifications written so far (of one user, kind, or stage in their params)."""
     session.flush()
     query = select(Notification).order_by(Notification.id)
     if user is not None:
         query = query.where(Notification.user_id == user.id)
     if kind is not None:
         query = query.where(Notification.kind == kind)
-    return list(session.scalars(query))
+    found = list(session.scalars(query))
+    return [n for n in found if stage is None or n.params.get("stage") == stage]
 
 
-def recipients(session: Session, kind: str) -> set[int]:
-    return {n.user_id for n in notices(session, kind=kind)}
+def recipients(session: Session, kind: str, stage: str | None = None) -> set[int]:
+    return {n.user_id for n in notices(session, kind=kind, stage=stage)}
 
 
 def mails(session: Session, user: User | None = None) -> list[OutboxMessage]:

@@ -2,6 +2,7 @@
 log, in the decision's own transaction), with an e-mail unless they opted out."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
@@ -136,7 +137,12 @@ def test_a_rejected_selection_sends_the_manufacturer_back(session, market) -> No
 
 
 def test_a_proposal_asks_the_manufacturer_to_decide(session, market) -> None:
-    data = ProposalIn(supplier_org_id=market.alpha.organization_id, note="비전 검사 경험")
+    data = ProposalIn(
+        supplier_org_id=market.alpha.organization_id,
+        note="비전 검사 경험",
+        end_bidding=True,  # the need is collecting bids: the proposal ends the bidding
+        end_reason="지원단이 비전 검사 실적이 있는 공급기업을 직접 제안합니다",
+    )
     selection.propose(session, market.coordinators[0], market.need.id, data)
     assert recipients(session, "proposal_to_decide") == ids(market.owner)
 
@@ -147,33 +153,45 @@ def test_events_without_an_actor_notify_nobody(session, market) -> None:
 
 
 def deliver_and_accept(session, engagement, supplier: User, owner: User, count: int) -> None:
-    items = [
-        work.add_milestone(
-            session, supplier, engagement.id, Stage.consulting, f"보고서 {i}", "", None
-        )
+    """The design stage's milestones (the one planned, and `count` more) delivered and
+    accepted one by one: the sign-off notice comes with the last acceptance."""
+    planned = list(engagement.milestones)
+    items = planned + [
+        work.add_milestone(session, supplier, engagement.id, Stage.design, f"설계서 {i}", "", None)
         for i in range(count)
     ]
     for item in items:
         work.deliver_milestone(session, supplier, engagement.id, item.id)
     for n, item in enumerate(items):
         work.accept_milestone(session, owner, engagement.id, item.id)
-        done = n == count - 1
-        assert bool(notices(session, kind="stage_to_sign_off")) is done
+        done = n == len(items) - 1
+        assert bool(notices(session, kind="stage_to_sign_off", stage="design")) is done
 
 
-def test_a_stage_with_every_milestone_accepted_awaits_sign_off(session, market) -> None:
-    engagement = make_engagement(session, market.owner, market.alpha)
-    deliver_and_accept(session, engagement, market.alpha, market.owner, 2)
-    assert recipients(session, "stage_to_sign_off") == ids(*market.coordinators)
-    notice = notices(session, kind="stage_to_sign_off")[0]
-    assert notice.link == f"/engagements/{engagement.id}"
-    assert "Consulting stage" in describe(notice.kind, notice.params, "en")
-    extra = work.add_milestone(
-        session, market.alpha, engagement.id, Stage.consulting, "추가", "", None
+def plan_design(session, engagement, coordinator: User, supplier: User) -> None:
+    """What the gate into design asks for (a plan): the consulting stage awaits sign-off."""
+    work.set_plan(
+        session, coordinator, engagement.id, Stage.design, date(2026, 1, 5), date(2026, 2, 5)
     )
+    work.add_milestone(session, supplier, engagement.id, Stage.design, "설계 착수", "", None)
+
+
+def test_a_stage_whose_gate_is_met_awaits_sign_off(session, market) -> None:
+    coordinator = market.coordinators[0]
+    engagement = make_engagement(session, market.owner, market.alpha)
+    plan_design(session, engagement, coordinator, market.alpha)
+    consulting = notices(session, kind="stage_to_sign_off")
+    assert {n.params["stage"] for n in consulting} == {"consulting"}
+    stages.move_stage(session, coordinator, engagement.id, Stage.design, None)
+    deliver_and_accept(session, engagement, market.alpha, market.owner, 2)
+    assert recipients(session, "stage_to_sign_off", stage="design") == ids(*market.coordinators)
+    notice = notices(session, kind="stage_to_sign_off", stage="design")[0]
+    assert notice.link == f"/engagements/{engagement.id}"
+    assert "On-site design stage" in describe(notice.kind, notice.params, "en")
+    extra = work.add_milestone(session, market.alpha, engagement.id, Stage.design, "추가", "", None)
     work.deliver_milestone(session, market.alpha, engagement.id, extra.id)
     work.accept_milestone(session, market.owner, engagement.id, extra.id)
-    assert len(notices(session, kind="stage_to_sign_off")) == 2  # once per stage
+    assert len(notices(session, kind="stage_to_sign_off", stage="design")) == 2  # once a stage
 
 
 def test_results_await_verification_and_the_demonstration_gate_its_sign_off(
@@ -181,8 +199,12 @@ def test_results_await_verification_and_the_demonstration_gate_its_sign_off(
 ) -> None:
     coordinator = market.coordinators[0]
     engagement = make_engagement(session, market.owner, market.alpha)
-    for target in (Stage.design, Stage.demonstration):
-        stages.move_stage(session, coordinator, engagement.id, target, None)
+    plan_design(session, engagement, coordinator, market.alpha)
+    stages.move_stage(session, coordinator, engagement.id, Stage.design, None)
+    first = engagement.milestones[0]
+    work.deliver_milestone(session, market.alpha, engagement.id, first.id)
+    work.accept_milestone(session, market.owner, engagement.id, first.id)
+    stages.move_stage(session, coordinator, engagement.id, Stage.demonstration, None)
     kpi = engagement.kpis[0]
     result = outcomes.record_result(
         session, market.alpha, engagement.id, kpi.id, ResultPhase.demonstration, 0.8, "측정표"
@@ -191,11 +213,10 @@ def test_results_await_verification_and_the_demonstration_gate_its_sign_off(
     notice = notices(session, kind="result_to_verify")[0]
     assert "Defect rate" in describe(notice.kind, notice.params, "en")
     assert "불량률" in describe(notice.kind, notice.params, "ko")
-    assert notices(session, kind="stage_to_sign_off") == []
+    assert notices(session, kind="stage_to_sign_off", stage="demonstration") == []
     outcomes.verify_result(session, coordinator, engagement.id, result.id)
-    signs = notices(session, kind="stage_to_sign_off")
+    signs = notices(session, kind="stage_to_sign_off", stage="demonstration")
     assert {n.user_id for n in signs} == ids(market.coordinators[1])  # not the actor
-    assert signs[0].params["stage"] == "demonstration"
 
 
 def test_each_role_chooses_among_its_own_kinds(session, market) -> None:
@@ -203,6 +224,10 @@ def test_each_role_chooses_among_its_own_kinds(session, market) -> None:
         "award_to_approve",
         "stage_to_sign_off",
         "result_to_verify",
+        "proposal_declined",
+        "application_to_review",
+        "membership_review_due",
+        "supplier_not_admitted",
     }
     assert "bids_ready" in service.preferences(session, market.owner)
     assert "need_matched" in service.preferences(session, market.alpha)

@@ -109,6 +109,11 @@ def test_preferences_api(browser, session) -> None:
         "bids_ready",
         "proposal_to_decide",
         "award_rejected",
+        "stage_moved",
+        "engagement_cancelled",
+        "milestone_delivered",
+        "result_verified",
+        "result_rejected",
     }
     assert all(p["email"] for p in listed)
     changed = browser.api("PUT", "/api/notification-preferences", {"email_off": ["bids_ready"]})
