@@ -20,7 +20,7 @@ from app.config import Settings
 from app.db import Database, Timeouts
 from app.i18n import gettext
 from app.main import create_app
-from tests.builders import PASSWORD, make_manufacturer, make_need
+from tests.builders import PASSWORD, business_number, make_manufacturer, make_need
 from tests.test_migrations import alembic_config
 
 UNAVAILABLE = "The database is not answering at the moment. Try again soon."
@@ -133,6 +133,8 @@ def registration() -> dict[str, str]:
     return {
         "kind": "manufacturer",
         "organization_name": "잠김정밀",
+        "business_number": business_number(),
+        "consent": True,
         "name": "담당자",
         "email": "locked@wait.example.kr",
         "password": PASSWORD,

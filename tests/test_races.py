@@ -42,6 +42,7 @@ from tests.bids.conftest import bid_body, future
 from tests.builders import (
     PASSWORD,
     Browser,
+    business_number,
     make_engagement,
     make_manufacturer,
     make_need,
@@ -68,6 +69,8 @@ def registration(email: str = EMAIL) -> dict[str, str]:
     return {
         "kind": "manufacturer",
         "organization_name": "동시가입정밀",
+        "business_number": business_number(),
+        "consent": True,
         "name": "담당자",
         "email": email,
         "password": PASSWORD,
@@ -249,8 +252,10 @@ def test_two_proposals_accepted_at_once_start_one_engagement(db: Database) -> No
         need_id = make_need(session, owner, deadline_at=future()).id
         staff = make_staff(session)
         orgs = [make_supplier(session, f"제안{i}AI").organization_id for i in range(RACERS)]
-        for org in orgs:
-            selection.propose(session, staff, need_id, ProposalIn(supplier_org_id=org))
+        reason = "두 기업에 제안하기로 하여 입찰을 마감합니다."
+        for n, org in enumerate(orgs):  # the first ends the bidding (no proposal while sealed)
+            body = ProposalIn(supplier_org_id=org, end_bidding=n == 0, end_reason=reason)
+            selection.propose(session, staff, need_id, body)
         owner_id = owner.id
 
     def accept(i: int) -> str:

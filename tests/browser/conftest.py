@@ -160,3 +160,13 @@ def mailbox() -> Iterator[tuple[object, int]]:
     controller.start()
     yield handler, port
     controller.stop()
+
+
+def fill_goal(page: object) -> None:
+    """What publishing asks of every need: a budget and a goal KPI with a target."""
+    page.select_option("select[name=kpi-0-metric]", "defect_rate")  # type: ignore[attr-defined]
+    page.fill("input[name=kpi-0-unit]", "%")  # type: ignore[attr-defined]
+    page.fill("input[name=kpi-0-baseline]", "2.5")  # type: ignore[attr-defined]
+    page.fill("input[name=kpi-0-target]", "0.5")  # type: ignore[attr-defined]
+    page.fill("#f-budget_min", "3000")  # type: ignore[attr-defined]
+    page.fill("#f-budget_max", "6000")  # type: ignore[attr-defined]

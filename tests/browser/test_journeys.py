@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.browser.conftest import fill_goal
+
 pytestmark = pytest.mark.browser
 DEMO_PASSWORD = "axmatch-demo-2026"
 
@@ -53,6 +55,7 @@ def test_manufacturer_registers_posts_a_korean_need_and_sees_suppliers(  # type:
     page.select_option("#f-process", "press")
     page.check("input[name=ai_techniques][value=vision_inspection]")
     deadline = datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=14)
+    fill_goal(page)
     page.fill("#f-deadline_at", deadline.strftime("%Y-%m-%dT%H:%M"))
     page.click("#save-need")
     page.click("#publish-form button[type=submit]")

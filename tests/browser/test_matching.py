@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, fill_goal
 from tests.browser.test_journeys import log_in
 
 pytestmark = pytest.mark.browser
@@ -135,6 +135,7 @@ def publish(page, title: str, description: str) -> int:  # type: ignore[no-untyp
     page.select_option("#f-process", "press")
     page.check("input[name=ai_techniques][value=vision_inspection]")
     deadline = datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=14)
+    fill_goal(page)
     page.fill("#f-deadline_at", deadline.strftime("%Y-%m-%dT%H:%M"))
     with page.expect_navigation():
         page.click("#save-need")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import fill_goal, shot
 from tests.browser.test_journeys import log_in
 
 pytestmark = pytest.mark.browser
@@ -44,6 +44,7 @@ def publish_need(page) -> int:  # type: ignore[no-untyped-def]
     page.fill("#f-description", "단조 플랜지 표면의 미세 균열을 작업자가 육안으로 검사합니다.")
     page.select_option("#f-region", "gn-changwon")
     deadline = datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=10)
+    fill_goal(page)
     page.fill("#f-deadline_at", deadline.strftime("%Y-%m-%dT%H:%M"))
     with page.expect_navigation():
         page.click("#save-need")

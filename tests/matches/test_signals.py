@@ -227,8 +227,9 @@ def test_proposals_refuse_them_when_made_and_when_accepted(browser, session) -> 
     url = f"/api/needs/{need.id}/proposals"
     assert browser.api("POST", url, {"supplier_org_id": full.organization_id}).status_code == 409
     assert browser.api("POST", url, {"supplier_org_id": gone.organization_id}).status_code == 404
-    made = browser.api("POST", url, {"supplier_org_id": free.organization_id})
-    assert made.status_code == 201
+    ended = {"end_bidding": True, "end_reason": "제안으로 진행하기로 하여 입찰을 마감합니다."}
+    made = browser.api("POST", url, {"supplier_org_id": free.organization_id, **ended})
+    assert made.status_code == 201, made.text
     for n in range(2):
         make_engagement(session, make_manufacturer(session, name=f"공장{n}"), free)
     session.commit()
