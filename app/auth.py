@@ -2,6 +2,7 @@
 
 import logging
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -17,6 +18,9 @@ from app.models import Role, User, utcnow
 
 SESSION_COOKIE = "axm_session"
 TOKEN_USE_LOCK_TIMEOUT = 1.0  # seconds
+# A recording claimed this long ago is taken as lost (its request failed before background
+# tasks ran, so nothing released it): the next call records the use again.
+TOKEN_USE_CLAIM_SECONDS = 30.0
 log = logging.getLogger(__name__)
 
 
@@ -55,7 +59,7 @@ def get_session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-_recording: set[int] = set()  # token ids whose last use is being recorded by this process
+_recording: dict[int, float] = {}  # token id -> when this process set out to record its use
 _recording_lock = threading.Lock()
 
 
@@ -69,7 +73,7 @@ def record_token_use(db: Database, token_id: int) -> None:
         log.info("token %s: last use not recorded (%s)", token_id, exc.orig)
     finally:
         with _recording_lock:
-            _recording.discard(token_id)
+            _recording.pop(token_id, None)
 
 
 def _token_user(request: Request, session: Session, tasks: BackgroundTasks, secret: str) -> User:
@@ -77,9 +81,12 @@ def _token_user(request: Request, session: Session, tasks: BackgroundTasks, secr
     if token is None:
         raise Unauthenticated("Invalid or revoked API token.")
     if accounts.token_use_due(token, utcnow()):
+        now = time.monotonic()
         with _recording_lock:
-            due = token.id not in _recording
-            _recording.add(token.id)
+            claimed = _recording.get(token.id)
+            due = claimed is None or now - claimed > TOKEN_USE_CLAIM_SECONDS
+            if due:
+                _recording[token.id] = now
         if due:
             tasks.add_task(record_token_use, request.app.state.db, token.id)
     return token.user

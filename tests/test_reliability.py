@@ -18,6 +18,7 @@ import uvicorn
 from alembic import command
 from sqlalchemy import func, select
 
+from app import auth
 from app.accounts import service as accounts
 from app.bids import selection
 from app.bids.schemas import SelectIn
@@ -119,6 +120,24 @@ def test_parallel_token_reads_never_fail_while_others_write(
     with serve(settings, db, tmp_path) as base:  # no other writer now: last use is recorded
         assert {read(i) for i in range(3)} == {200}
         assert wait_until(lambda: recorded(db, user.id) == 3)
+
+
+def test_a_token_whose_request_failed_still_gets_its_use_recorded_later(
+    db: Database, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request that fails after authentication runs no background task, so its claim to
+    record the token's use is never released: before, the token's last use was then never
+    recorded again by that process (and, in tests, by any token reusing its id)."""
+    monkeypatch.setattr(auth, "TOKEN_USE_CLAIM_SECONDS", 0.0)  # a lost claim expires at once
+    with db.transaction() as session:
+        user = make_manufacturer(session)
+        (secret,) = [accounts.create_api_token(session, user, "t")[1]]
+    auth_header = {"authorization": f"Bearer {secret}"}
+    with serve(settings, db, tmp_path) as base:
+        missing = httpx.get(f"{base}/api/needs/999999", headers=auth_header, timeout=60)
+        assert missing.status_code == 404 and recorded(db, user.id) == 0
+        assert httpx.get(f"{base}/api/needs", headers=auth_header, timeout=60).status_code == 200
+        assert wait_until(lambda: recorded(db, user.id) == 1)
 
 
 def recorded(db: Database, user_id: int) -> int:
