@@ -59,11 +59,13 @@ def get_session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-_recording: dict[int, float] = {}  # token id -> when this process set out to record its use
+# token hash -> when this process set out to record the token's use (the hash, not the id: ids
+# come again after a database is recreated, a hash does not)
+_recording: dict[str, float] = {}
 _recording_lock = threading.Lock()
 
 
-def record_token_use(db: Database, token_id: int) -> None:
+def record_token_use(db: Database, token_id: int, claim: str) -> None:
     """After the response, in its own short transaction, at most one at a time per token:
     a busy database skips it (a later call records it); it never fails or delays a request."""
     try:
@@ -73,7 +75,7 @@ def record_token_use(db: Database, token_id: int) -> None:
         log.info("token %s: last use not recorded (%s)", token_id, exc.orig)
     finally:
         with _recording_lock:
-            _recording.pop(token_id, None)
+            _recording.pop(claim, None)
 
 
 def _token_user(request: Request, session: Session, tasks: BackgroundTasks, secret: str) -> User:
@@ -83,12 +85,12 @@ def _token_user(request: Request, session: Session, tasks: BackgroundTasks, secr
     if accounts.token_use_due(token, utcnow()):
         now = time.monotonic()
         with _recording_lock:
-            claimed = _recording.get(token.id)
+            claimed = _recording.get(token.token_hash)
             due = claimed is None or now - claimed > TOKEN_USE_CLAIM_SECONDS
             if due:
-                _recording[token.id] = now
+                _recording[token.token_hash] = now
         if due:
-            tasks.add_task(record_token_use, request.app.state.db, token.id)
+            tasks.add_task(record_token_use, request.app.state.db, token.id, token.token_hash)
     return token.user
 
 

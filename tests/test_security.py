@@ -3,6 +3,7 @@ confidential pages, body size limits and who may speak through X-Forwarded-For."
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi import Depends
@@ -97,7 +98,10 @@ def drive(app, path: str, chunks: int, chunk: bytes, headers: list) -> tuple[int
         "client": ("127.0.0.1", 5000),
         "server": ("testserver", 80),
     }
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: a browser test earlier in the run may keep Playwright's event
+    # loop running in this one, and asyncio.run refuses to start inside a running loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return status, pulled
 
 
