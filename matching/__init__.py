@@ -5,6 +5,7 @@ until `get_embedder` is called with a real model name. `matching.evaluate` is im
 its own.
 """
 
+from matching.bridge import WordBridge, shared_bridge
 from matching.embedders import (
     DEFAULT_MODEL,
     Calibration,
@@ -53,6 +54,7 @@ __all__ = [
     "UnitHits",
     "UnitSim",
     "VectorIndex",
+    "WordBridge",
     "Weights",
     "calibration_for",
     "exclusion",
@@ -66,6 +68,7 @@ __all__ = [
     "rank_supplier_units",
     "rank_suppliers",
     "rank_texts",
+    "shared_bridge",
     "supplier_sims",
     "supplier_units",
     "unit_hits",

@@ -230,14 +230,16 @@ def text_pairs(
     need's title and description over the suppliers, each supplier one text (all its own
     words); and each labelled supplier's description over the needs. Every text is embedded
     as a query, as the app embeds needs and search texts."""
-    calibration, relevant = matcher.calibration, _relevant(data)
+    calibration, relevant, bridge = matcher.calibration, _relevant(data), matcher.bridge
     texts = [supplier_text(s) for s in data.suppliers]
     documents = [NeedProfile(s.id, "", t) for s, t in zip(data.suppliers, texts, strict=True)]
     document_vectors = encode_batched(matcher.embedder, texts, "query", progress)
     pairs: Pairs = []
     for need, row in zip(data.needs, vectors @ document_vectors.T, strict=True):
         sims = {d.id: float(x) for d, x in zip(documents, row, strict=True)}
-        hits = rank_texts(need_text(need), documents, sims, calibration=calibration, limit=K)
+        hits = rank_texts(
+            need_text(need), documents, sims, calibration=calibration, limit=K, bridge=bridge
+        )
         pairs += [(h.score, (need.id, h.id) in relevant) for h in hits]
     labelled = {supplier for _, supplier in relevant}
     probes = [s for s in data.suppliers if s.id in labelled]
@@ -245,7 +247,7 @@ def text_pairs(
     probe_vectors = encode_batched(matcher.embedder, probe_texts, "query", progress)
     for supplier, text, row in zip(probes, probe_texts, probe_vectors @ vectors.T, strict=True):
         sims = {n.id: float(x) for n, x in zip(data.needs, row, strict=True)}
-        hits = rank_texts(text, data.needs, sims, calibration=calibration, limit=K)
+        hits = rank_texts(text, data.needs, sims, calibration=calibration, limit=K, bridge=bridge)
         pairs += [(h.score, (h.id, supplier.id) in relevant) for h in hits]
     return pairs
 

@@ -20,13 +20,14 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from matching.bridge import Vocabulary, WordBridge
 from matching.concepts import CONCEPTS
 
 Floats = npt.NDArray[np.float64]
@@ -259,12 +260,19 @@ class BM25:
 
     def scores(self, query: Iterable[str]) -> Floats:
         """Each document's BM25 score for the distinct terms of `query`."""
+        return self.weighted(dict.fromkeys(query, 1.0))
+
+    def weighted(self, query: Mapping[str, float]) -> Floats:
+        """BM25 with a weight per query term (1.0 = a term the query itself has)."""
         out = np.zeros(self.size)
-        for term in set(query):
+        for term, weight in query.items():
             if term in self._terms:
                 rows, weights = self._terms[term]
-                out[rows] += weights
+                out[rows] += weight * weights
         return out
+
+    def terms(self) -> list[str]:
+        return list(self._terms)
 
 
 @dataclass(frozen=True)
@@ -280,12 +288,31 @@ class LexicalScores:
 
 
 class LexicalIndex:
-    """Word and concept BM25 over documents, with each document's languages."""
+    """Word and concept BM25 over documents, with each document's languages.
 
-    def __init__(self, documents: Sequence[str]) -> None:
+    With a `bridge` (`matching.bridge.WordBridge`), a query's words of one script are lent
+    to the documents of the other as their nearest words of the documents' own vocabulary."""
+
+    def __init__(self, documents: Sequence[str], bridge: WordBridge | None = None) -> None:
         self.words = BM25([words(d) for d in documents])
         self.concepts = BM25([concepts(d) for d in documents])
         self.languages = [languages(d) for d in documents]
+        self.bridge = bridge
+        self._surface = _surfaces(documents) if bridge is not None else {}
+        self._vocabularies: dict[str, Vocabulary] = {}
+        self._vocabulary_lock = threading.Lock()
+
+    def vocabulary(self, script: str) -> Vocabulary | None:
+        """The documents' words of one script ("ko" Hangul, "en" Latin), embedded once."""
+        if self.bridge is None:
+            return None
+        with self._vocabulary_lock:
+            if script not in self._vocabularies:
+                korean = script == "ko"
+                terms = [t for t in self.words.terms() if bool(_HANGUL.search(t)) == korean]
+                forms = [self._surface.get(t, t) for t in terms]
+                self._vocabularies[script] = self.bridge.vocabulary(terms, forms)
+            return self._vocabularies[script]
 
     def __len__(self) -> int:
         return self.words.size
@@ -295,21 +322,46 @@ class LexicalIndex:
 
         Words are matched per script: the query's Korean morphemes against documents
         written in Korean, its Latin-script words (English, or AOI and X-ray inside Korean
-        text) against documents written in English; a document gets the mean of the
-        script channels that apply to it and have signal."""
+        text) against documents written in English, and, with a bridge, each script's words
+        lent to the documents of the other (weighted by closeness; a word the query has
+        itself weighs 1); a document gets the mean of the script channels that apply to it
+        and have signal."""
         terms = words(query)
         total, count = np.zeros(len(self)), np.zeros(len(self))
-        for language, script_terms in (
-            ("ko", [t for t in terms if _HANGUL.search(t)]),
-            ("en", [t for t in terms if not _HANGUL.search(t)]),
-        ):
+        by_script = {
+            "ko": [t for t in terms if _HANGUL.search(t)],
+            "en": [t for t in terms if not _HANGUL.search(t)],
+        }
+        for language, other in (("ko", "en"), ("en", "ko")):
             applies = np.array([language in langs for langs in self.languages], np.bool_)
-            channel = _normalised(self.words.scores(script_terms), applies)
+            query_terms = self._lent(language, by_script[other], query) if applies.any() else {}
+            query_terms.update(dict.fromkeys(by_script[language], 1.0))
+            channel = _normalised(self.words.weighted(query_terms), applies)
             if channel is not None:
                 total, count = total + np.where(applies, channel, 0.0), count + applies
         word = np.where(count > 0, total / np.maximum(count, 1), 0.0)
         concept = _normalised(self.concepts.scores(concepts(query)))
         return LexicalScores(concept, word if count.any() else None, count > 0)
+
+    def _lent(self, script: str, other_words: list[str], query: str) -> dict[str, float]:
+        """This script's document words lent to the query's words of the other script
+        (English stems embedded by the query's own surface words)."""
+        vocabulary = self.vocabulary(script) if other_words else None
+        if vocabulary is None:
+            return {}
+        surface = _surfaces([query]) if script == "ko" else {}
+        return vocabulary.lend([surface.get(w, w) for w in other_words])
+
+
+def _surfaces(documents: Sequence[str]) -> dict[str, str]:
+    """Each English stem's most frequent surface word (what the bridge embeds: a model
+    knows "translation", not the stem "translat")."""
+    seen: dict[str, Counter[str]] = {}
+    for document in documents:
+        for word in _EN_WORD.findall(document.lower()):
+            if word not in EN_STOP and not word.isdigit():
+                seen.setdefault(stem(word), Counter())[word] += 1
+    return {term: forms.most_common(1)[0][0] for term, forms in seen.items()}
 
 
 def pick(found: LexicalScores, rows: npt.NDArray[np.intp]) -> LexicalScores:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from matching.bridge import WordBridge
 from matching.embedders import Calibration, Embedder, Vectors, calibration_for
 from matching.fit import Weights
 from matching.index import VectorIndex
@@ -61,7 +62,8 @@ class Matcher:
         self.weights = weights or Weights()
         self.calibration = calibration or calibration_for(embedder.name)
         self.suppliers = {s.id: s for s in suppliers}
-        self.table = SupplierTable(self.suppliers.values())
+        self.bridge = WordBridge(embedder)
+        self.table = SupplierTable(self.suppliers.values(), self.bridge)
         self.needs = {n.id: n for n in needs}
         self._units: list[tuple[int, TextUnit]] = [
             (s.id, u) for s in suppliers for u in supplier_units(s, sentences=sentences)
@@ -117,4 +119,5 @@ class Matcher:
             weights=self.weights,
             calibration=self.calibration,
             limit=limit,
+            bridge=self.bridge,
         )

@@ -19,6 +19,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from matching.bridge import WordBridge
 from matching.embedders import Calibration
 from matching.fit import Weights, structured_fit
 from matching.levels import FitLevel, fit_level
@@ -325,15 +326,17 @@ def rank_needs(
     weights: Weights | None = None,
     calibration: Calibration | None = None,
     limit: int | None = 20,
+    bridge: WordBridge | None = None,
 ) -> list[Hit]:
     """Needs for `supplier`, best first; `Hit.id` is the need id. Same parts and evidence.
 
     The lexical evidence is the supplier's text searched over these needs (BM25 over the
-    pool), fused with semantics as in the other direction."""
+    pool, words lent across scripts through `bridge`), fused with semantics as in the other
+    direction."""
     w, cal = weights or Weights(), calibration or Calibration()
     grouped = _group(sims, lambda s: s.need_id)
     pool = list({n.id: n for n in needs if passes_filters(n, supplier)}.values())
-    fused = _fused_needs(supplier, pool, [grouped.get(n.id, []) for n in pool], w, cal)
+    fused = _fused_needs(supplier, pool, [grouped.get(n.id, []) for n in pool], w, cal, bridge)
     hits = [
         _hit(n.id, *score_pair(n, supplier, grouped.get(n.id, []), w, cal, pair))
         for n, pair in zip(pool, fused, strict=True)
@@ -348,6 +351,7 @@ def rank_texts(
     *,
     calibration: Calibration | None = None,
     limit: int | None = 20,
+    bridge: WordBridge | None = None,
 ) -> list[Hit]:
     """Documents (needs, or any text as a need record) for a bare text, best first: the text
     is a supplier that states nothing structured and has one unit, so scores are on
@@ -359,7 +363,7 @@ def rank_texts(
         replace(d, requires_any=frozenset(), required_certifications=frozenset()) for d in documents
     ]
     sims = [UnitSim(d.id, 0, "profile", similarity[d.id]) for d in unfiltered]
-    return rank_needs(probe, unfiltered, sims, calibration=calibration, limit=limit)
+    return rank_needs(probe, unfiltered, sims, calibration=calibration, limit=limit, bridge=bridge)
 
 
 def _fused_needs(
@@ -368,12 +372,13 @@ def _fused_needs(
     sims: Sequence[Sequence[UnitSim]],
     w: Weights,
     cal: Calibration,
+    bridge: WordBridge | None = None,
 ) -> list[tuple[float, float]]:
     """Each need's (semantic, lexical) parts: `lexical.fuse` over the pool of needs."""
     if not pool:
         return []
     semantic = np.array([semantic_parts(s, w, cal)["semantic"] for s in sims])
-    found = LexicalIndex([need_text(n) for n in pool]).scores(supplier_text(supplier))
+    found = LexicalIndex([need_text(n) for n in pool], bridge).scores(supplier_text(supplier))
     fused_semantic, lexical = fuse(semantic, found)
     return list(zip(fused_semantic.tolist(), lexical.tolist(), strict=True))
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from matching.bridge import WordBridge
 from matching.embedders import Calibration
 from matching.fit import Weights, served_industries, served_processes
 from matching.lexical import LexicalIndex, LexicalScores, fuse, pick
@@ -69,7 +70,10 @@ def _members(
 class SupplierTable:
     """Suppliers as columns, one row each, for scoring many of them at once."""
 
-    def __init__(self, suppliers: Iterable[SupplierProfile]) -> None:
+    def __init__(
+        self, suppliers: Iterable[SupplierProfile], bridge: WordBridge | None = None
+    ) -> None:
+        self.bridge = bridge
         self.records = list({s.id: s for s in suppliers}.values())
         records = self.records
         self.row_of = {s.id: row for row, s in enumerate(records)}
@@ -92,7 +96,7 @@ class SupplierTable:
     @functools.cached_property
     def lexicon(self) -> LexicalIndex:
         """Word and concept BM25 over each supplier's text, built on first use."""
-        return LexicalIndex([supplier_text(s) for s in self.records])
+        return LexicalIndex([supplier_text(s) for s in self.records], self.bridge)
 
     def lexical(self, need: NeedProfile) -> LexicalScores:
         """The need's lexical evidence over every row (normalised over the whole table)."""

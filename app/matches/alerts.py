@@ -157,7 +157,7 @@ def scores(
     found: dict[tuple[int, int], float] = {}
     for search_id, q in query_vectors(session, embedder, searches, store).items():
         raw = {n.id: float(q @ vectors[n.id]) for n in needs}
-        hits = service.text_hits(texts[search_id], needs, raw, embedder.name, None)
+        hits = service.text_hits(texts[search_id], needs, raw, embedder, None)
         found |= {(search_id, h.id): h.score for h in hits}
     by_org = _profile_scores(
         session, embedder, {s.organization_id for s in searches if not s.query}, needs, vectors
@@ -199,7 +199,7 @@ def _profile_scores(
         if not keys:
             continue
         rows = np.vstack([stored[(record.id, k)] for k in keys])
-        hits = service.score_needs(record, (keys, rows), needs, vectors, embedder.name, None)
+        hits = service.score_needs(record, (keys, rows), needs, vectors, embedder, None)
         found[org] = {h.id: h.score for h in hits}
     return found
 

@@ -177,7 +177,8 @@ class IndexCache:
         with self.lock:
             if self._table is None:
                 pairs = self.suppliers.values()
-                table = matching.SupplierTable(record for record, _ in pairs)
+                bridge = matching.shared_bridge(self.embedder)
+                table = matching.SupplierTable((record for record, _ in pairs), bridge)
                 self._table = table, {record.id: org for record, org in pairs}
             return self._table
 

@@ -317,7 +317,7 @@ def recommend_needs(
     )
     units = _all_units(cache, record)
     need_vectors = {n.id: _need_vector(cache, n) for n in needs}
-    scored = score_needs(record, units, needs, need_vectors, cache.embedder.name, limit)
+    scored = score_needs(record, units, needs, need_vectors, cache.embedder, limit)
     hits = _kept(scored, False, {n.id for n in needs if n.requires_any})
     return _need_results(session, cache, viewer, record, needs, hits)
 
@@ -340,7 +340,7 @@ def score_needs(
     units: tuple[list[str], np.ndarray],
     needs: list[matching.NeedProfile],
     need_vectors: dict[int, np.ndarray],
-    model: str,
+    embedder: matching.Embedder,
     limit: int | None,
 ) -> list[matching.Hit]:
     """Needs for a supplier on the similarities of every supplier unit (sentences too) to
@@ -355,8 +355,11 @@ def score_needs(
         for col, n in enumerate(needs)
         for u, key in enumerate(keys)
     ]
-    calibration = matching.calibration_for(model)
-    return matching.rank_needs(supplier, needs, listed, limit=limit, calibration=calibration)
+    calibration = matching.calibration_for(embedder.name)
+    bridge = matching.shared_bridge(embedder)
+    return matching.rank_needs(
+        supplier, needs, listed, limit=limit, calibration=calibration, bridge=bridge
+    )
 
 
 def _need_results(
@@ -416,7 +419,7 @@ def search(
     raw = {owner: score for owner, _, score in found}
     needs = [n for n, _ in load_needs(session, raw) if _may_see(viewer, n)]
     records = [need_record(n) for n in needs]
-    hits = _searched(text_hits(text, records, raw, cache.embedder.name, limit), TEXT)
+    hits = _searched(text_hits(text, records, raw, cache.embedder, limit), TEXT)
     chosen = [r for r in records if r.id in {h.id for h in hits}]
     sides = explain.need_sides(session, cache.embedder, chosen)
     titles = {n.id: n.title for n in needs}
@@ -431,14 +434,17 @@ def text_hits(
     text: str,
     documents: list[matching.NeedProfile],
     similarity: dict[int, float],
-    model: str,
+    embedder: matching.Embedder,
     limit: int | None,
 ) -> list[matching.Hit]:
     """Documents (needs, or any text as a need record) for a free text, on the text scale
     (`matching.rank_texts`; levels through `Scale.TEXT`). `similarity` is each document's
     raw cosine to the text."""
-    calibration = matching.calibration_for(model)
-    return matching.rank_texts(text, documents, similarity, calibration=calibration, limit=limit)
+    calibration = matching.calibration_for(embedder.name)
+    bridge = matching.shared_bridge(embedder)
+    return matching.rank_texts(
+        text, documents, similarity, calibration=calibration, limit=limit, bridge=bridge
+    )
 
 
 def search_manufacturers(
@@ -460,7 +466,7 @@ def search_manufacturers(
         .where(ManufacturerProfile.id.in_(list(raw)))
     ).all()
     documents = [matching.NeedProfile(pid, "", description) for pid, description, _, _ in rows]
-    hits = _searched(text_hits(text, documents, raw, cache.embedder.name, limit), TEXT)
+    hits = _searched(text_hits(text, documents, raw, cache.embedder, limit), TEXT)
     orgs = {pid: (org, name) for pid, _, org, name in rows}
     locale = _locale(viewer)
     return [Suggestion(**_suggestion(h, *orgs[h.id], [], locale, scale=TEXT)) for h in hits]
