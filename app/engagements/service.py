@@ -132,10 +132,20 @@ def is_overdue(engagement: Engagement, on: date | None = None) -> bool:
     return row.planned_end < (on or today())
 
 
+# What a list row or a board card shows, loaded with the page (one query per relation,
+# not one per row: tests/test_query_counts.py).
+CARD_LOADS = (
+    selectinload(Engagement.stages),
+    selectinload(Engagement.need),
+    selectinload(Engagement.supplier),
+    selectinload(Engagement.manufacturer),
+)
+
+
 def list_engagements(
     session: Session, user: User, stage: Stage | None = None, page: int = 1
 ) -> Page[Engagement]:
-    query = select(Engagement).options(selectinload(Engagement.stages))
+    query = select(Engagement).options(*CARD_LOADS)
     if not is_staff(user):
         org = user.organization_id
         query = query.where(
@@ -162,7 +172,7 @@ def board(
             ManufacturerProfile,
             ManufacturerProfile.organization_id == Engagement.manufacturer_org_id,
         )
-        .options(selectinload(Engagement.stages))
+        .options(*CARD_LOADS)
         .order_by(Engagement.updated_at.desc(), Engagement.id.desc())
     )
     if industry:

@@ -355,5 +355,6 @@ def search_needs(session: Session, viewer: User, filters: NeedFilters) -> Page[N
         order = [Need.deadline_at.is_(None), Need.deadline_at.asc(), Need.id.asc()]
     else:
         order = [func.coalesce(Need.published_at, Need.created_at).desc(), Need.id.desc()]
-    query = select(Need).where(*where).order_by(*order).options(selectinload(Need.kpis))
+    loads = (selectinload(Need.kpis), selectinload(Need.organization))
+    query = select(Need).where(*where).order_by(*order).options(*loads)
     return paginate(session, query, filters.page, filters.per_page)
