@@ -18,9 +18,17 @@ import numpy.typing as npt
 Ids = npt.NDArray[np.int64]
 Scores = npt.NDArray[np.float32]
 
-# faiss only uses BLAS for batches above this many queries; its default (far above our batch
-# sizes) made small batches ~8x slower on 2 cores.
-_BLAS_THRESHOLD = 16
+# Measured on this 2-core machine (50,000 x 512 vectors, k=100, one OpenMP thread, min of 3):
+# one or two query rows are fastest on faiss's own loop (1 row: 6 ms against 17-28 ms through
+# BLAS), four rows and more through BLAS (5 rows: 20-56 ms against 70; 8 rows: 38 against
+# 170). The switch is process-wide, so it is set before every search.
+_SEQUENTIAL = int(faiss.cvar.distance_compute_blas_threshold)
+_BLAS_ALWAYS = 1
+_BLAS_FROM_ROWS = 4
+# A request's search runs on one thread (the other core serves the next request; two OpenMP
+# threads on a busy 2-core machine were 4-6x slower for 1-5 rows); only large offline
+# batches (evaluation, bench) use every core.
+_BATCH_ROWS = 64
 _BATCH_THREADS = max(1, min(2, os.cpu_count() or 1))
 
 
@@ -67,16 +75,18 @@ class VectorIndex:
     def search(self, queries: npt.ArrayLike, k: int) -> tuple[Scores, Ids]:
         """Top-k (scores, ids) per query row, best first; k is capped at len(self).
 
-        A single query runs on one OpenMP thread (3-4x faster than two on 2 cores); the
-        setting is per calling thread, so it is made here, where queries run.
+        Fewer than `_BATCH_ROWS` queries run on one OpenMP thread, and BLAS is used from
+        `_BLAS_FROM_ROWS` rows (both measured, see above); the thread setting is per calling
+        thread, so both are made here, where queries run.
         """
         rows = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
         k = min(k, len(self))
         if k <= 0:
             empty = np.zeros((len(rows), 0))
             return empty.astype(np.float32), empty.astype(np.int64)
-        faiss.omp_set_num_threads(1 if len(rows) == 1 else _BATCH_THREADS)
-        faiss.cvar.distance_compute_blas_threshold = _BLAS_THRESHOLD
+        faiss.omp_set_num_threads(_BATCH_THREADS if len(rows) >= _BATCH_ROWS else 1)
+        blas = len(rows) >= _BLAS_FROM_ROWS
+        faiss.cvar.distance_compute_blas_threshold = _BLAS_ALWAYS if blas else _SEQUENTIAL
         scores, ids = self._index.search(rows, k)
         return scores.astype(np.float32), ids.astype(np.int64)
 

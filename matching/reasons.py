@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +52,11 @@ class Sentence:
     source: str = "need"
     source_id: int = 0
     title: str = ""
+
+    @cached_property
+    def language(self) -> str:
+        """`language(text)`, worked out once per sentence (a supplier's are kept)."""
+        return language(self.text)
 
 
 def language(text: str) -> str:
@@ -88,7 +94,7 @@ def _first(unit: TextUnit) -> str:
 
 def one_language(sentences: Sequence[Sentence], locale: str) -> list[int]:
     """Positions of the sentences kept: per text, the reader's language if it has any."""
-    languages = [language(s.text) for s in sentences]
+    languages = [s.language for s in sentences]
     has = {(s.unit, lang) for s, lang in zip(sentences, languages, strict=True)}
     keep = []
     for n, (s, lang) in enumerate(zip(sentences, languages, strict=True)):

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from sqlalchemy import ColumnElement, Select, and_, select
@@ -37,6 +38,7 @@ from app.matches.store import (
 from app.models import Embedding, IndexChange, utcnow
 from app.track_record.service import track_records
 
+T = TypeVar("T")
 log = logging.getLogger("axmatch.index")
 Match = tuple[int, str, float]
 KINDS = (SUPPLIER, NEED, MANUFACTURER)
@@ -84,6 +86,9 @@ class IndexCache:
         self._units: UnitLookup | None = None
         self._table: tuple[matching.SupplierTable, dict[int, int]] | None = None
         self._known: frozenset[str] | None = None
+        # Per-owner data derived from its record and vectors (`derived`), dropped with them.
+        self._derived: dict[tuple[str, str, int], Any] = {}
+        self._reloads = getattr(self, "_reloads", 0) + 1  # a value made before is stale
 
     def ensure_fresh(self, session: Session) -> None:
         with self.lock:
@@ -138,6 +143,11 @@ class IndexCache:
 
     def _load_suppliers(self, session: Session, ids: list[int] | None = None) -> None:
         self._table, self._known = None, None
+        self._reloads += 1
+        dropped = None if ids is None else set(ids)
+        for key in [k for k in self._derived if k[1] == SUPPLIER]:
+            if dropped is None or key[2] in dropped:
+                del self._derived[key]
         if ids is not None:
             for profile_id in ids:
                 self.suppliers.pop(profile_id, None)
@@ -166,6 +176,20 @@ class IndexCache:
             return [self.owner_of[i][1] for i in ids], np.vstack(
                 [index.reconstruct(i) for i in ids]
             )
+
+    def derived(self, name: str, kind: str, owner: int, make: Callable[[], T]) -> T:
+        """`make()` for one owner, computed once until the owner's record or vectors change
+        (e.g. a supplier's quotable sentences with their vectors, read on every result card)."""
+        key = (name, kind, owner)
+        with self.lock:
+            if key in self._derived:
+                return cast(T, self._derived[key])
+            reloads = self._reloads
+        value = make()
+        with self.lock:
+            if self._reloads == reloads:  # nothing reloaded while it was made
+                self._derived[key] = value
+        return value
 
     def supplier_records(self, ids: set[int]) -> list[tuple[matching.SupplierProfile, int]]:
         with self.lock:
@@ -209,6 +233,9 @@ class IndexCache:
             self._load_suppliers(session, owners)
         old = [i for owner in owners for i in self.ids_of.pop((kind, owner), [])]
         self._units = None
+        changed, self._reloads = set(owners), self._reloads + 1
+        for key in [k for k in self._derived if k[1] == kind and k[2] in changed]:
+            del self._derived[key]
         self.indexes[kind].remove(old)
         for vector_id in old:
             self.owner_of.pop(vector_id, None)

@@ -58,7 +58,12 @@ def need_sides(
 
 
 def supplier_side(cache: IndexCache, supplier: matching.SupplierProfile) -> Side:
-    """The supplier's quotable sentences with the vectors the index holds for them."""
+    """The supplier's quotable sentences with the vectors the index holds for them (made
+    once per supplier until its record or vectors change)."""
+    return cache.derived("side", SUPPLIER, supplier.id, lambda: _supplier_side(cache, supplier))
+
+
+def _supplier_side(cache: IndexCache, supplier: matching.SupplierProfile) -> Side:
     sentences = supplier_sentences(supplier)
     keys, vectors = cache.owner_vectors(SUPPLIER, supplier.id, sentences=True)
     at = [n for n, key in enumerate(keys) if key in sentences]

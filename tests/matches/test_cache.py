@@ -242,3 +242,25 @@ def test_saving_again_leaves_one_generation_of_files(session, tmp_path) -> None:
     cache.save()
     assert len(list(cache.folder.glob("*.faiss"))) == len(KINDS)
     assert not list(cache.folder.glob(".*.tmp"))
+
+
+def test_a_suppliers_quoted_sentences_follow_its_edits(session, tmp_path) -> None:
+    """The supplier side of a quote (sentences and vectors) is made once per supplier and
+    made again after the supplier changes, never served stale."""
+    from app.matches import explain
+
+    _, energy, _, _ = arrange(session)
+    session.commit()
+    cache = new_cache(tmp_path)
+    cache.ensure_fresh(session)
+    profile = profile_of(session, energy)
+    record = cache.supplier_records({profile.id})[0][0]
+    first = explain.supplier_side(cache, record)
+    assert explain.supplier_side(cache, record) is first  # kept, not made again
+    profile.description_en = VISION_EDIT
+    session.commit()
+    cache.ensure_fresh(session)
+    fresh = cache.supplier_records({profile.id})[0][0]
+    sentences, vectors = explain.supplier_side(cache, fresh)
+    assert any("비전 검사" in s.text for s in sentences)
+    assert len(sentences) == len(vectors)
