@@ -24,7 +24,13 @@ SALT = "axmatch-customer-stories-v1"
 # Industries (use-case or organisation) that make a story a manufacturing/industrial need.
 INDUSTRIAL = {"Manufacturing", "Automotive", "Energy & Utilities", "Robotics & Automation"}
 # Organisations that are the vendor itself (product pages, not customer stories): profile only.
-VENDOR_ORGS = {"NVIDIA", "AWS", "IBM", "IBM Software Support", "IBM Chief Information Officer Organization"}
+VENDOR_ORGS = {
+    "NVIDIA",
+    "AWS",
+    "IBM",
+    "IBM Software Support",
+    "IBM Chief Information Officer Organization",
+}
 MAX_NEEDS_PER_PRODUCT = 10
 MIN_PROFILE_CASES = 2  # a labelled product keeps at least this many case studies
 MIN_NEED_CHARS = 150
@@ -151,7 +157,11 @@ def strip_names(text: str, organization: str) -> str:
     for pattern in sorted((p for _, _, p in PRODUCTS), key=len, reverse=True):
         text = re.sub(rf"(?i)(?<![\w-])(?:{pattern})(?:™|®)?(?![\w-])", PLACEHOLDER, text)
     text = re.sub(r"\bAmazon\b", PLACEHOLDER, text)
-    text = re.sub(rf"{re.escape(PLACEHOLDER)}(?:(?:,| and| with| \(| on|)\s*{re.escape(PLACEHOLDER)}\)?)+", PLACEHOLDER, text)
+    text = re.sub(
+        rf"{re.escape(PLACEHOLDER)}(?:(?:,| and| with| \(| on|)\s*{re.escape(PLACEHOLDER)}\)?)+",
+        PLACEHOLDER,
+        text,
+    )
     text = re.sub(r"\b(the|a|an) the vendor's", "the vendor's", text)
     text = re.sub(r"(^|[.!?]\s+)the company", lambda m: m.group(1) + "The company", text)
     text = re.sub(r"(^|[.!?]\s+)the vendor's", lambda m: m.group(1) + "The vendor's", text)
@@ -215,7 +225,8 @@ def build() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return sum(
             1
             for r in by_product[product]
-            if r["organization"] not in orgs and not any(near_copy(r["description"], t) for t in texts)
+            if r["organization"] not in orgs
+            and not any(near_copy(r["description"], t) for t in texts)
         )
 
     for r in eligible:
@@ -243,7 +254,8 @@ def build() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     suppliers: list[dict[str, Any]] = []
     for product in sorted({named[r["case_id"]][0] for r in profile_rows}):
         own = sorted(
-            (r for r in profile_rows if named[r["case_id"]][0] == product), key=lambda r: r["case_id"]
+            (r for r in profile_rows if named[r["case_id"]][0] == product),
+            key=lambda r: r["case_id"],
         )
         vendor = vendor_of[product]
         domains = [r["domain"] for r in own]
@@ -299,7 +311,10 @@ def check(
         for s in suppliers
     }
     leak = re.compile(
-        "|".join([p for _, _, p in PRODUCTS] + [r"\bnvidia\b", r"\baws\b", r"\bamazon\b", r"\bibm\b", r"watson"]),
+        "|".join(
+            [p for _, _, p in PRODUCTS]
+            + [r"\bnvidia\b", r"\baws\b", r"\bamazon\b", r"\bibm\b", r"watson"]
+        ),
         re.I,
     )
     for need in needs:
