@@ -74,6 +74,9 @@ PRODUCTS: list[tuple[str, str, str]] = [
     ("IBM Cloud Pak for Data", "IBM", r"cloud pak for data"),
     ("IBM Watson Advertising", "IBM", r"watson advertising"),
     ("IBM TRIRIGA", "IBM", r"tririga"),
+    ("Azure OpenAI Service", "Microsoft", r"azure open\s?ai"),
+    ("Microsoft 365 Copilot", "Microsoft", r"copilot for microsoft 365|microsoft 365 copilot"),
+    ("Azure Machine Learning", "Microsoft", r"azure machine learning"),
 ]
 COMPILED = [(name, vendor, re.compile(pattern, re.I)) for name, vendor, pattern in PRODUCTS]
 
@@ -105,6 +108,12 @@ VENDOR_WORDS = [
     r"(?:A100|H100|H200|V100|P100|A10|T4|RTX)(?: Tensor Core)?",
     r"Tesla",
     r"CUDA",
+    r"Microsoft(?: Azure)?[’']?s?",
+    r"Azure(?: [A-Z][\w.]*){0,3}",
+    r"OpenAI",
+    r"GPT-[0-9.]+(?: family)?",
+    r"Copilot",
+    r"GitHub",
 ]
 PLACEHOLDER = "the vendor's platform"
 
@@ -313,7 +322,15 @@ def check(
     leak = re.compile(
         "|".join(
             [p for _, _, p in PRODUCTS]
-            + [r"\bnvidia\b", r"\baws\b", r"\bamazon\b", r"\bibm\b", r"watson"]
+            + [
+                r"\bnvidia\b",
+                r"\baws\b",
+                r"\bamazon\b",
+                r"\bibm\b",
+                r"watson",
+                r"\bmicrosoft\b",
+                r"\bazure\b",
+            ]
         ),
         re.I,
     )
