@@ -125,11 +125,17 @@ def current_stage_row(engagement: Engagement) -> EngagementStage | None:
 
 
 def is_overdue(engagement: Engagement, on: date | None = None) -> bool:
-    """Open, and past the planned end of the stage it is in."""
+    """Open, and past the planned end of the stage it is in, or with a milestone of that
+    stage past its due date and not delivered (a late milestone makes the stage late)."""
     row = current_stage_row(engagement)
-    if row is None or row.planned_end is None:
+    if row is None:
         return False
-    return row.planned_end < (on or today())
+    day = on or today()
+    late = any(
+        m.stage is engagement.stage and m.due_date and m.due_date < day and not m.delivered_at
+        for m in engagement.milestones
+    )
+    return late or (row.planned_end is not None and row.planned_end < day)
 
 
 def list_engagements(
@@ -162,7 +168,14 @@ def board(
             ManufacturerProfile,
             ManufacturerProfile.organization_id == Engagement.manufacturer_org_id,
         )
-        .options(selectinload(Engagement.stages))
+        .options(
+            selectinload(Engagement.stages),
+            selectinload(Engagement.milestones),
+            selectinload(Engagement.kpis).selectinload(EngagementKpi.results),
+            selectinload(Engagement.need),
+            selectinload(Engagement.supplier),
+            selectinload(Engagement.manufacturer),
+        )
         .order_by(Engagement.updated_at.desc(), Engagement.id.desc())
     )
     if industry:

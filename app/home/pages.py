@@ -1,13 +1,16 @@
 """The landing page and the health check."""
 
+from pathlib import Path
+
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 
 from app.auth import DbSession, OptionalUser
 from app.home import health, service
 from app.web import render
 
 router = APIRouter()
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.ico"
 
 
 @router.get("/")
@@ -21,6 +24,13 @@ def home(request: Request, session: DbSession, user: OptionalUser) -> Response:
             )
         },
     )
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """Browsers ask every site for it; served from app/static, cached for a day."""
+    headers = {"Cache-Control": "public, max-age=86400"}
+    return FileResponse(FAVICON, media_type="image/x-icon", headers=headers)
 
 
 @router.get("/healthz", include_in_schema=False)
