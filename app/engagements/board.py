@@ -34,6 +34,15 @@ class Waiting:
     what: Msgid
 
 
+ACCEPT = Waiting("manufacturer", Msgid("Accept a delivered milestone"))
+DELIVER = Waiting("supplier", Msgid("Deliver a milestone"))
+RECORD = Waiting("supplier", Msgid("Record results"))
+VERIFY = Waiting("coordinator", Msgid("Verify a result"))
+SIGN_OFF = Waiting("coordinator", Msgid("Sign off the stage"))
+DECIDE = Waiting("coordinator", Msgid("Decide on a missed target"))
+PLAN = Waiting("supplier", Msgid("Plan the work of the stage"))
+
+
 @dataclass(frozen=True)
 class Card:
     engagement: Engagement
@@ -58,21 +67,21 @@ def waiting_for(engagement: Engagement) -> list[Waiting]:
     found = []
     stage_items = [m for m in engagement.milestones if m.stage is engagement.stage]
     if any(m.delivered_at and not m.accepted_at for m in engagement.milestones):
-        found.append(Waiting("manufacturer", Msgid("Accept a delivered milestone")))
+        found.append(ACCEPT)
     if any(not m.delivered_at for m in stage_items):
-        found.append(Waiting("supplier", Msgid("Deliver a milestone")))
+        found.append(DELIVER)
     if _results_missing(engagement):
-        found.append(Waiting("supplier", Msgid("Record results")))
+        found.append(RECORD)
     if any(
         r.verified_at is None and not r.rejected_reason for k in engagement.kpis for r in k.results
     ):
-        found.append(Waiting("coordinator", Msgid("Verify a result")))
+        found.append(VERIFY)
     if gates.ready(engagement):
-        found.append(Waiting("coordinator", Msgid("Sign off the stage")))
+        found.append(SIGN_OFF)
     elif not found and engagement.stage is Stage.demonstration:
-        found.append(Waiting("coordinator", Msgid("Decide on a missed target")))
+        found.append(DECIDE)
     elif not found:
-        found.append(Waiting("supplier", Msgid("Plan the work of the stage")))
+        found.append(PLAN)
     return found
 
 
