@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from app.bids.schemas import SelectIn
 from app.bids.selection import select_bid
-from app.home import service
+from app.home import market
 from app.home.service import load_home
 from app.matches.service import Suggestion
 from app.models import AuditEntry, Membership, Stage, utcnow
@@ -95,7 +95,7 @@ def test_a_supplier_is_recommended_only_needs_at_high_fit(session, settings, mon
 
         return [hit(high, "high"), hit(medium, "medium")]
 
-    monkeypatch.setattr(service.matches, "recommend_needs", found)
+    monkeypatch.setattr(market.matches, "recommend_needs", found)
     home = load_home(session, supplier, settings, cache=object())  # type: ignore[arg-type]
     section = next(s for s in home.sections if s.kind == "recommendations")
     assert [i.href for i in section.items] == [f"/needs/{high.id}"] and not section.action
