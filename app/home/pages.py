@@ -33,7 +33,9 @@ def nav_counts(request: Request) -> dict[str, int]:
     session = object_session(user) if user is not None else None
     if user is None or session is None or not session.in_transaction():
         return {}
-    found = service.load_home(session, user, request.app.state.settings)
+    found = getattr(request.state, "home", None)  # the home page has its lists already
+    if found is None:
+        found = service.load_home(session, user, request.app.state.settings)
     counts = found.counts()
     links = {href: sum(counts.get(k, 0) for k in kinds) for href, kinds in NAV_KINDS.items()}
     return {"/": found.total, **links}
@@ -48,6 +50,7 @@ def home(request: Request, session: DbSession, user: OptionalUser) -> Response:
     state = request.app.state
     if user is not None:
         found = service.load_home(session, user, state.settings, state.index_cache)
+        request.state.home = found
         return render(request, "home/role.html", {"home": found})
     stats = service.programme_summary(session, state.settings.programme_supplier_goal)
     return render(request, "home.html", {"stats": stats})
