@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     membership_review_grace_days: int = Field(
         30, alias="AXMATCH_MEMBERSHIP_REVIEW_GRACE_DAYS", ge=0, le=365
     )
+    # The pipeline board and the coordinators' home flag an open engagement as stalled once
+    # nothing was recorded on it (a plan, milestone, note, result, move) for this many days.
+    stalled_days: int = Field(21, alias="AXMATCH_STALLED_DAYS", ge=1, le=365)
     # Readiness routing (app/readiness): a manufacturer below either threshold posts its needs
     # to the readiness path, served by suppliers offering one of `readiness_path_offers`
     # (specialty-field or AI-technique codes of app/vocab.py).

@@ -45,6 +45,7 @@ from app.db import RACED, Database, unique_constraint
 from app.engagements import api as engagements_api
 from app.engagements import pages as engagements_pages
 from app.errors import AppError, Conflict, Invalid, NotMember, Unauthenticated
+from app.home import api as home_api
 from app.home import pages as home_pages
 from app.hooks import install as install_hooks
 from app.i18n import gettext
@@ -72,6 +73,7 @@ RETRY_AFTER = "5"  # seconds, on a 503 from the database
 log = logging.getLogger(__name__)
 ROUTERS = [
     home_pages.router,
+    home_api.router,
     accounts_pages.router,
     accounts_recovery_pages.router,
     accounts_totp_pages.router,

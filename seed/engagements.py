@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.engagements.service import WORK_STAGES, start_engagement
 from app.models import (
+    AuditEntry,
     Engagement,
     KpiResult,
     Membership,
@@ -41,6 +42,12 @@ PROGRESS = {ResultPhase.demonstration: 1.0, ResultPhase.deployment: 1.1}
 # moved to deployment anyway, with a reason: the dashboard shows it apart ("목표 미달 승인").
 BELOW_TARGET = 6
 SHORT_OF_TARGET = 0.8
+# One engagement (by place) ran past its stage's planned end, and one has had nothing recorded
+# for longer than AXMATCH_STALLED_DAYS (its start is dated back): the board flags both.
+OVERDUE = 1
+OVERDUE_BY = 6
+STALLED = 11
+QUIET_FOR = 30
 OVERRIDE_REASON = (
     "실증 목표에 일부 미달했으나 현장 라인 교체 일정상 도입 후 보완하기로 함 (데모 데이터)"
 )
@@ -131,6 +138,30 @@ def load_engagements(session: Session) -> int:
         if place == BELOW_TARGET:
             engagement.gate_override_reason = OVERRIDE_REASON
             engagement.gate_override_at = utcnow()
+        if place == OVERDUE:
+            current = next(r for r in engagement.stages if r.stage is target)
+            current.planned_end = date.today() - timedelta(days=OVERDUE_BY)
+        session.flush()
+        if place == STALLED:
+            quiet(session, engagement)
         created += 1
     session.flush()
     return created
+
+
+def quiet(session: Session, engagement: Engagement) -> None:
+    """Start the engagement QUIET_FOR days ago, with nothing recorded since (it is still
+    inside its consulting plan: stalled, not overdue)."""
+    since = utcnow() - timedelta(days=QUIET_FOR)
+    row = next(r for r in engagement.stages if r.stage is engagement.stage)
+    row.planned_start = row.actual_start = date.today() - timedelta(days=QUIET_FOR)
+    row.planned_end = date.today() + timedelta(days=5)
+    entries = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity_type == Engagement.__tablename__,
+            AuditEntry.entity_id == engagement.id,
+        )
+    )
+    for entry in entries:
+        entry.created_at = since
+    engagement.created_at = since

@@ -245,6 +245,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/coordinator/suppliers/{org_id}/membership"): STAFF,
     ("POST", "/coordinator/suppliers/{org_id}/membership"): STAFF,
     ("GET", "/healthz"): EVERYONE,
+    ("GET", "/favicon.ico"): EVERYONE,
     ("GET", "/invitations/{secret}"): EVERYONE,
     ("POST", "/invitations/{secret}"): EVERYONE,
     ("POST", "/lang"): EVERYONE,
@@ -464,6 +465,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/sponsor.csv"): set(),
     ("GET", "/api/dashboard"): STAFF,
     ("GET", "/api/dashboard/public"): EVERYONE,
+    ("GET", "/api/home"): SIGNED_IN,
     ("GET", "/api/sponsor/dashboard"): set(),
     # assignment rounds and conflicts of interest: the world holds a draft round with one pair
     ("GET", "/api/conflicts"): STAFF,

@@ -124,3 +124,9 @@ def test_a_locked_outbox_table_is_down_after_the_lock_timeout_not_a_hang(
     slow.engine.dispose()
     assert response.status_code == 503
     assert response.json()["database"] == {"status": "down", "error": "LockNotAvailable"}
+
+
+def test_the_favicon_is_served_from_static(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO header

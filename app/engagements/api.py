@@ -2,12 +2,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from app.auth import CurrentUser, DbSession, roles
 from app.engagements import outcomes, service, stages, work
+from app.engagements.board import Card, load_board
 from app.engagements.detail import Detail, Gate, load_detail
 from app.engagements.schemas import (
+    BoardCardOut,
     BoardFilters,
     BoardOut,
     EngagementOut,
@@ -30,7 +32,9 @@ from app.engagements.schemas import (
     ReviewIn,
     ReviewOut,
     StageOut,
+    WaitingOut,
 )
+from app.i18n import normalize_locale
 from app.models import Engagement, ResultPhase, Role, Stage
 from app.schemas import RowId
 
@@ -127,10 +131,29 @@ def list_engagements(
     )
 
 
+def card_out(card: Card, locale: str) -> BoardCardOut:
+    return BoardCardOut(
+        **summary(card.engagement).model_dump() | {"overdue": card.overdue},
+        days_in_stage=card.days_in_stage,
+        waiting_for=[WaitingOut(who=w.who, what=w.what.label(locale)) for w in card.waiting],  # type: ignore[arg-type]
+        stalled=card.stalled,
+        last_activity_at=card.last_activity_at,
+    )
+
+
 @router.get("/engagements/board", dependencies=STAFF, responses=ERRORS)
-def board(filters: Annotated[BoardFilters, Query()], session: DbSession) -> BoardOut:
-    columns = service.board(session, filters.industry, filters.region, filters.supplier)
-    return BoardOut(columns={s.value: [summary(e) for e in es] for s, es in columns.items()})
+def board(
+    request: Request,
+    filters: Annotated[BoardFilters, Query()],
+    session: DbSession,
+    user: CurrentUser,
+) -> BoardOut:
+    """Cards by stage, with days in stage, who must act next, and overdue/stalled flags."""
+    stalled_days = request.app.state.settings.stalled_days
+    found = load_board(session, stalled_days, **filters.model_dump())
+    locale = normalize_locale(user.locale)
+    columns = {s.value: [card_out(c, locale) for c in cs] for s, cs in found.columns.items()}
+    return BoardOut(columns=columns, stalled_days=found.stalled_days)
 
 
 @router.get("/engagements/{engagement_id}", responses=ERRORS)

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from app import vocab
 from app.auth import CurrentUser, DbSession, roles
 from app.engagements import outcomes, service, stages, work
+from app.engagements.board import load_board
 from app.engagements.detail import load_detail
 from app.engagements.schemas import (
     BoardFilters,
@@ -52,10 +53,9 @@ def board(request: Request, session: DbSession) -> Response:
     typed = _query(request)
     filters, errors = validate_form(BoardFilters, typed, request_locale(request))
     filters = filters or BoardFilters()
-    columns = service.board(session, filters.industry, filters.region, filters.supplier)
-    context = {"columns": columns, "form": typed, "errors": errors, "vocab": vocab}
-    context["suppliers"] = service.engaged_suppliers(session)
-    return render(request, "engagements/board.html", {**context, "today": service.today()})
+    found = load_board(session, request.app.state.settings.stalled_days, **filters.model_dump())
+    context = {"board": found, "form": typed, "errors": errors, "vocab": vocab}
+    return render(request, "engagements/board.html", context)
 
 
 def _detail_page(

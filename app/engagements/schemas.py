@@ -111,6 +111,7 @@ class BoardFilters(BaseModel):
     industry: IndustryCode | None = None
     region: RegionCode | None = None
     supplier: Id | None = None
+    flag: Literal["overdue", "stalled"] | None = None
 
 
 class StageOut(BaseModel):
@@ -230,8 +231,25 @@ class EngagementPage(BaseModel):
     pages: int
 
 
+class WaitingOut(BaseModel):
+    who: Literal["supplier", "manufacturer", "coordinator"] = Field(
+        description="The party that must act next"
+    )
+    what: str = Field(description="What it must do, in the caller's language")
+
+
+class BoardCardOut(EngagementSummary):
+    """`overdue` counts late milestones of the current stage as well as a late stage."""
+
+    days_in_stage: int
+    waiting_for: list[WaitingOut]
+    stalled: bool = Field(description="Open, and nothing recorded for AXMATCH_STALLED_DAYS")
+    last_activity_at: datetime
+
+
 class BoardOut(BaseModel):
-    columns: dict[str, list[EngagementSummary]]
+    columns: dict[str, list[BoardCardOut]]
+    stalled_days: int
 
 
 class TrackLineOut(BaseModel):

@@ -125,17 +125,24 @@ def current_stage_row(engagement: Engagement) -> EngagementStage | None:
 
 
 def is_overdue(engagement: Engagement, on: date | None = None) -> bool:
-    """Open, and past the planned end of the stage it is in."""
+    """Open, and past the planned end of the stage it is in, or with a milestone of that
+    stage past its due date and not delivered (a late milestone makes the stage late)."""
     row = current_stage_row(engagement)
-    if row is None or row.planned_end is None:
+    if row is None:
         return False
-    return row.planned_end < (on or today())
+    day = on or today()
+    late = any(
+        m.stage is engagement.stage and m.due_date and m.due_date < day and not m.delivered_at
+        for m in engagement.milestones
+    )
+    return late or (row.planned_end is not None and row.planned_end < day)
 
 
 # What a list row or a board card shows, loaded with the page (one query per relation,
 # not one per row: tests/test_query_counts.py).
 CARD_LOADS = (
     selectinload(Engagement.stages),
+    selectinload(Engagement.milestones),  # is_overdue reads them
     selectinload(Engagement.need),
     selectinload(Engagement.supplier),
     selectinload(Engagement.manufacturer),
@@ -172,7 +179,10 @@ def board(
             ManufacturerProfile,
             ManufacturerProfile.organization_id == Engagement.manufacturer_org_id,
         )
-        .options(*CARD_LOADS)
+        .options(
+            *CARD_LOADS,
+            selectinload(Engagement.kpis).selectinload(EngagementKpi.results),
+        )
         .order_by(Engagement.updated_at.desc(), Engagement.id.desc())
     )
     if industry:

@@ -1,11 +1,27 @@
-"""Public programme figures for the landing page (no private data)."""
+"""The landing page's public programme figures (no private data), and each role's home:
+what needs the signed-in user's action now, most urgent first (the page, GET /api/home and
+the nav's counts all read `load_home`)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import ManufacturerProfile, Membership, Need, NeedStatus, SupplierProfile
+from app.config import Settings
+from app.home.items import Cache, Home, Item, Section  # noqa: F401  (the home's types)
+from app.home.market import manufacturer, supplier
+from app.home.staff import admin, coordinator, sponsor
+from app.matches.cache import IndexCache
+from app.models import (
+    ManufacturerProfile,
+    Membership,
+    Need,
+    NeedStatus,
+    Role,
+    SupplierProfile,
+    User,
+)
 from app.needs.service import phase_is
 
 
@@ -31,3 +47,22 @@ def programme_summary(session: Session, supplier_goal: int) -> Summary:
         open_needs=session.scalar(open_needs) or 0,
         needs=session.scalar(published) or 0,
     )
+
+
+def load_home(
+    session: Session, user: User, settings: Settings, cache: IndexCache | None = None
+) -> Home:
+    """The viewer's lists, in the order to work through them; `cache` (the index) adds a
+    supplier's recommendations at high fit, which the nav's count leaves out."""
+    build = BUILDERS[user.role]
+    sections = build(session, user, settings, cache)
+    return Home(user.role.value, sections)
+
+
+BUILDERS: dict[Role, Callable[[Session, User, Settings, Cache], list[Section]]] = {
+    Role.manufacturer: manufacturer,
+    Role.supplier: supplier,
+    Role.coordinator: coordinator,
+    Role.admin: admin,
+    Role.sponsor: sponsor,
+}

@@ -17,7 +17,12 @@ SELF_SERVICE = (
     "/api/notifications",
     "/api/notification-preferences",
 )
-SPONSOR_ROUTES = {("GET", "/cohorts"), ("GET", "/api/cohorts"), ("GET", "/api/cohorts/{cohort_id}")}
+SPONSOR_ROUTES = {
+    ("GET", "/cohorts"),
+    ("GET", "/api/cohorts"),
+    ("GET", "/api/cohorts/{cohort_id}"),
+    ("GET", "/api/home"),  # its home: partners' status at its permitted level
+}
 PROGRESS = ("/sponsor", "/api/sponsor")  # the cohort's aggregate progress (app/dashboard)
 
 

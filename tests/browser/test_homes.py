@@ -1,0 +1,71 @@
+"""Each role's home in Chromium over the demo data: log in, see what needs action, follow an
+item to where one acts; at 1280 and 390 px wide the page is never wider than the screen.
+The coordinator also finds the demo's overdue and stalled engagements on the board."""
+
+import pytest
+
+from tests.browser.conftest import shot
+from tests.browser.test_journeys import log_in
+
+pytestmark = pytest.mark.browser
+PHONE = 390
+WIDTHS = (1280, PHONE)
+ROLES = (
+    ("manufacturer", "contact@daegwang-autotech.example.kr", "home-bids_to_compare"),
+    ("supplier", "info@nurivision.example.kr", "home-invitations"),
+    ("coordinator", "coordinator@gn-ai.example.kr", "home-applications"),
+    ("admin", "admin@gn-ai.example.kr", "home-new_accounts"),
+    ("sponsor", "sponsor@gn-turbine.example.kr", "home-partners"),
+)
+
+
+def fits(page, width: int) -> None:  # type: ignore[no-untyped-def]
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= width, f"{page.url} is {wide} px wide at {width} px"
+
+
+@pytest.mark.parametrize(("role", "email", "section"), ROLES, ids=[r[0] for r in ROLES])
+def test_each_role_follows_an_item_from_its_home(page, role: str, email: str, section: str) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, email)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto("/")
+        assert page.locator("#nav-home").count() == 1
+        item = page.locator(f"#{section} li.home-item a").first
+        assert item.count() == 1, f"{role}'s home lists nothing under {section}"
+        fits(page, width)
+        shot(page, f"home-{role}-{width}")
+        href = item.get_attribute("href") or ""
+        with page.expect_navigation(
+            timeout=60_000
+        ) as navigation:  # a first ranking builds the index
+            item.click(timeout=60_000)
+        response = navigation.value
+        assert response is not None and response.status == 200, href
+        assert page.url.endswith(href), (page.url, href)
+        if width > PHONE:  # the pages items lead to are made to fit phones by issue 14 item 5
+            fits(page, width)
+
+
+def test_the_coordinator_sees_overdue_and_stalled_cards_on_the_board(page) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, "coordinator@gn-ai.example.kr")
+    page.goto("/")
+    assert page.locator("#home-overdue li.home-item").count() >= 1
+    assert page.locator("#home-stalled li.home-item").count() >= 1
+    assert int(page.locator("#nav-home .count").inner_text()) >= 3
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto("/engagements/board")
+        assert page.locator(".board-column").count() == 6
+        assert page.locator(".board-card .badge.flag.overdue").count() >= 1
+        assert page.locator(".board-card .badge.flag.stalled").count() >= 1
+        assert page.locator(".board-card .chips li").count() >= 1
+        fits(page, width)
+        shot(page, f"board-{width}")
+    page.select_option("#f-flag", "stalled")
+    with page.expect_navigation():
+        page.click("#board-apply")
+    assert "flag=stalled" in page.url
+    assert page.locator("#f-flag").input_value() == "stalled"
+    cards = page.locator(".board-card")
+    assert cards.count() >= 1 and cards.count() == page.locator(".board-card.is-stalled").count()
