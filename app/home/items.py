@@ -8,18 +8,9 @@ from app.i18n import Msgid, gettext
 from app.matches.cache import IndexCache
 from app.models import (
     ResultPhase,
-    Stage,
 )
 
 Cache = IndexCache | None
-STAGE_NAMES = {
-    Stage.consulting: Msgid("Consulting"),
-    Stage.design: Msgid("On-site design"),
-    Stage.demonstration: Msgid("Demonstration"),
-    Stage.deployment: Msgid("Deployment"),
-    Stage.closed: Msgid("Completed"),
-    Stage.cancelled: Msgid("Cancelled"),
-}
 PHASE_NAMES = {
     ResultPhase.demonstration: Msgid("After demonstration"),
     ResultPhase.deployment: Msgid("After deployment"),

@@ -8,9 +8,9 @@ from app.bids.selection import ACTIVE as ACTIVE_AWARDS
 from app.config import Settings
 from app.engagements.board import RECORD, waiting_for
 from app.engagements.service import OPEN_STAGES
+from app.engagements.stages import STAGE_NAMES
 from app.home.items import (
     SOON,
-    STAGE_NAMES,
     Cache,
     Item,
     Section,

@@ -17,11 +17,11 @@ from app.coordinator.service import OrgRow, applications
 from app.engagements.board import SIGN_OFF, Card, load_board
 from app.engagements.gates import NEXT
 from app.engagements.service import OPEN_STAGES
+from app.engagements.stages import STAGE_NAMES
 from app.home.items import (
     NAV_LIMIT,
     NEW_ACCOUNT,
     PHASE_NAMES,
-    STAGE_NAMES,
     Cache,
     Item,
     Section,
