@@ -14,6 +14,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-insecure-secret-key-change-me"
 SfLevel = Literal["none", "basic", "intermediate1", "intermediate2", "advanced"]
 DataLevel = Literal["none", "partial", "systematic"]
+UPLOAD_TYPES = ("pdf", "png", "jpeg", "xlsx", "docx", "pptx", "csv", "text")
 
 
 class Settings(BaseSettings):
@@ -38,9 +39,12 @@ class Settings(BaseSettings):
     verify_hours: int = Field(72, alias="AXMATCH_VERIFY_HOURS", ge=1, le=720)
     reset_max_requests: int = Field(3, alias="AXMATCH_RESET_MAX_REQUESTS", ge=1, le=100)
     second_factor_minutes: int = Field(5, alias="AXMATCH_SECOND_FACTOR_MINUTES", ge=1, le=30)
-    # Request bodies: a larger limit only on routes marked `accepts_uploads` (none yet).
+    # Request bodies: a larger limit only on routes marked `accepts_uploads` (file uploads).
     max_body_bytes: int = Field(1_048_576, alias="AXMATCH_MAX_BODY_BYTES", ge=1024)
+    # Documents (app/files): one file at most this large, of these kinds (app/files/kinds.py),
+    # stored by content under AXMATCH_DATA_DIR/files.
     max_upload_bytes: int = Field(20_971_520, alias="AXMATCH_MAX_UPLOAD_BYTES", ge=1024)
+    upload_types: tuple[str, ...] = Field(UPLOAD_TYPES, alias="AXMATCH_UPLOAD_TYPES", min_length=1)
     # Proxies whose X-Forwarded-For names the client (addresses or networks, a JSON list in the
     # environment); none by default, so the address the server sees is the client's.
     trusted_proxies: tuple[str, ...] = Field((), alias="AXMATCH_TRUSTED_PROXIES")
@@ -83,6 +87,9 @@ class Settings(BaseSettings):
     # The pipeline board and the coordinators' home flag an open engagement as stalled once
     # nothing was recorded on it (a plan, milestone, note, result, move) for this many days.
     stalled_days: int = Field(21, alias="AXMATCH_STALLED_DAYS", ge=1, le=365)
+    # A newly registered manufacturer's first need waits for a coordinator's check before it
+    # publishes (app/needs/checks.py); once one need is approved, later needs publish directly.
+    first_need_check: bool = Field(True, alias="AXMATCH_FIRST_NEED_CHECK")
     # Readiness routing (app/readiness): a manufacturer below either threshold posts its needs
     # to the readiness path, served by suppliers offering one of `readiness_path_offers`
     # (specialty-field or AI-technique codes of app/vocab.py).
@@ -136,6 +143,14 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"unknown specialty or AI technique codes: {unknown}")
         return codes
+
+    @field_validator("upload_types")
+    @classmethod
+    def _known_types(cls, kinds: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [k for k in kinds if k not in UPLOAD_TYPES]
+        if unknown:
+            raise ValueError(f"unknown upload types: {unknown}; known: {list(UPLOAD_TYPES)}")
+        return kinds
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -45,6 +45,9 @@ from app.db import RACED, Database, unique_constraint
 from app.engagements import api as engagements_api
 from app.engagements import pages as engagements_pages
 from app.errors import AppError, Conflict, Invalid, NotMember, Unauthenticated
+from app.files import api as files_api
+from app.files import pages as files_pages
+from app.files.service import Uploads
 from app.home import api as home_api
 from app.home import pages as home_pages
 from app.hooks import install as install_hooks
@@ -54,6 +57,8 @@ from app.matches import pages as matches_pages
 from app.matches.engine import new_index_cache
 from app.middleware import BodyLimit, CsrfUnlessBearer, SecurityHeaders
 from app.needs import api as needs_api
+from app.needs import check_api as needs_check_api
+from app.needs import check_pages as needs_check_pages
 from app.needs import pages as needs_pages
 from app.notifications import api as notifications_api
 from app.notifications import pages as notifications_pages
@@ -70,6 +75,7 @@ from app.web import env as templates
 
 STATIC_DIR = Path(__file__).parent / "static"
 RETRY_AFTER = "5"  # seconds, on a 503 from the database
+UPLOAD_ENVELOPE = 65_536  # bytes: multipart headers and the form's other fields
 log = logging.getLogger(__name__)
 ROUTERS = [
     home_pages.router,
@@ -84,6 +90,8 @@ ROUTERS = [
     profiles_api.router,
     needs_pages.router,
     needs_api.router,
+    needs_check_pages.router,
+    needs_check_api.router,
     coordinator_pages.router,
     coordinator_api.router,
     admin_pages.router,
@@ -110,6 +118,8 @@ ROUTERS = [
     rounds_pages.router,
     rounds_conflict_pages.router,
     rounds_api.router,
+    files_pages.router,
+    files_api.router,
 ]
 
 
@@ -227,7 +237,8 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 def body_limits(app: FastAPI, settings: Settings) -> Callable[[Scope], int]:
     """Each request's body limit: AXMATCH_MAX_UPLOAD_BYTES on routes that declare
-    `accepts_uploads` (none yet), AXMATCH_MAX_BODY_BYTES everywhere else."""
+    `accepts_uploads` (with room for the multipart envelope, so a file just over its limit
+    gets the upload check's clear message), AXMATCH_MAX_BODY_BYTES everywhere else."""
 
     @cache  # the routes are all in place by the first request
     def upload_paths() -> tuple[re.Pattern[str], ...]:
@@ -240,7 +251,7 @@ def body_limits(app: FastAPI, settings: Settings) -> Callable[[Scope], int]:
 
     def limit_for(scope: Scope) -> int:
         if any(p.match(scope["path"]) for p in upload_paths()):
-            return settings.max_upload_bytes
+            return settings.max_upload_bytes + UPLOAD_ENVELOPE
         return settings.max_body_bytes
 
     return limit_for
@@ -289,6 +300,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.db = database or Database.from_url(settings.database_url)
     app.state.index_cache = new_index_cache(settings)
+    app.state.uploads = Uploads.from_settings(settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         api = router.prefix.startswith("/api")

@@ -7,10 +7,13 @@ Starlette's own error middleware, so a 500 carries the same headers as any other
 
 import json
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 
-from asgi_csrf import asgi_csrf
+from asgi_csrf import asgi_csrf, cookies_from_scope
+from itsdangerous import BadSignature
+from itsdangerous.url_safe import URLSafeSerializer
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -133,13 +136,14 @@ class CsrfUnlessBearer:
     through unchecked anyway (a page on another site cannot send that header), and API routes
     never read the token, so signing a fresh one for each such request is wasted work.
 
-    Multipart writes (other than bearer API calls) are refused here with a 400: no route takes
-    multipart today, and asgi-csrf's multipart reader fails on a missing boundary and on the
-    current python-multipart alike (a 500 before any login). A future upload route takes its
-    file from a bearer API call, or brings a multipart token check of its own here."""
+    Multipart writes (file uploads) are checked here, not by asgi-csrf, whose multipart reader
+    fails on the current python-multipart: the token comes from the x-csrftoken header or the
+    form's first field (`csrftoken`, placed before the file), must equal the signed csrftoken
+    cookie, and the body is replayed to the app untouched."""
 
     def __init__(self, app: ASGIApp, **options: Any) -> None:
-        self.app, self.protected = app, asgi_csrf(app, **options)
+        self.app, self.signer = app, URLSafeSerializer(options["signing_secret"])
+        self.protected = asgi_csrf(app, skip_if_scope=_checked, **options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -149,11 +153,30 @@ class CsrfUnlessBearer:
         if scope["path"].startswith("/api/") and auth is not None and auth.startswith(b"Bearer "):
             await self.app(scope, receive, send)
             return
-        if _multipart_write(scope):
-            message = "Send forms as application/x-www-form-urlencoded: no page takes uploads."
-            await refuse(scope, send, 400, "bad_request", message)
-            return
+        if _multipart_write(scope) and header(scope, b"cookie") is not None:
+            token, receive = await multipart_token(scope, receive)
+            if not self._matches(scope, token):
+                await refuse(scope, send, 403, "csrf", CSRF_FAILED)
+                return
+            scope = {**scope, CSRF_CHECKED: True}
         await self.protected(scope, receive, send)
+
+    def _matches(self, scope: Scope, token: str | None) -> bool:
+        cookie = cookies_from_scope(scope).get("csrftoken", "")
+        try:
+            self.signer.loads(cookie, "csrftoken")
+        except BadSignature:
+            return False
+        return token is not None and secrets.compare_digest(token, cookie)
+
+
+CSRF_CHECKED = "axmatch.csrf_checked"
+CSRF_FAILED = "The form has expired. Reload the page and try again."
+TOKEN_SCAN_BYTES = 16_384  # the first part (the token) must arrive within this much
+
+
+def _checked(scope: Scope) -> bool:
+    return bool(scope.get(CSRF_CHECKED))
 
 
 def _multipart_write(scope: Scope) -> bool:
@@ -161,3 +184,39 @@ def _multipart_write(scope: Scope) -> bool:
         return False
     kind = (header(scope, b"content-type") or b"").split(b";", 1)[0].strip().lower()
     return kind == b"multipart/form-data"
+
+
+def _boundary(scope: Scope) -> bytes | None:
+    found = re.search(rb'boundary="?([^";]{1,200})"?', header(scope, b"content-type") or b"")
+    return found.group(1) if found else None
+
+
+async def multipart_token(scope: Scope, receive: Receive) -> tuple[str | None, Receive]:
+    """The CSRF token of a multipart request (header, else first form field), and a receive
+    that replays what was read to find it."""
+    sent = header(scope, b"x-csrftoken")
+    if sent is not None:
+        return sent.decode("latin-1"), receive
+    boundary, buffer, messages = _boundary(scope), b"", []
+    first = re.compile(
+        rb"--" + re.escape(boundary or b"-") + rb"\r\n(?:[^\r\n]+\r\n)*?"
+        rb'content-disposition: *form-data; *name="csrftoken"\r\n(?:[^\r\n]+\r\n)*'
+        rb"\r\n([A-Za-z0-9._\-]{1,200})\r\n",
+        re.IGNORECASE,
+    )
+    more = True
+    while boundary and more and len(buffer) < TOKEN_SCAN_BYTES:
+        message = await receive()
+        messages.append(message)
+        buffer += message.get("body", b"")
+        more = message.get("more_body", False)
+        if (found := first.match(buffer)) is not None:
+            return found.group(1).decode(), _replay(messages, receive)
+    return None, _replay(messages, receive)
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    async def replayed() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return replayed

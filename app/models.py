@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -88,8 +89,14 @@ class Membership(enum.StrEnum):
 
 class NeedStatus(enum.StrEnum):
     draft = "draft"
+    awaiting_check = "awaiting_check"  # a new organisation's first need (검토 대기)
     open = "open"
     closed = "closed"
+
+
+# What suppliers, counts and figures take as published: neither a draft nor one waiting for
+# the support group's check (app/needs/checks.py).
+PUBLISHED_NEEDS = (NeedStatus.open, NeedStatus.closed)
 
 
 class Organization(Base):
@@ -102,6 +109,9 @@ class Organization(Base):
     # 사업자등록번호: ten digits with a valid check digit (app/accounts/business.py)
     business_number: Mapped[str | None] = mapped_column(String(10), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When a coordinator first approved one of its needs (AXMATCH_FIRST_NEED_CHECK): until
+    # then a manufacturer's needs wait for that check instead of publishing.
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     users: Mapped[list["User"]] = relationship(back_populates="organization")
@@ -987,3 +997,40 @@ class SavedSearch(Base):
     filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     min_level: Mapped[str] = mapped_column(String(8), default="low")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AttachmentOwner(enum.StrEnum):
+    """The kinds of record a file can be attached to (app/files decides who reads each)."""
+
+    need = "need"
+    bid = "bid"
+    kpi_result = "kpi_result"
+    clarification = "clarification"  # an answer to a supplier's question on a need
+
+
+class Attachment(Base):
+    """A file on a record: the bytes live in storage under their SHA-256 (one copy for equal
+    files); the row says whose it is, what it is (detected from the bytes) and who sent it."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_owner", "owner_kind", "owner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_kind: Mapped[AttachmentOwner] = mapped_column(enum_column(AttachmentOwner))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    # Bids: the bid version the file joined; every later version keeps it (files on a bid
+    # are never removed, so a version's files are those with bid_version <= its number).
+    bid_version: Mapped[int | None] = mapped_column(Integer)
+    # Needs: shown only to the owner and coordinators, like the need's confidential notes.
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])

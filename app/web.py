@@ -1,10 +1,16 @@
 """Template environment, page rendering and form parsing shared by every feature."""
 
+import base64
+import binascii
 import csv
+import hashlib
+import hmac
 import io
 import ipaddress
+import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +27,7 @@ from starlette.datastructures import FormData
 from app import vocab
 from app.db import unique_or_conflict
 from app.errors import AppError
-from app.i18n import gettext, normalize_locale, template_gettext
+from app.i18n import Msgid, gettext, normalize_locale, template_gettext
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 M = TypeVar("M", bound=BaseModel)
@@ -65,7 +71,9 @@ def render(
 ) -> HTMLResponse:
     locale = request_locale(request)
     csrf = request.scope.get("csrftoken")
+    flashed = _flashed(request, locale)
     ctx = {
+        "flash": flashed,
         "request": request,
         "user": getattr(request.state, "user", None),
         "viewer": getattr(request.state, "viewer", None),
@@ -76,7 +84,87 @@ def render(
         "label": lambda terms, code: terms[code].label(locale) if code in terms else code,
         **(context or {}),
     }
-    return HTMLResponse(env.get_template(name).render(ctx), status_code=status_code)
+    response = HTMLResponse(env.get_template(name).render(ctx), status_code=status_code)
+    if FLASH_COOKIE in request.cookies:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+# Feedback after an action: a one-time message carried to the next page in a signed cookie
+# (no server-side session exists), shown by `render` once and then cleared.
+FLASH_COOKIE = "flash"
+
+
+def _signature(request: Request, value: str) -> str:
+    key = request.app.state.settings.secret_key.encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def flash(request: Request, url: str, message: Msgid, **params: str | int) -> Response:
+    """A 303 to `url` whose page shows `message` (an English msgid) once, in the reader's
+    language; the cookie is signed so no other site can plant words on our pages."""
+    value = base64.urlsafe_b64encode(json.dumps([message, params]).encode()).decode()
+    response = redirect(url)
+    response.set_cookie(
+        FLASH_COOKIE,
+        f"{value}.{_signature(request, value)}",
+        max_age=120,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.cookie_secure or request.url.scheme == "https",
+    )
+    return response
+
+
+def _flashed(request: Request, locale: str) -> str | None:
+    value, _, signature = request.cookies.get(FLASH_COOKIE, "").partition(".")
+    if not value or not hmac.compare_digest(signature, _signature(request, value)):
+        return None
+    try:
+        message, params = json.loads(base64.urlsafe_b64decode(value))
+    except (ValueError, binascii.Error):
+        return None
+    return gettext(locale, str(message), **params) if isinstance(params, dict) else None
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A confirmation step's words, English msgids formatted with `params`: what the action
+    does and who is told; `back` is where cancelling leads."""
+
+    title: Msgid
+    happens: Msgid
+    told: Msgid
+    back: str
+    params: dict[str, Any] = field(default_factory=dict)
+    button: Msgid = Msgid("Confirm")
+
+
+CONFIRM_FIELD = "confirm"
+
+
+def confirmed(form: FormData) -> bool:
+    return form.get(CONFIRM_FIELD) == "1"
+
+
+def confirm_step(request: Request, form: FormData, ask: Ask) -> HTMLResponse | None:
+    """Irreversible page actions run in two posts: without confirm=1 this returns the
+    confirmation page (the same fields posted again to the same URL with confirm=1, and a
+    cancel link); with it, None, and the handler acts. Works without JavaScript."""
+    if confirmed(form):
+        return None
+    locale = request_locale(request)
+    fields = [
+        (k, v)
+        for k, v in form.multi_items()
+        if isinstance(v, str) and k not in ("csrftoken", CONFIRM_FIELD)
+    ]
+    words = {
+        name: gettext(locale, getattr(ask, name), **ask.params)
+        for name in ("title", "happens", "told")
+    }
+    context = {"ask": ask, "words": words, "fields": fields, "action": request.url.path}
+    return render(request, "confirm.html", context)
 
 
 @lru_cache
@@ -116,10 +204,15 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-async def read_form(request: Request) -> FormData:
+async def read_form(request: Request) -> AsyncIterator[FormData]:
     """The request's form, awaited here so that page handlers can be plain `def`: FastAPI then
-    runs them (and their synchronous database work) in the thread pool, off the event loop."""
-    return await request.form()
+    runs them (and their synchronous database work) in the thread pool, off the event loop.
+    Uploaded files in it are closed (their temporary files removed) once the handler is done."""
+    form = await request.form()
+    try:
+        yield form
+    finally:
+        await form.close()
 
 
 Form = Annotated[FormData, Depends(read_form)]
@@ -139,16 +232,21 @@ def submit(
     again: Again,
     *,
     field: Callable[[AppError], str] = _whole_form,
+    ask: Callable[[M], Response | None] | None = None,
 ) -> Response:
     """The form round trip: validate `data` with the API's `model`; invalid -> `again(errors,
     422)`. Valid -> `act(parsed)` in a savepoint, flushed before it ends: a refusal (any
     AppError, or a unique key lost to a simultaneous request, a Conflict) undoes what it wrote
     and re-renders with its message (under `field(exc)`) at its status; success returns act's
-    response, or a 303 to the URL it returns (post/redirect/get)."""
+    response, or a 303 to the URL it returns (post/redirect/get). `ask(parsed)`, if given,
+    runs between validation and action: a response from it (a confirmation step) is returned
+    instead of acting."""
     locale = request_locale(request)
     parsed, errors = validate_form(model, data, locale)
     if parsed is None:
         return again(errors, 422)
+    if ask is not None and (page := ask(parsed)) is not None:
+        return page
     try:
         with unique_or_conflict(session):
             done = act(parsed)
@@ -161,7 +259,7 @@ def form_dict(form: FormData, list_fields: tuple[str, ...] = ()) -> dict[str, An
     """Form fields as a dict for a Pydantic model: empty strings become None, lists stay lists."""
     data: dict[str, Any] = {}
     for key in form:
-        if key == "csrftoken":
+        if key in ("csrftoken", CONFIRM_FIELD):
             continue
         if key in list_fields:
             data[key] = [v for v in form.getlist(key) if isinstance(v, str) and v.strip()]

@@ -148,6 +148,7 @@ def case_study_from(position: int, row: dict[str, Any]) -> CaseStudy:
 
 def manufacturer_from(row: dict[str, Any], password_hash: str) -> Organization:
     org = Organization(kind=OrgKind.manufacturer, name=row["name"], external_id=row["external_id"])
+    org.checked_at = utcnow()  # the demo programme's known members: their needs publish directly
     org.business_number = demo_business_number(row["external_id"])
     readiness = row.get("readiness", {})
     org.manufacturer = ManufacturerProfile(

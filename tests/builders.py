@@ -1,6 +1,7 @@
 """Plain builder functions for tests (no factory library)."""
 
 import itertools
+from html.parser import HTMLParser
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -42,8 +43,14 @@ def make_user(
     return accounts.create_user(session, org, email, PASSWORD, f"User {email}", role, locale)
 
 
-def make_manufacturer(session: Session, name: str = "테스트정밀", **profile: Any) -> User:
-    org = Organization(kind=OrgKind.manufacturer, name=name)
+def make_manufacturer(
+    session: Session, name: str = "테스트정밀", checked: bool = True, **profile: Any
+) -> User:
+    """`checked`: the support group has checked one of its needs already (a known member);
+    an unchecked one is newly registered, its first need waits (app/needs/checks.py)."""
+    org = Organization(
+        kind=OrgKind.manufacturer, name=name, checked_at=utcnow() if checked else None
+    )
     profile = {"industry": "30", "region": "gn-changwon", "sf_level": "basic", **profile}
     session.add(ManufacturerProfile(organization=org, **profile))
     return make_user(session, org, Role.manufacturer)
@@ -129,6 +136,10 @@ class Browser:
         form = {"csrftoken": self.csrf(), **(data or {})}
         return self.client.post(url, data=form, follow_redirects=False, **kwargs)
 
+    def confirm(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Response:
+        """Post an irreversible page action as its confirmation page does (confirm=1)."""
+        return self.post(url, {**(data or {}), "confirm": "1"}, **kwargs)
+
     def api(self, method: str, url: str, json: Any = None, **kwargs: Any) -> Response:
         headers = {"x-csrftoken": self.csrf(), **kwargs.pop("headers", {})}
         return self.client.request(method, url, json=json, headers=headers, **kwargs)
@@ -162,3 +173,45 @@ def make_engagement(
     engagement = start_engagement(session, None, need, supplier.organization_id)
     session.flush()
     return engagement
+
+
+# The shared HTML landmark parser: ids of checked inputs, hidden inputs, and the text inside
+# each element that has an id (tests read pages by landmarks, never by substrings).
+VOID = {"input", "br", "meta", "link", "img", "hr"}
+
+
+class Page(HTMLParser):
+    """Ids of checked inputs, and the text inside each element that has an id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.checked: set[str] = set()
+        self.hidden: dict[str, str] = {}  # hidden inputs by name (the last of a name wins)
+        self.texts: dict[str, str] = {}
+        self.stack: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "input" and "checked" in found and found.get("id"):
+            self.checked.add(str(found["id"]))
+        if tag == "input" and found.get("type") == "hidden" and found.get("name"):
+            self.hidden[str(found["name"])] = found.get("value") or ""
+        if tag not in VOID:
+            self.stack.append((tag, found.get("id")))
+            if found.get("id"):
+                self.texts[str(found["id"])] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        for _, element in self.stack:
+            if element:
+                self.texts[element] += data
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    return page

@@ -55,7 +55,7 @@ class World:
 
 
 @pytest.fixture
-def world(session) -> World:
+def world(session, tmp_path) -> World:
     owner = make_manufacturer(session)
     supplier = make_supplier(session, "소유공급사")
     people = {
@@ -85,6 +85,7 @@ def world(session) -> World:
     ids |= engagement_ids(session, owner, supplier)
     ids |= notification_ids(session, supplier)
     ids |= round_ids(session, need, supplier)
+    ids |= file_ids(session, owner, need, tmp_path)
     session.commit()
     return World(people, ids)
 
@@ -116,6 +117,9 @@ def fill(path: str, ids: dict[str, object]) -> str:
             "round_id": "round",
             "pair_id": "pair",
             "conflict_id": "conflict",
+            "attachment_id": "attachment",
+            "bid_id": "bid",
+            "question_id": "bid",  # names no question either: the world asks none
         }[name]
         return str(ids[key])
 
@@ -179,6 +183,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/admin/users"): {"admin"},
     ("PATCH", "/api/admin/users/{user_id}"): {"admin"},
     ("GET", "/api/coordinator/applications"): STAFF,
+    ("GET", "/api/coordinator/checks"): STAFF,
+    ("POST", "/api/coordinator/checks/{need_id}/approve"): STAFF,
+    ("POST", "/api/coordinator/checks/{need_id}/return"): STAFF,
     ("GET", "/api/coordinator/reviews"): STAFF,
     ("POST", "/api/profile/reapply"): {
         "other_supplier",
@@ -233,6 +240,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("DELETE", "/api/tokens/{token_id}"): {"manufacturer"},
     ("GET", "/coordinator"): STAFF,
     ("GET", "/coordinator/applications"): STAFF,
+    ("GET", "/coordinator/checks"): STAFF,
+    ("POST", "/coordinator/checks/{need_id}/approve"): STAFF,
+    ("POST", "/coordinator/checks/{need_id}/return"): STAFF,
     ("GET", "/coordinator/reviews"): STAFF,
     ("POST", "/profile/reapply"): {
         "other_supplier",
@@ -395,6 +405,29 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/needs/{need_id}/award"): {"manufacturer", "other_manufacturer"},
     ("POST", "/api/needs/{need_id}/award/approve"): STAFF,
     ("POST", "/api/needs/{need_id}/award/reject"): STAFF,
+    # files: the world holds one (not confidential) drawing on the need, and no bid; uploads
+    # sent without a file are a 422 for whoever passes the role check
+    ("POST", "/api/needs/{need_id}/files"): SIGNED_IN,
+    ("GET", "/api/needs/{need_id}/files"): STAFF | {"other_supplier", "supplier", "manufacturer"},
+    ("POST", "/api/needs/{need_id}/bid/files"): SIGNED_IN,
+    ("GET", "/api/bids/{bid_id}/files"): set(),
+    ("POST", "/api/engagements/{engagement_id}/results/{result_id}/files"): SIGNED_IN,
+    ("GET", "/api/engagements/{engagement_id}/results/{result_id}/files"): STAFF
+    | {"supplier", "manufacturer"},
+    ("GET", "/api/files/{attachment_id}"): STAFF | {"other_supplier", "supplier", "manufacturer"},
+    ("DELETE", "/api/files/{attachment_id}"): {"manufacturer"},
+    ("POST", "/needs/{need_id:int}/files"): {"manufacturer"},
+    ("POST", "/needs/{need_id:int}/files/{attachment_id:int}/remove"): {"manufacturer"},
+    ("POST", "/needs/{need_id:int}/bid/files"): set(),
+    ("POST", "/engagements/{engagement_id:int}/results/{result_id:int}/files"): {
+        "supplier",
+        "manufacturer",
+    },
+    ("GET", "/files/{attachment_id:int}"): STAFF | {"other_supplier", "supplier", "manufacturer"},
+    ("POST", "/api/needs/{need_id}/questions/{question_id}/files"): SIGNED_IN,
+    ("GET", "/api/needs/{need_id}/questions/files"): STAFF
+    | {"manufacturer", "other_supplier", "supplier"},
+    ("POST", "/needs/{need_id:int}/questions/{question_id:int}/files"): set(),
     ("POST", "/api/needs/{need_id}/bids/{org_id}/shortlist"): {"manufacturer"},
     ("GET", "/api/needs/{need_id}/proposals"): STAFF | {"manufacturer"},
     ("POST", "/api/needs/{need_id}/proposals"): STAFF,
@@ -546,3 +579,18 @@ def engagement_ids(session, manufacturer, supplier) -> dict[str, object]:
     engagement.kpis[0].results.append(result)
     session.flush()
     return {"engagement": engagement.id, "milestone": milestone.id, "result": result.id}
+
+
+def file_ids(session, owner, need, tmp_path) -> dict[str, object]:
+    """A drawing on the need, its bytes in the app's own storage (the app's data folder is
+    this test's tmp_path); "bid" names no bid (the world holds none)."""
+    import io
+
+    from app.config import UPLOAD_TYPES
+    from app.files import service as files
+    from app.files.storage import LocalStorage
+
+    uploads = files.Uploads(LocalStorage(tmp_path / "files"), 1 << 20, UPLOAD_TYPES)
+    target = files.need_target(session, owner, need.id)
+    row = files.attach(session, uploads, owner, target, "도면.pdf", io.BytesIO(b"%PDF-1.4 x"))
+    return {"attachment": row.id, "bid": 99_999}

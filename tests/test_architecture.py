@@ -11,6 +11,9 @@
 3. The index-in-step rule lives in one file: within `app/matches/`, only the store (which
    writes vectors and logs), the cache (which follows the log) and `tracking` (which decides
    what a change touches) name `IndexChange`.
+4. One front door for documents: outside `app/files/`, nobody imports the blob storage or the
+   file-kind sniffing (`app.files.storage`, `app.files.kinds`); features attach, list and
+   serve files through `app.files.service` (and its page and download helpers).
 
 The composition root (`app/main.py`, `app/cli.py`, `app/hooks.py`) may import anything.
 `KNOWN` lists violations that another branch is removing; each entry must still be a real
@@ -41,6 +44,8 @@ LOG_KEEPERS = {
     "app/matches/changelog.py",
     "app/matches/tracking.py",
 }
+
+FILES_INSIDE = {"app.files.storage", "app.files.kinds"}
 
 KNOWN: set[tuple[str, str]] = set()
 
@@ -113,10 +118,28 @@ def log_keeper_violations(path: str, tree: ast.AST) -> set[tuple[str, str]]:
     }
 
 
+def files_door_violations(path: str, tree: ast.AST) -> set[tuple[str, str]]:
+    if path.startswith("app/files/"):
+        return set()
+    found = set()
+    for module, names in modules(tree):
+        inner = {module} | ({f"{module}.{n}" for n in names} if module == "app.files" else set())
+        found |= {(path, f"imports {m}") for m in inner & FILES_INSIDE}
+    return found
+
+
+RULES = (
+    ground_floor_violations,
+    front_door_violations,
+    log_keeper_violations,
+    files_door_violations,
+)
+
+
 def violations() -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for path, tree in sources().items():
-        for rule in (ground_floor_violations, front_door_violations, log_keeper_violations):
+        for rule in RULES:
             found |= rule(path, tree)
     return found
 
@@ -154,3 +177,9 @@ def test_the_rules_catch_what_they_describe() -> None:
     logger = ast.parse("from app.models import IndexChange\n")
     assert log_keeper_violations("app/matches/service.py", logger)
     assert not log_keeper_violations("app/matches/tracking.py", logger)
+    storage = ast.parse("from app.files import storage\nfrom app.files.kinds import detect\n")
+    assert files_door_violations("app/needs/pages.py", storage) == {
+        ("app/needs/pages.py", "imports app.files.storage"),
+        ("app/needs/pages.py", "imports app.files.kinds"),
+    }
+    assert not files_door_violations("app/files/service.py", storage)

@@ -22,8 +22,11 @@ from app.i18n import Msgid, gettext
 from app.models import Role
 from app.schemas import RowId
 from app.web import (
+    Ask,
     Form,
     client_ip,
+    confirm_step,
+    flash,
     form_dict,
     redirect,
     render,
@@ -248,9 +251,23 @@ def create_token(request: Request, form: Form, session: DbSession, user: Current
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(token_id: RowId, session: DbSession, user: CurrentUser) -> Response:
+def revoke_token(
+    request: Request, form: Form, token_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    service.own_api_token(session, user, token_id)  # nothing to confirm for a stranger
+    if page := confirm_step(request, form, REVOKE_TOKEN):
+        return page
     service.revoke_api_token(session, user, token_id)
-    return redirect("/account")
+    return flash(request, "/account", Msgid("The API token is revoked."))
+
+
+REVOKE_TOKEN = Ask(
+    Msgid("Revoke this API token?"),
+    Msgid("Programs using it are refused from now on; a revoked token cannot be restored."),
+    Msgid("Nobody is sent a notice."),
+    "/account",
+    button=Msgid("Revoke"),
+)
 
 
 @router.get("/invitations/{secret}", name="invitation_form")

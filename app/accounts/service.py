@@ -266,10 +266,15 @@ def list_api_tokens(session: Session, user: User) -> list[ApiToken]:
     return list(session.scalars(query))
 
 
-def revoke_api_token(session: Session, user: User, token_id: int) -> ApiToken:
+def own_api_token(session: Session, user: User, token_id: int) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
         raise NotFound("API token not found.")
+    return token
+
+
+def revoke_api_token(session: Session, user: User, token_id: int) -> ApiToken:
+    token = own_api_token(session, user, token_id)
     token.revoked_at = token.revoked_at or utcnow()
     return token
 

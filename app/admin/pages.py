@@ -11,9 +11,21 @@ from app.admin import service
 from app.admin.schemas import StaffIn, UserFilters, UserPatch
 from app.auth import CurrentUser, DbSession, roles
 from app.errors import AppError, Invalid
+from app.i18n import Msgid
 from app.models import Role, utcnow
 from app.schemas import RowId
-from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
+from app.web import (
+    Ask,
+    Form,
+    confirm_step,
+    flash,
+    form_dict,
+    redirect,
+    render,
+    request_locale,
+    submit,
+    validate_form,
+)
 
 router = APIRouter(prefix="/admin", dependencies=roles(Role.admin))
 
@@ -76,8 +88,24 @@ def update_user(
     patch, _ = validate_form(UserPatch, form_dict(form), request_locale(request))
     if patch is None:
         raise Invalid("This value is not valid.")
+    if patch.is_active is False and (page := confirm_step(request, form, DEACTIVATE)):
+        return page
     service.update_user(session, user, user_id, patch)
+    if patch.is_active is False:
+        return flash(request, "/admin/users", Msgid("The account is deactivated."))
     return redirect("/admin/users?done=updated")
+
+
+DEACTIVATE = Ask(
+    Msgid("Deactivate this account?"),
+    Msgid(
+        "The person can no longer log in or use the API"
+        " until an administrator reactivates the account."
+    ),
+    Msgid("Nobody is sent a notice; tell the person yourself if they should know why."),
+    "/admin/users",
+    button=Msgid("Deactivate"),
+)
 
 
 @router.post("/users/{user_id}/reset-access")

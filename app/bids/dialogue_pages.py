@@ -1,9 +1,10 @@
 """HTML routes for invitations and clarification questions."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
@@ -11,12 +12,25 @@ from app.auth import CurrentUser, DbSession, roles
 from app.bids import dialogue
 from app.bids.schemas import AnswerIn, InviteIn, QuestionIn
 from app.bids.service import bidding_open
+from app.files import service as files
+from app.files.download import UploadsDep
+from app.files.pages import upload
 from app.matches import service as matches
 from app.matches.pages import Cache
 from app.models import Role, User
 from app.needs import service as needs
 from app.schemas import RowId
-from app.web import Form, M, form_dict, redirect, render, request_locale, submit, validate_form
+from app.web import (
+    Form,
+    M,
+    accepts_uploads,
+    form_dict,
+    redirect,
+    render,
+    request_locale,
+    submit,
+    validate_form,
+)
 
 router = APIRouter()
 SUPPLIER = roles(Role.supplier)
@@ -77,6 +91,7 @@ def _questions_page(
         "can_answer": needs.can_edit(user, need),
         "errors": errors or {},
         "form": form or {},
+        "files": files.answer_files(session, user, need_id),
     }
     return render(request, "bids/questions.html", context, status)
 
@@ -125,3 +140,25 @@ def answer(
         return dialogue.answer(session, user, need_id, p.question_id, p.answer)
 
     return _question_form(request, form, session, user, need_id, AnswerIn, go)
+
+
+@router.post(
+    "/needs/{need_id:int}/questions/{question_id:int}/files",
+    dependencies=[*MANUFACTURER, Depends(accepts_uploads)],
+)
+def upload_answer_file(
+    request: Request,
+    form: Form,
+    need_id: RowId,
+    question_id: RowId,
+    session: DbSession,
+    uploads: UploadsDep,
+    user: CurrentUser,
+) -> Response:
+    def again(errors: dict[str, str], status: int) -> Response:
+        shown = {"question_id": str(question_id)}
+        return _questions_page(request, session, user, need_id, errors, shown, status)
+
+    target = partial(files.answer_target, session, user, need_id, question_id)
+    done = f"/needs/{need_id}/questions#question-{question_id}"
+    return upload(request, session, uploads, user, form, target, done, again)

@@ -1,19 +1,36 @@
 """HTML routes for bids: the supplier's form, history and list; the sealed comparison."""
 
 import secrets
+from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from app.auth import CurrentUser, DbSession, roles
 from app.bids import service
 from app.bids.schemas import STAGES, BidIn, VersionIn
-from app.models import Bid, Role, User
+from app.files import service as files
+from app.files.download import UploadsDep
+from app.files.pages import upload
+from app.i18n import Msgid
+from app.models import AttachmentOwner, Bid, Role, User
 from app.needs import service as needs
 from app.schemas import RowId
-from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
+from app.web import (
+    Ask,
+    Form,
+    accepts_uploads,
+    confirm_step,
+    flash,
+    form_dict,
+    redirect,
+    render,
+    request_locale,
+    submit,
+    validate_form,
+)
 
 router = APIRouter()
 SUPPLIER = roles(Role.supplier)
@@ -67,6 +84,7 @@ def _bid_page(
         "errors": errors or {},
         "stages": STAGES,
         "studies": profile.case_studies if profile else [],
+        "files": files.files_of(session, AttachmentOwner.bid, [bid.id])[bid.id] if bid else [],
     }
     return render(request, "bids/bid.html", context, status)
 
@@ -107,9 +125,23 @@ def submit_bid(
 def withdraw_bid(
     request: Request, form: Form, need_id: RowId, session: DbSession, user: CurrentUser
 ) -> Response:
+    back = f"/needs/{need_id}/bid"
+    service.withdrawable_bid(session, user, need_id)  # nothing to confirm for a stranger
+    if page := confirm_step(request, form, _withdraw_ask(back)):
+        return page
     parsed, _ = validate_form(VersionIn, form_dict(form), request_locale(request))
     service.withdraw_bid(session, user, need_id, parsed.version if parsed else None)
-    return redirect(f"/needs/{need_id}/bid")
+    return flash(request, back, Msgid("Your bid is withdrawn."))
+
+
+def _withdraw_ask(back: str) -> Ask:
+    return Ask(
+        Msgid("Withdraw your bid?"),
+        Msgid("The manufacturer can no longer see or select your bid."),
+        Msgid("Nobody is sent a notice; the bid leaves the manufacturer's comparison."),
+        back,
+        button=Msgid("Withdraw the bid"),
+    )
 
 
 @router.post("/needs/{need_id:int}/bid/confirm", dependencies=SUPPLIER)
@@ -119,3 +151,20 @@ def confirm_bid(
     parsed, _ = validate_form(VersionIn, form_dict(form), request_locale(request))
     service.confirm_bid(session, user, need_id, parsed.version if parsed else None)
     return redirect(f"/needs/{need_id}/bid")
+
+
+@router.post("/needs/{need_id:int}/bid/files", dependencies=[*SUPPLIER, Depends(accepts_uploads)])
+def upload_bid_file(
+    request: Request,
+    need_id: RowId,
+    form: Form,
+    session: DbSession,
+    uploads: UploadsDep,
+    user: CurrentUser,
+) -> Response:
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _bid_page(request, session, user, need_id, None, errors, status)
+
+    target = partial(files.bid_target, session, user, need_id)
+    done = f"/needs/{need_id}/bid#files"
+    return upload(request, session, uploads, user, form, target, done, again)

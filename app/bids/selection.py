@@ -242,6 +242,17 @@ def proposals(session: Session, viewer: User, need_id: int) -> list[MatchProposa
     return list(session.scalars(query.order_by(MatchProposal.id)))
 
 
+def own_proposal(
+    session: Session, viewer: User, need_id: int, supplier_org_id: int
+) -> tuple[Need, MatchProposal]:
+    """A proposal on the viewer's own need: what deciding, and its confirmation, act on."""
+    need = needs.get_own_need(session, viewer, need_id)
+    proposal = proposal_for(session, need.id, supplier_org_id)
+    if proposal is None:
+        raise NotFound("Proposal not found.")
+    return need, proposal
+
+
 def decide_proposal(
     session: Session,
     viewer: User,
@@ -250,10 +261,7 @@ def decide_proposal(
     accept: bool,
     version: int | None,
 ) -> MatchProposal:
-    need = needs.get_own_need(session, viewer, need_id)
-    proposal = proposal_for(session, need.id, supplier_org_id)
-    if proposal is None:
-        raise NotFound("Proposal not found.")
+    need, proposal = own_proposal(session, viewer, need_id, supplier_org_id)
     expect_version(proposal, version)
     if accept:
         _require_free(session, need)

@@ -13,13 +13,15 @@ from starlette.datastructures import FormData
 from app.auth import CurrentUser, DbSession, roles
 from app.bids import selection, service
 from app.bids.schemas import DecisionIn, ProposalIn, SelectIn, VersionIn
+from app.files import service as files
+from app.i18n import Msgid
 from app.matches import service as matches
 from app.matches.cache import IndexCache
 from app.matches.pages import Cache
-from app.models import Role, User
+from app.models import AttachmentOwner, Role, User
 from app.needs import service as needs
 from app.schemas import RowId
-from app.web import Form, form_dict, redirect, render, submit
+from app.web import Ask, Form, confirm_step, flash, form_dict, redirect, render, submit
 
 router = APIRouter()
 MANUFACTURER = roles(Role.manufacturer)
@@ -56,6 +58,7 @@ def compare_page(
         "proposals": selection.proposals(session, user, need_id),
         "candidates": _candidates(session, cache, user, need_id) if proposing else [],
         "errors": errors or {},
+        "files": files.files_of(session, AttachmentOwner.bid, [b.id for b in view.bids]),
     }
     return render(request, "bids/compare.html", context, status)
 
@@ -77,18 +80,29 @@ def _decide(
     need_id: int,
     model: type[BaseModel],
     action: Callable[[Any], object],
+    confirm: tuple[Ask, Msgid] | None = None,
 ) -> Response:
     """One compare-page form: on errors or a refusal, the compare page again with the reason
-    (no partial write survives a refusal); on success, back to the compare page."""
+    (no partial write survives a refusal); on success, back to the compare page. With
+    `confirm` (its question, its success message) a binding decision is confirmed first."""
+    back = f"/needs/{need_id}/bids"
 
-    def act(parsed: Any) -> str:
+    def act(parsed: Any) -> Response | str:
         action(parsed)
-        return f"/needs/{need_id}/bids"
+        return flash(request, back, confirm[1]) if confirm else back
 
     def again(errors: dict[str, str], status: int) -> Response:
         return compare_page(request, session, cache, user, need_id, errors, status)
 
-    return submit(request, session, model, form_dict(form), act, again)
+    def ask(_: Any) -> Response | None:
+        return confirm_step(request, form, confirm[0]) if confirm else None
+
+    return submit(request, session, model, form_dict(form), act, again, ask=ask)
+
+
+def _ask(need_id: int, title: str, happens: str, told: str, button: str) -> Ask:
+    back = f"/needs/{need_id}/bids"
+    return Ask(Msgid(title), Msgid(happens), Msgid(told), back, button=Msgid(button))
 
 
 @router.get("/needs/{need_id:int}/bids", dependencies=READERS)
@@ -118,7 +132,18 @@ def select_bid(
     def go(p: SelectIn) -> object:
         return selection.select_bid(session, user, need_id, p)
 
-    return _decide(request, form, session, cache, user, need_id, SelectIn, go)
+    ask = _ask(
+        need_id,
+        Msgid("Select this bid?"),
+        Msgid(
+            "The bid is put forward as your choice;"
+            " a coordinator approves it before the engagement starts."
+        ),
+        Msgid("The support group's coordinators are sent a notice to approve it."),
+        Msgid("Select the bid"),
+    )
+    done = Msgid("Your selection was sent to the coordinators for approval.")
+    return _decide(request, form, session, cache, user, need_id, SelectIn, go, (ask, done))
 
 
 @router.get("/awards", dependencies=STAFF)
@@ -138,7 +163,47 @@ def _award(
     def go(p: DecisionIn) -> object:
         return selection.decide_award(session, user, need_id, approve, p)
 
-    return _decide(request, form, session, cache, user, need_id, DecisionIn, go)
+    confirm = APPROVE if approve else REJECT
+    ask = _ask(need_id, *confirm[0])
+    return _decide(request, form, session, cache, user, need_id, DecisionIn, go, (ask, confirm[1]))
+
+
+APPROVE = (
+    (
+        Msgid("Approve this selection?"),
+        Msgid("The engagement starts with the selected supplier; the other bids are not selected."),
+        Msgid("The selected supplier and the other bidders are sent a notice."),
+        Msgid("Approve the selection"),
+    ),
+    Msgid("The selection is approved and the engagement has started."),
+)
+REJECT = (
+    (
+        Msgid("Return this selection?"),
+        Msgid("The selection is refused; the manufacturer may select again."),
+        Msgid("The manufacturer is sent a notice with your reason."),
+        Msgid("Return the selection"),
+    ),
+    Msgid("The selection was returned to the manufacturer."),
+)
+ACCEPT = (
+    (
+        Msgid("Accept this proposal?"),
+        Msgid("The engagement starts with the proposed supplier; any other bids are not selected."),
+        Msgid("The proposed supplier and any other bidders are sent a notice."),
+        Msgid("Accept the proposal"),
+    ),
+    Msgid("The proposal is accepted and the engagement has started."),
+)
+DECLINE = (
+    (
+        Msgid("Decline this proposal?"),
+        Msgid("The proposal is closed; the coordinators may propose another supplier."),
+        Msgid("The support group's coordinators are sent a notice."),
+        Msgid("Decline the proposal"),
+    ),
+    Msgid("The proposal is declined."),
+)
 
 
 @router.post("/needs/{need_id:int}/award/approve", dependencies=STAFF)
@@ -194,7 +259,10 @@ def _answer(
     def go(p: VersionIn) -> object:
         return selection.decide_proposal(session, user, need_id, org_id, accept, p.version)
 
-    return _decide(request, form, session, cache, user, need_id, VersionIn, go)
+    selection.own_proposal(session, user, need_id, org_id)  # nothing to confirm for a stranger
+    confirm = ACCEPT if accept else DECLINE
+    ask = _ask(need_id, *confirm[0])
+    return _decide(request, form, session, cache, user, need_id, VersionIn, go, (ask, confirm[1]))
 
 
 @router.post("/needs/{need_id:int}/proposals/{org_id:int}/accept", dependencies=MANUFACTURER)

@@ -181,8 +181,9 @@ def _save(session: Session, viewer: User, need: Need, data: BidIn) -> Bid:
     return bid
 
 
-def withdraw_bid(session: Session, viewer: User, need_id: int, version: int | None) -> Bid:
-    """A supplier that was suspended (or expired) since still withdraws its own bid."""
+def withdrawable_bid(session: Session, viewer: User, need_id: int) -> Bid:
+    """The viewer's own bid on an open need (a supplier that was suspended or expired since
+    still withdraws its own bid); what withdrawing, and its confirmation step, act on."""
     if viewer.role is not Role.supplier:
         raise Forbidden("Only admitted suppliers can bid.")
     need = needs.get_need(session, viewer, need_id)
@@ -190,6 +191,11 @@ def withdraw_bid(session: Session, viewer: User, need_id: int, version: int | No
     if bid is None:
         raise NotFound("Bid not found.")
     _require_open(need)
+    return bid
+
+
+def withdraw_bid(session: Session, viewer: User, need_id: int, version: int | None) -> Bid:
+    bid = withdrawable_bid(session, viewer, need_id)
     expect_version(bid, version)
     if bid.status is BidStatus.withdrawn:
         raise Conflict("This bid is already withdrawn.")

@@ -13,10 +13,10 @@ from app.cohorts import service
 from app.cohorts.schemas import CohortIn, CohortUpdate, MemberIdsIn, MembersIn, VersionIn
 from app.cohorts.schemas import InviteIn as CohortInviteIn
 from app.errors import Invalid
-from app.i18n import gettext
+from app.i18n import Msgid, gettext
 from app.models import Cohort, Role, User
 from app.schemas import OneLine, RowId
-from app.web import Form, form_dict, render, request_locale, submit
+from app.web import Ask, Form, confirm_step, flash, form_dict, render, request_locale, submit
 
 router = APIRouter(prefix="/coordinator/cohorts", dependencies=roles(Role.coordinator, Role.admin))
 sponsor_router = APIRouter(dependencies=roles(Role.sponsor))
@@ -183,16 +183,29 @@ def delete_cohort(
 ) -> Response:
     cohort = service.get_cohort(session, user, cohort_id)
 
-    def act(parsed: VersionIn) -> str:
+    def act(parsed: VersionIn) -> Response:
         service.delete_cohort(session, user, cohort_id, parsed.version)
-        return "/coordinator/cohorts"
+        return flash(request, "/coordinator/cohorts", Msgid("The cohort is deleted."))
+
+    def ask(_: VersionIn) -> Response | None:
+        return confirm_step(request, form, _delete_ask(cohort_id))
 
     def again(errors: dict[str, str], status: int) -> Response:
         if "__all__" not in errors:
             errors = {"__all__": gettext(request_locale(request), "This value is not valid.")}
         return _detail(request, session, user, cohort, status, delete_errors=errors)
 
-    return submit(request, session, VersionIn, form_dict(form), act, again)
+    return submit(request, session, VersionIn, form_dict(form), act, again, ask=ask)
+
+
+def _delete_ask(cohort_id: int) -> Ask:
+    return Ask(
+        Msgid("Delete this cohort?"),
+        Msgid("The cohort and its member list are deleted; the organisations themselves stay."),
+        Msgid("Nobody is sent a notice; the sponsor no longer sees the cohort."),
+        f"/coordinator/cohorts/{cohort_id}",
+        button=Msgid("Delete"),
+    )
 
 
 @sponsor_router.get("/cohorts")

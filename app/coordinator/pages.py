@@ -15,9 +15,10 @@ from app.coordinator.schemas import (
     OrgFilters,
     PageFilter,
 )
+from app.i18n import Msgid
 from app.models import Role, User, utcnow
 from app.schemas import RowId
-from app.web import Form, form_dict, redirect, render, submit
+from app.web import Ask, Form, confirm_step, flash, form_dict, redirect, render, submit
 
 AppSettings = Annotated[Settings, Depends(get_settings)]
 router = APIRouter(prefix="/coordinator", dependencies=roles(Role.coordinator, Role.admin))
@@ -111,15 +112,50 @@ def change_membership(
     queue = data.pop("next", None)
     back = f"/coordinator/{queue}" if queue in ("applications", "reviews") else None
 
-    def act(change: MembershipChange) -> str:
+    def act(change: MembershipChange) -> Response | str:
         service.change_membership(session, user, org_id, change)
+        if change.status in CONFIRMED:
+            return flash(
+                request, back or f"/coordinator/organizations/{org_id}", CONFIRMED[change.status][1]
+            )
         return back or f"/coordinator/organizations/{org_id}?saved=membership"
 
     def again(errors: dict[str, str], status: int) -> Response:
-        form = data if status == 422 else {"reason": data.get("reason")}
-        return _membership_page(request, session, user, org_id, form, errors, status)
+        shown = data if status == 422 else {"reason": data.get("reason")}
+        return _membership_page(request, session, user, org_id, shown, errors, status)
 
-    return submit(request, session, MembershipChange, data, act, again)
+    def ask(change: MembershipChange) -> Response | None:
+        if change.status not in CONFIRMED:
+            return None
+        title, happens, button = CONFIRMED[change.status][0]
+        told = Msgid("The supplier is sent a notice and an e-mail with your reason.")
+        cancel = f"/coordinator/suppliers/{org_id}/membership"
+        return confirm_step(request, form, Ask(title, happens, told, cancel, button=button))
+
+    return submit(request, session, MembershipChange, data, act, again, ask=ask)
+
+
+CONFIRMED = {
+    "suspended": (
+        (
+            Msgid("Suspend this supplier?"),
+            Msgid(
+                "The supplier can no longer see needs, bid or be selected;"
+                " its open engagements are flagged to the coordinators."
+            ),
+            Msgid("Suspend"),
+        ),
+        Msgid("The supplier is suspended."),
+    ),
+    "rejected": (
+        (
+            Msgid("Reject this application?"),
+            Msgid("The supplier is not admitted; it may re-apply later."),
+            Msgid("Reject"),
+        ),
+        Msgid("The application is rejected."),
+    ),
+}
 
 
 @router.get("/audit")

@@ -21,6 +21,7 @@ from app.engagements import gates
 from app.engagements.service import SEOUL
 from app.errors import NotFound
 from app.models import (
+    PUBLISHED_NEEDS,
     Award,
     AwardStatus,
     Bid,
@@ -36,7 +37,6 @@ from app.models import (
     MatchProposal,
     Membership,
     Need,
-    NeedStatus,
     ProposalStatus,
     Round,
     RoundPair,
@@ -75,7 +75,7 @@ def today() -> date:
 
 def _conditions(scope: Scope) -> list[ColumnElement[bool]]:
     f = scope.filters
-    where: list[ColumnElement[bool]] = [Need.status != NeedStatus.draft]
+    where: list[ColumnElement[bool]] = [Need.status.in_(PUBLISHED_NEEDS)]
     if f.industry:
         where.append(need_industry == f.industry)
     if f.region:

@@ -10,9 +10,19 @@ from app.engagements import gates
 from app.engagements.outcomes import visible_reviews
 from app.engagements.service import get_engagement, is_overdue, is_staff, party_of, timeline
 from app.engagements.stages import next_moves
+from app.files import service as files
 from app.i18n import Msgid, gettext, normalize_locale
 from app.matches.eligibility import standing
-from app.models import Engagement, EngagementNote, Membership, Review, Stage, User
+from app.models import (
+    Attachment,
+    AttachmentOwner,
+    Engagement,
+    EngagementNote,
+    Membership,
+    Review,
+    Stage,
+    User,
+)
 
 
 @dataclass
@@ -42,6 +52,7 @@ class Detail:
     gate: Gate | None  # None once closed or cancelled
     membership: Membership | None  # the supplier's, flagged to everyone when not admitted
     locale: str  # the viewer's, for texts the API returns ready to show
+    evidence: dict[int, list[Attachment]]  # files on each KPI result, by result id
 
 
 def notes_of(session: Session, engagement: Engagement) -> list[EngagementNote]:
@@ -65,7 +76,13 @@ def load_detail(session: Session, user: User, engagement_id: int) -> Detail:
         gate=gate_of(engagement),
         membership=standing(session, [engagement.supplier_org_id])[engagement.supplier_org_id],
         locale=normalize_locale(user.locale),
+        evidence=evidence_of(session, engagement),
     )
+
+
+def evidence_of(session: Session, engagement: Engagement) -> dict[int, list[Attachment]]:
+    ids = [r.id for k in engagement.kpis for r in k.results]
+    return files.files_of(session, AttachmentOwner.kpi_result, ids)
 
 
 def gate_of(engagement: Engagement) -> Gate | None:

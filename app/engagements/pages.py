@@ -1,9 +1,10 @@
 """HTML routes for engagements: list, board, detail, and the detail page's forms."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.datastructures import FormData
@@ -24,8 +25,23 @@ from app.engagements.schemas import (
     ResultIn,
     ReviewIn,
 )
+from app.files import service as files
+from app.files.download import UploadsDep
+from app.files.pages import upload
+from app.i18n import Msgid
 from app.models import ResultPhase, Role, Stage, User
-from app.web import Form, form_dict, render, request_locale, submit, validate_form
+from app.web import (
+    Ask,
+    Form,
+    accepts_uploads,
+    confirm_step,
+    flash,
+    form_dict,
+    render,
+    request_locale,
+    submit,
+    validate_form,
+)
 
 router = APIRouter(
     dependencies=roles(Role.manufacturer, Role.supplier, Role.coordinator, Role.admin)
@@ -88,19 +104,28 @@ def _act(
     name: str,
     model: type[BaseModel],
     action: Callable[[Any], object],
+    confirm: tuple[Callable[[Any], Ask], Callable[[Any], Msgid]] | None = None,
 ) -> Response:
     """One detail-page form, then back to its section; on errors, the detail page again with
-    what was typed and why it was refused."""
+    what was typed and why it was refused. With `confirm` (the question and the success
+    message for the parsed form) a binding step is confirmed first."""
     data = form_dict(form)
+    back = f"/engagements/{engagement_id}#{name}"
 
-    def act(parsed: Any) -> str:
+    def act(parsed: Any) -> Response | str:
         action(parsed)
-        return f"/engagements/{engagement_id}#{name}"
+        return flash(request, back, confirm[1](parsed)) if confirm else back
 
     def again(errors: dict[str, str], status: int) -> Response:
         return _detail_page(request, session, user, engagement_id, (name, errors, data), status)
 
-    return submit(request, session, model, data, act, again)
+    def ask(parsed: Any) -> Response | None:
+        if confirm is None:
+            return None
+        service.get_engagement(session, user, engagement_id)  # nothing to confirm for others
+        return confirm_step(request, form, confirm[0](parsed))
+
+    return submit(request, session, model, data, act, again, ask=ask)
 
 
 class Empty(BaseModel):
@@ -116,7 +141,35 @@ def move(
             session, user, engagement_id, Stage(p.to), p.version, p.reason, p.override
         )
 
-    return _act(request, form, session, user, engagement_id, "move", MoveIn, go)
+    def ask(p: MoveIn) -> Ask:
+        back = f"/engagements/{engagement_id}#stages"
+        if p.to == Stage.cancelled.value:
+            return Ask(*CANCEL_WORDS, back, button=Msgid("Cancel the engagement"))
+        params = {"stage": stages.STAGE_NAMES[Stage(p.to)]}
+        return Ask(*MOVE_WORDS, back, params, Msgid("Sign off and move"))
+
+    def done(p: MoveIn) -> Msgid:
+        if p.to == Stage.cancelled.value:
+            return Msgid("The engagement is cancelled.")
+        return Msgid("The stage is signed off and the engagement has moved on.")
+
+    confirm = (ask, done)
+    return _act(request, form, session, user, engagement_id, "move", MoveIn, go, confirm)
+
+
+MOVE_WORDS = (
+    Msgid("Sign off this stage?"),
+    Msgid(
+        "The current stage is signed off and the engagement moves to %(stage)s;"
+        " stages do not move back."
+    ),
+    Msgid("The manufacturer and the supplier are sent a notice."),
+)
+CANCEL_WORDS = (
+    Msgid("Cancel this engagement?"),
+    Msgid("The engagement ends without completion and cannot be reopened."),
+    Msgid("The manufacturer and the supplier are sent a notice with your reason."),
+)
 
 
 @router.post("/engagements/{engagement_id:int}/plan")
@@ -170,7 +223,8 @@ def accept_milestone(
     def go(_: Empty) -> object:
         return work.accept_milestone(session, user, engagement_id, milestone_id)
 
-    return _act(request, form, session, user, engagement_id, "milestones", Empty, go)
+    confirm = _words(engagement_id, ACCEPT_MILESTONE, Msgid("The milestone is accepted."))
+    return _act(request, form, session, user, engagement_id, "milestones", Empty, go, confirm)
 
 
 @router.post("/engagements/{engagement_id:int}/notes")
@@ -208,7 +262,8 @@ def verify_result(
     def go(_: Empty) -> object:
         return outcomes.verify_result(session, user, engagement_id, result_id)
 
-    return _act(request, form, session, user, engagement_id, "results", Empty, go)
+    confirm = _words(engagement_id, VERIFY_RESULT, Msgid("The result is verified."))
+    return _act(request, form, session, user, engagement_id, "results", Empty, go, confirm)
 
 
 @router.post("/engagements/{engagement_id:int}/results/{result_id:int}/reject", dependencies=STAFF)
@@ -223,7 +278,38 @@ def reject_result(
     def go(p: RejectIn) -> object:
         return outcomes.reject_result(session, user, engagement_id, result_id, p.reason)
 
-    return _act(request, form, session, user, engagement_id, f"reject-{result_id}", RejectIn, go)
+    confirm = _words(engagement_id, REJECT_RESULT, Msgid("The result is rejected."))
+    name = f"reject-{result_id}"
+    return _act(request, form, session, user, engagement_id, name, RejectIn, go, confirm)
+
+
+def _words(
+    engagement_id: int, words: tuple[Msgid, Msgid, Msgid, Msgid], done: Msgid
+) -> tuple[Callable[[Any], Ask], Callable[[Any], Msgid]]:
+    """A fixed question and success message for one of the detail page's binding forms."""
+    title, happens, told, button = words
+    ask = Ask(title, happens, told, f"/engagements/{engagement_id}", button=button)
+    return (lambda _: ask), (lambda _: done)
+
+
+ACCEPT_MILESTONE = (
+    Msgid("Accept this milestone?"),
+    Msgid("The delivered milestone is accepted as done; an accepted milestone stays accepted."),
+    Msgid("The supplier is sent a notice."),
+    Msgid("Accept the milestone"),
+)
+VERIFY_RESULT = (
+    Msgid("Verify this result?"),
+    Msgid("The measured value counts as verified for the stage gates and the programme figures."),
+    Msgid("The supplier and the manufacturer are sent a notice."),
+    Msgid("Verify"),
+)
+REJECT_RESULT = (
+    Msgid("Reject this result?"),
+    Msgid("The measured value does not count; the supplier may record it again with evidence."),
+    Msgid("The supplier and the manufacturer are sent a notice with your reason."),
+    Msgid("Reject the result"),
+)
 
 
 @router.post("/engagements/{engagement_id:int}/review")
@@ -234,3 +320,26 @@ def write_review(
         return outcomes.write_review(session, user, engagement_id, p.rating, p.text)
 
     return _act(request, form, session, user, engagement_id, "review", ReviewIn, go)
+
+
+@router.post(
+    "/engagements/{engagement_id:int}/results/{result_id:int}/files",
+    dependencies=[Depends(accepts_uploads)],
+)
+def upload_evidence(
+    request: Request,
+    form: Form,
+    engagement_id: int,
+    result_id: int,
+    session: DbSession,
+    uploads: UploadsDep,
+    user: CurrentUser,
+) -> Response:
+    name = f"evidence-{result_id}"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _detail_page(request, session, user, engagement_id, (name, errors, {}), status)
+
+    target = partial(files.result_target, session, user, engagement_id, result_id)
+    done = f"/engagements/{engagement_id}#result-{result_id}"
+    return upload(request, session, uploads, user, form, target, done, again)

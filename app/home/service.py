@@ -17,7 +17,7 @@ from app.models import (
     ManufacturerProfile,
     Membership,
     Need,
-    NeedStatus,
+    PUBLISHED_NEEDS,
     Role,
     SupplierProfile,
     User,
@@ -39,7 +39,7 @@ def programme_summary(session: Session, supplier_goal: int) -> Summary:
         SupplierProfile.membership == Membership.admitted
     )
     open_needs = select(func.count(Need.id)).where(phase_is("open"))
-    published = select(func.count(Need.id)).where(Need.status != NeedStatus.draft)
+    published = select(func.count(Need.id)).where(Need.status.in_(PUBLISHED_NEEDS))
     return Summary(
         suppliers=session.scalar(admitted) or 0,
         supplier_goal=supplier_goal,

@@ -29,16 +29,17 @@ from app.home.items import (
 )
 from app.i18n import Msgid
 from app.models import (
+    PUBLISHED_NEEDS,
     CohortMember,
     Engagement,
     EngagementKpi,
     KpiResult,
     Need,
-    NeedStatus,
     Stage,
     User,
     utcnow,
 )
+from app.needs import checks as need_checks
 from app.vocab import KPI_METRICS
 
 # Coordinator: admit, approve, verify, sign off; chase what is late or quiet.
@@ -52,6 +53,12 @@ def coordinator(session: Session, user: User, settings: Settings, cache: Cache) 
     return [
         section(
             "selections_to_approve", Msgid("Selections to approve"), "/awards", _selections(session)
+        ),
+        section(
+            "needs_to_check",
+            Msgid("First needs to check"),
+            "/coordinator/checks",
+            _to_check(session),
         ),
         section(
             "applications",
@@ -105,6 +112,20 @@ def _selections(session: Session) -> list[Item]:
             a.selected_at,
         )
         for a in pending_awards(session)
+    ]
+
+
+def _to_check(session: Session) -> list[Item]:
+    note = Msgid("From %(manufacturer)s")
+    return [
+        Item(
+            n.title,
+            f"/coordinator/checks#need-{n.id}",
+            note,
+            {"manufacturer": n.organization.name},
+            n.updated_at,
+        )
+        for n in need_checks.pending(session)
     ]
 
 
@@ -231,7 +252,7 @@ def _progress(session: Session, cohort_id: int) -> dict[str, int]:
 
     return {
         "members": session.scalar(select(func.count()).select_from(members.subquery())) or 0,
-        "posted": firms_with(Need.organization_id, Need.status != NeedStatus.draft),
+        "posted": firms_with(Need.organization_id, Need.status.in_(PUBLISHED_NEEDS)),
         "engaged": firms_with(Engagement.manufacturer_org_id, Engagement.stage.in_(OPEN_STAGES)),
         "done": firms_with(Engagement.manufacturer_org_id, Engagement.stage == Stage.closed),
     }

@@ -270,7 +270,7 @@ def upsert_need(session: Session, operator: User, row: NeedLine, drafts: bool) -
     else:
         needs.update_draft(session, operator, need, data)
     if row.status == "open" and not drafts:
-        needs.move(session, need, NeedStatus.open, operator, reason="axmatch import")
+        needs.publish(session, need, operator, reason="axmatch import")
 
 
 def _same(need: Need, data: NeedIn) -> bool:

@@ -1,16 +1,21 @@
 """HTML routes for needs: post, edit, publish, close, list and read."""
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.auth import CurrentUser, DbSession, roles
 from app.config import get_settings
 from app.errors import AppError, Conflict, Forbidden, Invalid
-from app.i18n import gettext
+from app.files import service as files
+from app.files.download import UploadsDep
+from app.files.pages import upload
+from app.i18n import Msgid, gettext
 from app.matches import service as matches
 from app.matches.pages import Cache
 from app.matches.service import Suggestion
@@ -18,7 +23,19 @@ from app.models import Need, NeedStatus, Role, User
 from app.needs import amendments, service
 from app.needs.schemas import SEOUL, CloseIn, NeedFilters, NeedIn, NeedUpdate, PublishIn
 from app.readiness import service as readiness
-from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
+from app.web import (
+    Ask,
+    Form,
+    accepts_uploads,
+    confirm_step,
+    flash,
+    form_dict,
+    redirect,
+    render,
+    request_locale,
+    submit,
+    validate_form,
+)
 
 router = APIRouter()
 MANUFACTURER = roles(Role.manufacturer)
@@ -92,6 +109,7 @@ def _form_page(
 
 def _detail_page(
     request: Request,
+    session: Session,
     user: User,
     need: Need,
     errors: dict[str, str] | None = None,
@@ -107,6 +125,8 @@ def _detail_page(
         "editable": service.can_edit(user, need),
         "track": readiness.view(need, user, request_locale(request)) if confidential else None,
         "addenda": amendments.addenda(need, request_locale(request)),
+        "will_wait": service.publish_status(need) is NeedStatus.awaiting_check,
+        "files": files.need_files(session, user, need.id),
     }
     return render(request, "needs/detail.html", context, status)
 
@@ -166,7 +186,7 @@ def need_detail(
     top = []
     if service.can_see_confidential(user, need):  # the owner and staff, never suppliers
         top = matches.suggest_suppliers(session, cache, user, need.id, limit=5)
-    return _detail_page(request, user, need, suggestions=top)
+    return _detail_page(request, session, user, need, suggestions=top)
 
 
 @router.get("/needs/{need_id:int}/edit", dependencies=MANUFACTURER)
@@ -210,25 +230,41 @@ def publish_need(
     parsed, _ = validate_form(PublishIn, form_dict(form), request_locale(request))
     try:
         with session.begin_nested():
-            service.publish_need(session, user, need_id, parsed.version if parsed else None)
+            need = service.publish_need(session, user, need_id, parsed.version if parsed else None)
     except (Invalid, Conflict, Forbidden) as exc:  # Forbidden: an unconfirmed e-mail address
         return _refused(request, session, user, need_id, exc)
-    return redirect(f"/needs/{need_id}")
+    if need.status is NeedStatus.awaiting_check:
+        return flash(request, f"/needs/{need_id}", Msgid("Sent to the support group's check."))
+    return flash(request, f"/needs/{need_id}", Msgid("The need is published."))
 
 
 @router.post("/needs/{need_id:int}/close", dependencies=MANUFACTURER)
 def close_need(
     request: Request, form: Form, need_id: int, session: DbSession, user: CurrentUser
 ) -> Response:
-    def act(parsed: CloseIn) -> str:
+    def act(parsed: CloseIn) -> Response:
         service.close_need(session, user, need_id, parsed.reason, parsed.version)
-        return f"/needs/{need_id}"
+        return flash(request, f"/needs/{need_id}", Msgid("The need is closed."))
 
     def again(errors: dict[str, str], status: int) -> Response:
         need = service.get_own_need(session, user, need_id)
-        return _detail_page(request, user, need, _field_errors(errors), status)
+        return _detail_page(request, session, user, need, _field_errors(errors), status)
 
-    return submit(request, session, CloseIn, form_dict(form), act, again)
+    def ask(_: CloseIn) -> Response | None:
+        service.get_own_need(session, user, need_id)  # nothing to confirm for a stranger
+        return confirm_step(request, form, _close_ask(need_id))
+
+    return submit(request, session, CloseIn, form_dict(form), act, again, ask=ask)
+
+
+def _close_ask(need_id: int) -> Ask:
+    return Ask(
+        Msgid("Close this need?"),
+        Msgid("The need stops taking bids and leaves suppliers' lists. This cannot be undone."),
+        Msgid("Suppliers who bid or were invited see it closed on their bids page."),
+        f"/needs/{need_id}",
+        button=Msgid("Close the need"),
+    )
 
 
 def _refused(
@@ -236,4 +272,29 @@ def _refused(
 ) -> Response:
     message = gettext(request_locale(request), exc.message, **exc.params)
     need = service.get_own_need(session, user, need_id)
-    return _detail_page(request, user, need, {"__all__": message}, exc.status)
+    return _detail_page(request, session, user, need, {"__all__": message}, exc.status)
+
+
+@router.post("/needs/{need_id:int}/files", dependencies=[*MANUFACTURER, Depends(accepts_uploads)])
+def upload_need_file(
+    request: Request,
+    need_id: int,
+    form: Form,
+    session: DbSession,
+    uploads: UploadsDep,
+    user: CurrentUser,
+) -> Response:
+    def again(errors: dict[str, str], status: int) -> Response:
+        need = service.get_need(session, user, need_id)
+        return _detail_page(request, session, user, need, errors, status)
+
+    target = partial(files.need_target, session, user, need_id)
+    return upload(request, session, uploads, user, form, target, f"/needs/{need_id}#files", again)
+
+
+@router.post("/needs/{need_id:int}/files/{attachment_id:int}/remove", dependencies=MANUFACTURER)
+def remove_need_file(
+    need_id: int, attachment_id: int, session: DbSession, user: CurrentUser
+) -> Response:
+    files.remove_file(session, user, attachment_id)
+    return redirect(f"/needs/{need_id}#files")

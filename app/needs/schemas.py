@@ -27,7 +27,7 @@ RegionCode = Literal[tuple(vocab.REGIONS)]  # type: ignore[valid-type]
 MetricCode = Literal[tuple(vocab.KPI_METRICS)]  # type: ignore[valid-type]
 # The status shown everywhere, derived from time (Need.phase): "open" is open for bids,
 # "awaiting_selection" an open need whose deadline has passed.
-StatusCode = Literal["draft", "open", "awaiting_selection", "closed"]
+StatusCode = Literal["draft", "awaiting_check", "open", "awaiting_selection", "closed"]
 Measure = Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False)]
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), OneLine]
 Requirement = Annotated[
@@ -117,6 +117,21 @@ class PublishIn(Input):
 class CloseIn(Input):
     reason: ShortText | None = None
     version: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
+
+
+class CheckIn(Input):
+    """A coordinator's decision on a first need: a reason is required to return it."""
+
+    reason: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), MultiLine] | None
+    ) = None
+    version: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
+
+
+class ReturnIn(CheckIn):
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000), MultiLine
+    ]
 
 
 class NeedFilters(BaseModel):

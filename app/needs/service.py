@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import audit, vocab
 from app.accounts.recovery import require_verified
+from app.config import get_settings
 from app.db import Page, expect_version, paginate
 from app.errors import Conflict, Forbidden, Invalid, NotFound, NotMember
 from app.models import (
+    PUBLISHED_NEEDS,
     Bid,
     Engagement,
     Membership,
@@ -37,11 +39,17 @@ FIELDS = tuple(f for f in NeedIn.model_fields if f != "kpis")
 
 # The state machine: allowed moves, and the audit action each move records.
 MOVES: dict[NeedStatus, frozenset[NeedStatus]] = {
-    NeedStatus.draft: frozenset({NeedStatus.open}),
+    NeedStatus.draft: frozenset({NeedStatus.open, NeedStatus.awaiting_check}),
+    NeedStatus.awaiting_check: frozenset({NeedStatus.open, NeedStatus.draft}),
     NeedStatus.open: frozenset({NeedStatus.closed}),
     NeedStatus.closed: frozenset(),
 }
-ACTIONS = {NeedStatus.open: "need.published", NeedStatus.closed: "need.closed"}
+ACTIONS = {
+    NeedStatus.awaiting_check: "need.check_requested",
+    NeedStatus.open: "need.published",
+    NeedStatus.draft: "need.check_returned",  # the one way back to draft
+    NeedStatus.closed: "need.closed",
+}
 
 
 def is_staff(viewer: User) -> bool:
@@ -85,7 +93,7 @@ def _visible(viewer: User, one: bool = False) -> ColumnElement[bool]:
         return Need.organization_id == viewer.organization_id
     if viewer.role is Role.supplier:
         if may_browse(viewer):
-            return Need.status != NeedStatus.draft
+            return Need.status.in_(PUBLISHED_NEEDS)
         if not one:
             raise not_member(viewer, "Only admitted members of the support group can browse needs.")
         return Need.id.in_(_own_work(viewer.organization_id))
@@ -252,7 +260,7 @@ def update_need(session: Session, user: User, need_id: int, data: NeedUpdate) ->
 
 
 def _refusal(to_status: NeedStatus) -> Conflict:
-    if to_status is NeedStatus.open:
+    if to_status in (NeedStatus.open, NeedStatus.awaiting_check):
         return Conflict("Only a draft need can be published.")
     if to_status is NeedStatus.closed:
         return Conflict("Only an open need can be closed.")
@@ -265,8 +273,9 @@ def move(
     """The one way a need changes status: checks the move, stamps it, audits who/when/why."""
     if to_status not in MOVES[need.status]:
         raise _refusal(to_status)
-    if to_status is NeedStatus.open:
+    if to_status in (NeedStatus.open, NeedStatus.awaiting_check):
         require_publishable(snapshot(need))
+    if to_status is NeedStatus.open:
         need.published_at = utcnow()
         readiness.route(session, need)
     if to_status is NeedStatus.closed:
@@ -288,7 +297,19 @@ def publish_need(session: Session, user: User, need_id: int, version: int | None
     need = get_own_need(session, user, need_id)
     require_verified(user)
     expect_version(need, version)
-    return move(session, need, NeedStatus.open, user)
+    return publish(session, need, user)
+
+
+def publish(session: Session, need: Need, actor: User, reason: str | None = None) -> Need:
+    """The one publish path (pages, API, import): a need of an organisation the support group
+    has not checked yet waits for a coordinator's check instead (AXMATCH_FIRST_NEED_CHECK)."""
+    return move(session, need, publish_status(need), actor, reason)
+
+
+def publish_status(need: Need) -> NeedStatus:
+    if get_settings().first_need_check and need.organization.checked_at is None:
+        return NeedStatus.awaiting_check
+    return NeedStatus.open
 
 
 def close_need(

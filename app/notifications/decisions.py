@@ -19,6 +19,7 @@ from app.models import (
     MatchProposal,
     Membership,
     Need,
+    NeedStatus,
     Notification,
     Role,
     Stage,
@@ -147,6 +148,22 @@ def _accepted_proposal(session: Session, entry: AuditEntry, proposal: MatchPropo
     mark_done(session, "proposal_to_decide", f"/needs/{proposal.need_id}/bids")
 
 
+def _check_requested(session: Session, entry: AuditEntry, need: Need) -> None:
+    params = {"name": need.organization.name, "title": need.title}
+    notice = Notice("need_to_check", params, f"/coordinator/checks#need-{need.id}")
+    notify(session, coordinators(session), notice, skip=entry.actor_id)
+
+
+def _checked(session: Session, entry: AuditEntry, need: Need) -> None:
+    """The manufacturer learns the decision on its first need; the check request is done."""
+    mark_done(session, "need_to_check", f"/coordinator/checks#need-{need.id}")
+    returned = need.status is NeedStatus.draft
+    params = {"title": need.title, "reason": entry.reason or ""}
+    notice = Notice("need_returned" if returned else "need_checked", params, f"/needs/{need.id}")
+    users = active_users(session, [need.organization_id], Role.manufacturer)
+    notify(session, users, notice, skip=entry.actor_id)
+
+
 DECIDED = ("admitted", "rejected", "suspended", "readmitted", "renewed", "expired")
 HANDLERS: dict[str, Callable[[Session, AuditEntry, Any], None]] = {
     "engagement.moved": _moved,
@@ -159,6 +176,9 @@ HANDLERS: dict[str, Callable[[Session, AuditEntry, Any], None]] = {
     "need.bidding_ended": _bidding_ended,
     "proposal.declined": _declined,
     "proposal.accepted": _accepted_proposal,
+    "need.check_requested": _check_requested,
+    "need.check_approved": _checked,
+    "need.check_returned": _checked,
     **{f"membership.{action}": _membership for action in DECIDED},
 }
 # Recorded by the worker (no acting user) and still told: nobody else would tell them.

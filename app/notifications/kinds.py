@@ -181,6 +181,24 @@ KINDS: dict[str, Kind] = {
             COORDINATOR,
         ),
         Kind(
+            "need_to_check",
+            _("First needs of new organisations to check"),
+            _("%(name)s, a new organisation, published its first need “%(title)s”: check it."),
+            COORDINATOR,
+        ),
+        Kind(
+            "need_checked",
+            _("The support group's check of your first need"),
+            _("The support group checked “%(title)s”: it is published."),
+            MANUFACTURER,
+        ),
+        Kind(
+            "need_returned",
+            _("Needs the support group returned to you"),
+            _("The support group returned “%(title)s” to draft. Reason: %(reason)s"),
+            MANUFACTURER,
+        ),
+        Kind(
             "membership_review_due",
             _("Admissions due for a re-check"),
             _(

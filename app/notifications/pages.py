@@ -7,13 +7,25 @@ from fastapi.responses import Response
 from sqlalchemy.orm import object_session
 
 from app.auth import CurrentUser, DbSession, roles
+from app.i18n import Msgid
 from app.matches.pages import Cache
 from app.models import Role, User
 from app.notifications import searches, service
 from app.notifications.kinds import kinds_for
 from app.notifications.schemas import SavedSearchIn
 from app.schemas import RowId
-from app.web import Form, env, form_dict, redirect, render, request_locale, submit
+from app.web import (
+    Ask,
+    Form,
+    confirm_step,
+    env,
+    flash,
+    form_dict,
+    redirect,
+    render,
+    request_locale,
+    submit,
+)
 
 router = APIRouter()
 SUPPLIER = roles(Role.supplier)
@@ -135,6 +147,20 @@ def preview_page(
 
 
 @router.post("/saved-searches/{search_id:int}/delete", dependencies=SUPPLIER)
-def delete_search(search_id: RowId, session: DbSession, user: CurrentUser) -> Response:
+def delete_search(
+    request: Request, form: Form, search_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
+    searches.get_search(session, user, search_id)  # nothing to confirm for a stranger
+    if page := confirm_step(request, form, DELETE_SEARCH):
+        return page
     searches.delete_search(session, user, search_id)
-    return redirect("/saved-searches")
+    return flash(request, "/saved-searches", Msgid("The saved search is deleted."))
+
+
+DELETE_SEARCH = Ask(
+    Msgid("Delete this saved search?"),
+    Msgid("You are no longer told of new needs that match it. This cannot be undone."),
+    Msgid("Nobody is sent a notice."),
+    "/saved-searches",
+    button=Msgid("Delete"),
+)

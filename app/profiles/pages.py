@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from app.accounts.business import shown
 from app.auth import CurrentUser, DbSession, roles
 from app.coordinator import membership
+from app.i18n import Msgid
 from app.models import Role, SupplierProfile, User
 from app.profiles import readiness as scoring
 from app.profiles import service
@@ -24,7 +25,18 @@ from app.profiles.schemas import (
 )
 from app.schemas import RowId
 from app.track_record.service import track_record_lines
-from app.web import Form, form_dict, redirect, render, request_locale, submit, validate_form
+from app.web import (
+    Ask,
+    Form,
+    confirm_step,
+    flash,
+    form_dict,
+    redirect,
+    render,
+    request_locale,
+    submit,
+    validate_form,
+)
 
 router = APIRouter()
 OWNERS = roles(Role.supplier, Role.manufacturer)
@@ -191,9 +203,23 @@ def save_case_study(
 
 
 @router.post("/profile/case-studies/{case_id}/delete", dependencies=SUPPLIERS)
-def delete_case_study(case_id: Id, session: DbSession, user: CurrentUser) -> Response:
+def delete_case_study(
+    request: Request, form: Form, case_id: Id, session: DbSession, user: CurrentUser
+) -> Response:
+    service.own_case_study(session, user, case_id)  # nothing to confirm for a stranger
+    if page := confirm_step(request, form, DELETE_CASE):
+        return page
     service.delete_case_study(session, user, case_id)
-    return redirect("/profile?saved=1#case-studies")
+    return flash(request, "/profile#case-studies", Msgid("The case study is deleted."))
+
+
+DELETE_CASE = Ask(
+    Msgid("Delete this case study?"),
+    Msgid("The case study leaves your profile and matching. This cannot be undone."),
+    Msgid("Nobody is sent a notice."),
+    "/profile#case-studies",
+    button=Msgid("Delete"),
+)
 
 
 def _page_url(filters: dict[str, str], page: int) -> str:

@@ -6,13 +6,24 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.auth import CurrentUser, DbSession, roles
+from app.i18n import Msgid
 from app.matches.pages import Cache
 from app.models import Role, utcnow
 from app.rounds import release, service
 from app.rounds.candidates import open_needs
 from app.rounds.schemas import NeedFilters, PairIn, RoundIn, SolveIn, VersionIn, WithdrawIn
 from app.schemas import RowId
-from app.web import SEOUL, Form, form_dict, render, request_locale, submit, validate_form
+from app.web import (
+    SEOUL,
+    Ask,
+    Form,
+    confirm_step,
+    form_dict,
+    render,
+    request_locale,
+    submit,
+    validate_form,
+)
 
 router = APIRouter(prefix="/coordinator/rounds", dependencies=roles(Role.coordinator, Role.admin))
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
@@ -91,9 +102,16 @@ def review(request: Request, round_id: RowId, session: DbSession) -> Response:
 
 
 def _act(
-    request: Request, form: Form, session: DbSession, round_id: int, model: Any, act: Any
+    request: Request,
+    form: Form,
+    session: DbSession,
+    round_id: int,
+    model: Any,
+    act: Any,
+    ask: Ask | None = None,
 ) -> Response:
-    """Parse the form with `model`, call `act(parsed)`; errors re-render the review."""
+    """Parse the form with `model`, call `act(parsed)`; errors re-render the review. With
+    `ask`, the action is confirmed first; its result shows as the review's notice."""
     service.get_round(session, round_id)  # a missing round is a 404 before any form error
 
     def go(parsed: Any) -> str:
@@ -102,7 +120,10 @@ def _act(
     def again(errors: dict[str, str], status: int) -> Response:
         return _review(request, session, round_id, errors, status)
 
-    return submit(request, session, model, form_dict(form), go, again)
+    def confirm(_: Any) -> Response | None:
+        return confirm_step(request, form, ask) if ask else None
+
+    return submit(request, session, model, form_dict(form), go, again, ask=confirm)
 
 
 @router.post("/{round_id}/solve")
@@ -177,7 +198,19 @@ def release_round(
         release.release(session, user, round_id, data)
         return "released"
 
-    return _act(request, form, session, round_id, VersionIn, act)
+    ask = Ask(
+        Msgid("Release this round?"),
+        Msgid(
+            "%(n)s invitations to bid go out (pairs already invited, closed or no longer"
+            " eligible are skipped). This cannot be undone; a released round can only be"
+            " withdrawn."
+        ),
+        Msgid("Each invited supplier is sent a notice and an e-mail."),
+        f"/coordinator/rounds/{round_id}",
+        {"n": release.shortlist_size(session, round_id)},
+        Msgid("Release the invitations"),
+    )
+    return _act(request, form, session, round_id, VersionIn, act, ask)
 
 
 @router.post("/{round_id}/withdraw")
@@ -188,4 +221,11 @@ def withdraw_round(
         release.withdraw(session, user, round_id, data)
         return "withdrawn"
 
-    return _act(request, form, session, round_id, WithdrawIn, act)
+    ask = Ask(
+        Msgid("Withdraw this round?"),
+        Msgid("Invitations that have no bid yet are taken back; bids already made stay."),
+        Msgid("Nobody is sent a notice; the invitations leave the suppliers' invitation lists."),
+        f"/coordinator/rounds/{round_id}",
+        button=Msgid("Withdraw the round"),
+    )
+    return _act(request, form, session, round_id, WithdrawIn, act, ask)

@@ -27,6 +27,11 @@ from app.rounds.schemas import VersionIn, WithdrawIn
 from app.rounds.service import draft_round, get_round
 
 
+def shortlist_size(session: Session, round_id: int) -> int:
+    """How many invitations a release would send at most (the confirmation step says so)."""
+    return sum(p.kind == "shortlist" for p in get_round(session, round_id).pairs)
+
+
 def release(session: Session, actor: User, round_id: int, data: VersionIn) -> Round:
     round_ = draft_round(session, round_id, data.version)
     pairs = [p for p in round_.pairs if p.kind == "shortlist"]

@@ -68,7 +68,7 @@ def test_deactivate_from_the_list_ends_the_users_sessions(browser, session, admi
     target = make_manufacturer(session)
     accounts.start_session(session, target)
     browser.login(admin)
-    response = browser.post(f"/admin/users/{target.id}", {"is_active": "false"})
+    response = browser.confirm(f"/admin/users/{target.id}", {"is_active": "false"})
     assert response.status_code == 303
     assert not fresh(session, target).is_active
     sessions = session.scalars(select(UserSession).where(UserSession.user_id == target.id))
@@ -82,7 +82,7 @@ def test_deactivate_from_the_list_ends_the_users_sessions(browser, session, admi
 
 def test_self_deactivation_is_refused(browser, session, admin) -> None:
     browser.login(admin)
-    assert browser.post(f"/admin/users/{admin.id}", {"is_active": "false"}).status_code == 403
+    assert browser.confirm(f"/admin/users/{admin.id}", {"is_active": "false"}).status_code == 403
     assert fresh(session, admin).is_active
     assert browser.get("/admin/users").status_code == 200
 
@@ -111,7 +111,7 @@ def test_coordinator_cannot_post_admin_forms(browser, session) -> None:
     coordinator = make_staff(session, Role.coordinator)
     other = make_manufacturer(session)
     browser.login(coordinator)
-    assert browser.post(f"/admin/users/{other.id}", {"is_active": "false"}).status_code == 403
+    assert browser.confirm(f"/admin/users/{other.id}", {"is_active": "false"}).status_code == 403
     assert fresh(session, other).is_active
 
 

@@ -73,7 +73,7 @@ def test_page_withdraw_and_deadline(browser, session) -> None:
     supplier, need = setup(session)
     make_bid(session, supplier, need)
     browser.login(supplier)
-    assert browser.post(f"/needs/{need.id}/bid/withdraw", {"version": 1}).status_code == 303
+    assert browser.confirm(f"/needs/{need.id}/bid/withdraw", {"version": 1}).status_code == 303
     bid = session.scalar(select(Bid))
     session.refresh(bid)
     assert bid.status is BidStatus.withdrawn

@@ -50,18 +50,18 @@ def test_pages_shortlist_select_approve(browser, session, decided) -> None:
     assert browser.post(f"{url}/bids/{alpha.organization_id}/shortlist").status_code == 303
     page = browser.get(f"{url}/bids")
     assert 'class="bid-row shortlisted"' in page.text and 'id="select-form"' in page.text
-    bad = browser.post(f"{url}/award", {"supplier_org_id": alpha.organization_id})
+    bad = browser.confirm(f"{url}/award", {"supplier_org_id": alpha.organization_id})
     assert bad.status_code == 422 and session.scalar(select(Award)) is None
     form = {"supplier_org_id": alpha.organization_id, "justification": "실적과 가격이 적정"}
-    assert browser.post(f"{url}/award", form).status_code == 303
+    assert browser.confirm(f"{url}/award", form).status_code == 303
     browser.login(coordinator)
     assert 'id="award-queue"' in browser.get("/awards").text
-    assert browser.post(f"{url}/award/approve", {"reason": "적격"}).status_code == 303
+    assert browser.confirm(f"{url}/award/approve", {"reason": "적격"}).status_code == 303
     session.expire_all()
     engagement = session.scalar(select(Engagement))
     assert engagement.supplier_org_id == alpha.organization_id
     assert need.status is NeedStatus.closed
-    again = browser.post(f"{url}/award/approve", {"reason": "적격"})
+    again = browser.confirm(f"{url}/award/approve", {"reason": "적격"})
     assert again.status_code == 409
     browser.login(beta)
     assert 'id="bid-outcome"' in browser.get(f"{url}/bid").text
@@ -129,7 +129,7 @@ def test_direct_proposal_accept_and_decline(browser, session) -> None:
     assert browser.api("POST", url, {"supplier_org_id": alpha.organization_id}).status_code == 409
     browser.login(owner)
     assert len(browser.api("GET", url).json()) == 2
-    declined = browser.post(f"/needs/{need.id}/proposals/{beta.organization_id}/decline")
+    declined = browser.confirm(f"/needs/{need.id}/proposals/{beta.organization_id}/decline")
     assert declined.status_code == 303
     accepted = browser.api("POST", f"{url}/{alpha.organization_id}/accept", {"version": 1})
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
@@ -203,7 +203,7 @@ def test_proposals_by_name_then_a_link_to_the_engagement(browser, session) -> No
     proposals = browser.api("GET", f"/api/needs/{need.id}/proposals").json()
     assert proposals[0]["supplier_name"] == "알파AI"
     url = f"/needs/{need.id}/proposals/{alpha.organization_id}/accept"
-    assert browser.post(url, {"version": 1}).status_code == 303
+    assert browser.confirm(url, {"version": 1}).status_code == 303
     assert 'id="engagement-link"' in browser.get(f"/needs/{need.id}/bids").text
     session.expire_all()
     assert session.scalar(select(Engagement)).proposal_id == proposals[0]["id"]

@@ -169,6 +169,7 @@ def select_bid(page, need_id: int) -> int:  # type: ignore[no-untyped-def]
     page.fill("#f-justification", "가격이 낮고 같은 프레스 공정의 검사 실적이 있습니다.")
     shot(page, "journey-2-bids-compare")
     press(page, "#select-bid")
+    confirm(page)
     assert page.locator("#award-status").inner_text() == "승인 대기"
     return org_id
 
@@ -179,7 +180,9 @@ def approve(page, need_id: int) -> None:  # type: ignore[no-untyped-def]
     page.fill("#f-reason", "참여 요건과 예산 범위를 확인했습니다. 승인합니다.")
     shot(page, "journey-3-approve")
     press(page, "#approve")
+    confirm(page)
     assert page.locator("#award-status").inner_text() == "승인됨"
+    assert page.locator("#flash").count() == 1
 
 
 def engagement_of(page) -> int:  # type: ignore[no-untyped-def]
@@ -188,10 +191,23 @@ def engagement_of(page) -> int:  # type: ignore[no-untyped-def]
     return int(re.search(r"/engagements/(\d+)", page.url).group(1))
 
 
+def confirm(page) -> None:  # type: ignore[no-untyped-def]
+    """The confirmation step of a binding action: it says who is told, then acts."""
+    assert page.locator("#confirm-told").inner_text()
+    press(page, "#confirm-button")
+
+
+def try_move(page, target: str) -> None:  # type: ignore[no-untyped-def]
+    """The stage form offers only the next stage; cancelling is a separate form."""
+    assert page.locator("#move-form input[name=to]").get_attribute("value") == target
+    press(page, "#move-next")
+    confirm(page)
+
+
 def move(page, target: str) -> None:  # type: ignore[no-untyped-def]
-    page.select_option("#f-to", target)
-    press(page, "#move-form button[type=submit]")
+    try_move(page, target)
     assert page.locator("#engagement-error").count() == 0, page.locator("main").inner_text()
+    assert page.locator("#flash").count() == 1
 
 
 def run_engagement(people, need_id: int) -> int:  # type: ignore[no-untyped-def]
@@ -199,22 +215,20 @@ def run_engagement(people, need_id: int) -> int:  # type: ignore[no-untyped-def]
     engagement = engagement_of(c)
     url = f"/engagements/{engagement}"
     c.goto(url)
-    c.select_option("#f-to", "design")
-    press(c, "#move-form button[type=submit]")
+    try_move(c, "design")
     assert "계획 시작일과 종료일" in c.locator("#engagement-error").inner_text()  # no plan
     plan_design(c, url)
     deliver_and_accept(supplier, m, url)
     c.goto(url)
     move(c, "design")
     move(c, "demonstration")
-    c.select_option("#f-to", "deployment")
-    press(c, "#move-form button[type=submit]")
+    try_move(c, "deployment")
     assert "검증된 실증 결과" in c.locator("#engagement-error").inner_text()  # the KPI gate
     # 97.5% inspection accuracy against a 98% target: the demonstration fell short
     record_results(supplier, url, "demonstration", {"불량률": "0.4", "검사 정확도": "97.5"})
     verify_all(c, url)
-    c.select_option("#f-to", "deployment")
-    press(c, "#move-form button[type=submit]")
+    c.goto(url)
+    try_move(c, "deployment")
     assert "목표에 미달" in c.locator("#engagement-error").inner_text()
     before = overridden_on_dashboard(c)
     c.goto(url)
@@ -254,10 +268,10 @@ def overridden_on_dashboard(page) -> int:  # type: ignore[no-untyped-def]
 
 
 def override(page, reason: str) -> None:  # type: ignore[no-untyped-def]
-    page.select_option("#f-to", "deployment")
     page.fill("#move-form input[name=reason]", reason)
     page.check("#override-field input[name=override]")
-    press(page, "#move-form button[type=submit]")
+    press(page, "#move-next")
+    confirm(page)
     assert page.locator("#engagement-error").count() == 0, page.locator("main").inner_text()
 
 
@@ -270,6 +284,7 @@ def deliver_and_accept(supplier, manufacturer, url: str) -> None:  # type: ignor
     press(supplier, supplier.locator("#milestones form button").first)
     manufacturer.goto(url)
     press(manufacturer, manufacturer.locator("#milestones form button").first)
+    confirm(manufacturer)
     assert "수락" in manufacturer.locator("#milestones tbody").inner_text()
     manufacturer.fill("#note-form textarea", "야간 조 촬영은 다음 주 화요일에 가능합니다.")
     press(manufacturer, "#note-form button")
@@ -291,6 +306,7 @@ def verify_all(page, url: str) -> None:  # type: ignore[no-untyped-def]
     pending = page.locator("#kpis form[action$='/verify'] button")
     while pending.count():
         press(page, pending.first)
+        confirm(page)
     assert page.locator("#kpis .badge.draft").count() == 0
 
 

@@ -66,12 +66,37 @@ def test_manufacturer_registers_posts_a_korean_need_and_sees_suppliers(  # type:
         page.click("#verify-form button")
     page.goto(need_page)
     page.click("#publish-form button[type=submit]")
+    page.wait_for_selector("#awaiting-check")  # a new organisation's first need is checked first
+    assert page.locator("#flash").count() == 1
+    coordinator_checks_the_first_need(page, need_page)
+    log_in(page, "lee@cw-parts.example.kr", "strong-password-1")
+    page.goto(need_page)
+    assert page.locator("#awaiting-check").count() == 0
     page.wait_for_selector("#suggested article.match")
     assert page.locator("#suggested article.match").count() >= 3
     assert page.locator("#suggested blockquote").count() >= 1
     page.click("form[action='/lang'] button")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Suggested suppliers" in page.locator("#suggested h2").inner_text()
+
+
+def coordinator_checks_the_first_need(page, need_page: str) -> None:  # type: ignore[no-untyped-def]
+    """Approve from the queue through the confirmation page (no JavaScript), see the message."""
+    with page.expect_navigation():
+        page.click("#logout")
+    log_in(page, "coordinator@gn-ai.example.kr")
+    page.goto("/coordinator/checks")
+    need_id = need_page.rstrip("/").rsplit("/", 1)[-1]
+    with page.expect_navigation():
+        page.click(f"#approve-{need_id}")
+    assert "공급기업" in page.locator("#confirm-happens").inner_text()
+    assert "제조기업" in page.locator("#confirm-told").inner_text()
+    with page.expect_navigation():
+        page.click("#confirm-button")
+    page.wait_for_selector("#flash")
+    assert page.locator(f"#need-{need_id}").count() == 0
+    with page.expect_navigation():
+        page.click("#logout")
 
 
 def test_coordinator_admits_an_applied_supplier(page) -> None:  # type: ignore[no-untyped-def]

@@ -189,6 +189,8 @@ def test_a_round_shortlists_and_invites_only_suppliers_that_fit(person) -> None:
     assert re.search(r"\d", first.locator("p.shortfall").inner_text())
     with page.expect_navigation():
         page.click("#release")
+    with page.expect_navigation():
+        page.click("#confirm-button")
     assert "done=released" in page.url
     detail = page.request.get(f"/api/rounds/{round_id}").json()
     invited = {

@@ -70,6 +70,9 @@ def test_a_round_from_selection_to_a_suppliers_invitation(page, live_server) -> 
     count = int(re.search(r"\d+", release.inner_text()).group(0))
     with page.expect_navigation():
         release.click()
+    assert str(count) in page.locator("#confirm-happens").inner_text()  # says how many go out
+    with page.expect_navigation():
+        page.click("#confirm-button")
     assert "done=released" in page.url and page.locator("#withdraw-form").count() == 1
     sent, skipped = map(int, re.findall(r"\d+", page.locator("#released").inner_text())[:2])
     assert sent + skipped == count and sent > 0  # pairs invited before are skipped

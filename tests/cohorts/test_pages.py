@@ -70,6 +70,6 @@ def test_edit_invite_and_delete(browser, session) -> None:
     taken = browser.post(f"{url}/invitations", {"email": "lee@t.example.kr"})
     assert taken.status_code == 201  # a second link for a pending invitation is fine
     session.refresh(cohort)
-    gone = browser.post(f"{url}/delete", {"version": str(cohort.version)})
+    gone = browser.confirm(f"{url}/delete", {"version": str(cohort.version)})
     assert gone.status_code == 303
     assert session.scalar(select(Cohort.id).where(Cohort.id == cohort.id)) is None

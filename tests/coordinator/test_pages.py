@@ -93,7 +93,7 @@ def test_refused_move_and_stale_version_rerender_with_409(browser, session, coor
     url = f"/coordinator/suppliers/{supplier.organization_id}/membership"
     refused = browser.post(url, {"status": "applied", "reason": "다시 신청으로"})
     assert refused.status_code == 409 and "membership-form" in Landmarks(refused.text).ids
-    stale = browser.post(url, {"status": "suspended", "reason": "정지 사유", "version": "999"})
+    stale = browser.confirm(url, {"status": "suspended", "reason": "정지 사유", "version": "999"})
     assert stale.status_code == 409
     assert membership_of(session, supplier).membership is Membership.admitted
     assert audit_count(session, "membership.") == 0
@@ -110,7 +110,7 @@ def test_applications_queue_admits_and_rejects(browser, session, coordinator) ->
     done = browser.post(url, {"status": "admitted", "reason": "적격", "next": "applications"})
     assert done.status_code == 303 and done.headers["location"] == "/coordinator/applications"
     url = f"/coordinator/suppliers/{second.organization_id}/membership"
-    browser.post(url, {"status": "rejected", "reason": "요건 미달", "next": "applications"})
+    browser.confirm(url, {"status": "rejected", "reason": "요건 미달", "next": "applications"})
     assert membership_of(session, second).membership is Membership.rejected  # not suspended
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "membership.rejected"))
     assert "queue-empty" in Landmarks(browser.get("/coordinator/applications").text).ids
@@ -124,7 +124,7 @@ def test_audit_page_filters_by_organisation_and_action(browser, session, coordin
         f"/coordinator/suppliers/{one.organization_id}/membership",
         {"status": "admitted", "reason": "승인"},
     )
-    browser.post(
+    browser.confirm(
         f"/coordinator/suppliers/{two.organization_id}/membership",
         {"status": "suspended", "reason": "정지"},
     )

@@ -47,20 +47,20 @@ def test_coordinator_moves_and_cancels_through_the_page(browser, session) -> Non
     browser.login(c.coordinator)
     assert "move-form" in ids(browser.get(_url(c)).text)
     assert "gate-missing" in ids(browser.get(_url(c)).text)  # no plan yet
-    assert browser.post(_url(c, "/move"), {"to": "design"}).status_code == 409
+    assert browser.confirm(_url(c, "/move"), {"to": "design"}).status_code == 409
     meet_gate(session, c, Stage.design)
     session.flush()
     assert "gate-met" in ids(browser.get(_url(c)).text)
     version = c.engagement.version
-    response = browser.post(_url(c, "/move"), {"to": "design", "version": version})
+    response = browser.confirm(_url(c, "/move"), {"to": "design", "version": version})
     assert response.status_code == 303
     session.refresh(c.engagement)
     assert c.engagement.stage is Stage.design
-    stale = browser.post(_url(c, "/move"), {"to": "demonstration", "version": version})
+    stale = browser.confirm(_url(c, "/move"), {"to": "demonstration", "version": version})
     assert stale.status_code == 409
-    refused = browser.post(_url(c, "/move"), {"to": "cancelled"})
+    refused = browser.confirm(_url(c, "/move"), {"to": "cancelled"})
     assert refused.status_code == 422 and "engagement-error" in ids(refused.text)
-    browser.post(_url(c, "/move"), {"to": "cancelled", "reason": "예산 삭감"})
+    browser.confirm(_url(c, "/move"), {"to": "cancelled", "reason": "예산 삭감"})
     session.refresh(c.engagement)
     assert c.engagement.stage is Stage.cancelled
     assert actions(session, c.engagement)[-2:] == ["engagement.moved", "engagement.cancelled"]
@@ -71,7 +71,7 @@ def test_gate_refusal_is_shown_on_the_page(browser, session) -> None:
     c = cast(session)
     advance(session, c, Stage.demonstration)
     browser.login(c.coordinator)
-    response = browser.post(_url(c, "/move"), {"to": "deployment"})
+    response = browser.confirm(_url(c, "/move"), {"to": "deployment"})
     assert response.status_code == 409 and "engagement-error" in ids(response.text)
 
 
@@ -79,7 +79,7 @@ def test_parties_do_not_see_the_move_form(browser, session) -> None:
     c = cast(session)
     browser.login(c.supplier)
     assert "move-form" not in ids(browser.get(_url(c)).text)
-    assert browser.post(_url(c, "/move"), {"to": "design"}).status_code == 403
+    assert browser.confirm(_url(c, "/move"), {"to": "design"}).status_code == 403
 
 
 def test_planning_and_its_validation(browser, session) -> None:
@@ -108,11 +108,13 @@ def test_milestones_supplier_adds_and_delivers_manufacturer_accepts(browser, ses
     browser.login(c.manufacturer)
     tail = f"/milestones/{milestone.id}"
     assert browser.post(_url(c, "/milestones"), form).status_code == 403
-    assert browser.post(_url(c, tail + "/accept")).status_code == 409  # not delivered yet
+    assert browser.confirm(_url(c, tail + "/accept")).status_code == 409  # not delivered yet
     browser.login(c.supplier)
     assert browser.post(_url(c, tail + "/deliver")).status_code == 303
     browser.login(c.manufacturer)
-    assert browser.post(_url(c, tail + "/accept")).status_code == 303
+    asked = browser.post(_url(c, tail + "/accept"))
+    assert asked.status_code == 200 and "confirm-form" in ids(asked.text)
+    assert browser.confirm(_url(c, tail + "/accept")).status_code == 303
     session.refresh(milestone)
     assert milestone.accepted_by_id == c.manufacturer.id
     assert actions(session, c.engagement)[-3:] == [
@@ -148,8 +150,8 @@ def test_results_recorded_verified_and_rejected_in_pages(browser, session) -> No
     browser.login(c.coordinator)
     tail = f"/results/{result.id}"
     assert browser.post(_url(c, tail + "/reject"), {"reason": ""}).status_code == 422
-    assert browser.post(_url(c, tail + "/reject"), {"reason": "근거 부족"}).status_code == 303
-    assert browser.post(_url(c, tail + "/verify")).status_code == 303
+    assert browser.confirm(_url(c, tail + "/reject"), {"reason": "근거 부족"}).status_code == 303
+    assert browser.confirm(_url(c, tail + "/verify")).status_code == 303
     session.refresh(result)
     assert result.verified_at is not None and result.rejected_reason is None
     assert f"result-{result.id}" in ids(browser.get(_url(c)).text)

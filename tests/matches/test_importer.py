@@ -22,6 +22,7 @@ from app.models import (
     SupplierProfile,
     utcnow,
 )
+from app.needs import checks
 from app.notifications.schemas import SavedSearchIn
 from app.notifications.searches import create_search
 from tests.builders import make_staff, make_supplier
@@ -197,16 +198,26 @@ def test_open_needs_go_through_the_publish_path(session, tmp_path, operator) -> 
     }
     import_files(session, operator, **files)
     need = session.scalar(select(Need).where(Need.external_id == "n-1"))
+    # a new organisation's first need waits for the check (app/needs/checks.py), as on the pages
+    assert need.status is NeedStatus.awaiting_check and need.published_at is None
+    (asked,) = audits(session, "need.check_requested")
+    assert asked.actor_id == operator.id and asked.reason == "axmatch import"
+    assert not audits(session, "need.published")
+    checks.approve(session, operator, need.id, None, "확인")
     assert need.status is NeedStatus.open and need.published_at is not None
     assert need.track == "readiness"  # a basic-level factory is routed to readiness first
     (published,) = audits(session, "need.published")
-    assert published.actor_id == operator.id and published.reason == "axmatch import"
+    assert published.actor_id == operator.id
+    files["needs"] = write(tmp_path / "n2.jsonl", [open_need(external_id="n-2", title="용접")])
+    import_files(session, operator, **files)
+    later = session.scalar(select(Need).where(Need.external_id == "n-2"))
+    assert later.status is NeedStatus.open  # once checked, later needs publish directly
     alerts = session.scalars(
         select(Notification).where(
             Notification.user_id == watcher.id, Notification.kind == "need_matched"
         )
     )
-    assert [n.link for n in alerts] == [f"/needs/{need.id}"]
+    assert f"/needs/{need.id}" in [n.link for n in alerts]
 
 
 @pytest.mark.parametrize(

@@ -137,7 +137,7 @@ def test_close_with_reason_and_invalid_second_close(browser, session) -> None:
     owner = make_manufacturer(session)
     need = make_need(session, owner, deadline_at=utcnow() + timedelta(days=5))
     browser.login(owner)
-    response = browser.post(f"/needs/{need.id}/close", {"reason": "자체 해결", "version": "1"})
+    response = browser.confirm(f"/needs/{need.id}/close", {"reason": "자체 해결", "version": "1"})
     assert response.status_code == 303
     session.expire_all()
     assert need.status is NeedStatus.closed and need.closed_at is not None
@@ -148,7 +148,7 @@ def test_close_with_reason_and_invalid_second_close(browser, session) -> None:
         {"status": "open"},
         {"status": "closed"},
     )
-    again = browser.post(f"/needs/{need.id}/close", {})
+    again = browser.confirm(f"/needs/{need.id}/close", {})
     assert again.status_code == 409 and "need-error" in Landmarks(again.text).ids
 
 
@@ -205,7 +205,7 @@ def test_another_manufacturers_need_is_404(browser, session) -> None:
     browser.login(make_manufacturer(session, name="경쟁사"))
     assert browser.get(f"/needs/{need.id}").status_code == 404
     assert browser.get(f"/needs/{need.id}/edit").status_code == 404
-    assert browser.post(f"/needs/{need.id}/close", {}).status_code == 404
+    assert browser.confirm(f"/needs/{need.id}/close", {}).status_code == 404
     assert browser.post(f"/needs/{need.id}/edit", need_form(version="1")).status_code == 404
     assert browser.get("/needs/999999").status_code == 404
 
@@ -217,9 +217,9 @@ def test_role_denials_and_login_redirect(browser, session) -> None:
     assert browser.get("/needs/new").status_code == 403
     assert browser.post("/needs/new", need_form()).status_code == 403
     assert browser.get("/needs/mine").status_code == 403
-    assert browser.post(f"/needs/{need.id}/close", {}).status_code == 403
+    assert browser.confirm(f"/needs/{need.id}/close", {}).status_code == 403
     browser.login(make_staff(session))
-    assert browser.post(f"/needs/{need.id}/close", {}).status_code == 403
+    assert browser.confirm(f"/needs/{need.id}/close", {}).status_code == 403
 
 
 def test_supplier_not_admitted_sees_a_message(browser, session) -> None:

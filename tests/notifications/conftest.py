@@ -5,7 +5,6 @@ import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database, make_engine
 from app.models import Notification, OutboxMessage, User
+from tests.builders import parse  # noqa: F401 - re-exported for the notification tests
 from tests.conftest import migrate
 
 
@@ -109,40 +109,3 @@ def _recreate(admin_url: str, name: str) -> None:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-
-
-VOID = {"input", "br", "meta", "link", "img", "hr"}
-
-
-class _Page(HTMLParser):
-    """Ids of checked inputs, and the text inside each element that has an id."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.checked: set[str] = set()
-        self.texts: dict[str, str] = {}
-        self.stack: list[tuple[str, str | None]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "input" and "checked" in found and found.get("id"):
-            self.checked.add(str(found["id"]))
-        if tag not in VOID:
-            self.stack.append((tag, found.get("id")))
-            if found.get("id"):
-                self.texts[str(found["id"])] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        while self.stack and self.stack.pop()[0] != tag:
-            pass
-
-    def handle_data(self, data: str) -> None:
-        for _, element in self.stack:
-            if element:
-                self.texts[element] += data
-
-
-def parse(html: str) -> _Page:
-    page = _Page()
-    page.feed(html)
-    return page

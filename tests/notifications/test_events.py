@@ -228,6 +228,7 @@ def test_each_role_chooses_among_its_own_kinds(session, market) -> None:
         "application_to_review",
         "membership_review_due",
         "supplier_not_admitted",
+        "need_to_check",
     }
     assert "bids_ready" in service.preferences(session, market.owner)
     assert "need_matched" in service.preferences(session, market.alpha)

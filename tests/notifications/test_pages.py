@@ -114,6 +114,8 @@ def test_preferences_api(browser, session) -> None:
         "milestone_delivered",
         "result_verified",
         "result_rejected",
+        "need_checked",
+        "need_returned",
     }
     assert all(p["email"] for p in listed)
     changed = browser.api("PUT", "/api/notification-preferences", {"email_off": ["bids_ready"]})

@@ -85,7 +85,7 @@ def test_pages_create_list_and_delete(browser, session) -> None:
     search = session.scalar(select(SavedSearch))
     assert search.filters == {"region": "gn-changwon"} and search.min_level == "high"
     assert f"search-{search.id}" in ids(browser.get("/saved-searches").text)
-    assert browser.post(f"/saved-searches/{search.id}/delete").status_code == 303
+    assert browser.confirm(f"/saved-searches/{search.id}/delete").status_code == 303
     assert session.scalar(select(SavedSearch)) is None
     assert session.scalar(select(Embedding).where(Embedding.owner_kind == "saved_search")) is None
 

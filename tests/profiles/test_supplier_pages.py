@@ -146,7 +146,7 @@ def test_case_study_create_edit_delete_with_audit(browser, session) -> None:
     assert updated.after == {"outcome": "검사 시간 60% 단축", "process": "welding"}
     assert updated.organization_id == supplier.organization_id
     study_id = study.id
-    assert browser.post(f"/profile/case-studies/{study_id}/delete").status_code == 303
+    assert browser.confirm(f"/profile/case-studies/{study_id}/delete").status_code == 303
     session.expire_all()
     assert session.get(CaseStudy, study_id) is None
     assert audits(session, "case_study.created") and audits(session, "case_study.deleted")

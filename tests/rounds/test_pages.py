@@ -3,6 +3,7 @@ import re
 from sqlalchemy import func, select
 
 from app.models import BidInvitation, ConflictOfInterest, Round, RoundStatus
+from tests.builders import parse
 from tests.coordinator.helpers import Landmarks
 
 FORM = {
@@ -41,12 +42,14 @@ def test_select_propose_edit_release(browser, session, world) -> None:
         f"/coordinator/rounds/{round_.id}/pairs/{pair.id}/remove", {"version": str(round_.version)}
     )
     assert removed.status_code == 303 and removed.headers["location"].endswith("done=removed")
-    stale = browser.post(
-        f"/coordinator/rounds/{round_.id}/release", {"version": str(round_.version)}
-    )
+    url = f"/coordinator/rounds/{round_.id}/release"
+    stale = browser.confirm(url, {"version": str(round_.version)})
     assert stale.status_code == 409 and "alert error" in stale.text
     version = latest_round(session).version
-    released = browser.post(f"/coordinator/rounds/{round_.id}/release", {"version": str(version)})
+    asked = parse(browser.post(url, {"version": str(version)}).text).texts
+    assert "3" in asked["confirm-happens"] and "confirm-cancel" in asked
+    assert latest_round(session).status is RoundStatus.draft
+    released = browser.confirm(url, {"version": str(version)})
     assert released.status_code == 303
     assert latest_round(session).status is RoundStatus.released
     count = select(func.count(BidInvitation.id)).where(BidInvitation.round_id == round_.id)
@@ -66,9 +69,9 @@ def test_bad_forms_re_render(browser, session, world) -> None:
     assert browser.get("/coordinator/rounds/999999").status_code == 404
     browser.post("/coordinator/rounds", FORM | {"need_ids": [str(world.needs[0])]})
     round_ = latest_round(session)
-    empty = browser.post(f"/coordinator/rounds/{round_.id}/withdraw", {})
+    empty = browser.confirm(f"/coordinator/rounds/{round_.id}/withdraw", {})
     assert empty.status_code == 422
-    early = browser.post(
+    early = browser.confirm(
         f"/coordinator/rounds/{round_.id}/withdraw",
         {"version": str(round_.version), "reason": "취소"},
     )

@@ -30,6 +30,8 @@ VENDOR_ORGS = {
     "IBM",
     "IBM Software Support",
     "IBM Chief Information Officer Organization",
+    "Google",
+    "Google Cloud",
 }
 MAX_NEEDS_PER_PRODUCT = 10
 MIN_PROFILE_CASES = 2  # a labelled product keeps at least this many case studies
@@ -77,6 +79,18 @@ PRODUCTS: list[tuple[str, str, str]] = [
     ("Azure OpenAI Service", "Microsoft", r"azure open\s?ai"),
     ("Microsoft 365 Copilot", "Microsoft", r"copilot for microsoft 365|microsoft 365 copilot"),
     ("Azure Machine Learning", "Microsoft", r"azure machine learning"),
+    (
+        "Google Workspace with Gemini",
+        "Google",
+        r"workspace|gemini in (?:docs|sheets|gmail|slides|meet)",
+    ),
+    ("Gemini Code Assist", "Google", r"\bcode assist\b"),
+    ("Google Security Operations", "Google", r"secops|gemini in security"),
+    ("Google Agentspace", "Google", r"agentspace"),
+    ("Contact Center AI", "Google", r"contact center ai|dialogflow|customer engagement suite"),
+    ("Vertex AI", "Google", r"vertex"),
+    ("Gemini", "Google", r"\bgemini\b"),
+    ("BigQuery", "Google", r"bigquery"),
 ]
 COMPILED = [(name, vendor, re.compile(pattern, re.I)) for name, vendor, pattern in PRODUCTS]
 
@@ -114,6 +128,19 @@ VENDOR_WORDS = [
     r"GPT-[0-9.]+(?: family)?",
     r"Copilot",
     r"GitHub",
+    r"Google(?: Cloud)?[’']?s?",
+    r"Gemini(?: [0-9.]+)?(?: (?:Pro|Flash|Ultra|models?))*",
+    r"Gemini (?:in|for) (?:Docs|Sheets|Gmail|Slides|Meet|Google Workspace)",
+    r"Vertex AI(?: [A-Z][\w.]*){0,2}",
+    r"BigQuery(?: ML)?",
+    r"Imagen(?: [0-9])?",
+    r"Veo(?: [0-9])?",
+    r"Gemma",
+    r"Looker(?: Studio)?",
+    r"Dialogflow(?: CX)?",
+    r"Agentspace",
+    r"SecOps",
+    r"Anthropic’s Claude models",
 ]
 PLACEHOLDER = "the vendor's platform"
 
@@ -172,6 +199,7 @@ def strip_names(text: str, organization: str) -> str:
         text,
     )
     text = re.sub(r"\b(the|a|an) the vendor's", "the vendor's", text)
+    text = re.sub(r"\b(?:[Tt]he) the company", "the company", text)
     text = re.sub(r"(^|[.!?]\s+)the company", lambda m: m.group(1) + "The company", text)
     text = re.sub(r"(^|[.!?]\s+)the vendor's", lambda m: m.group(1) + "The vendor's", text)
     return norm_ws(text)
@@ -330,6 +358,8 @@ def check(
                 r"watson",
                 r"\bmicrosoft\b",
                 r"\bazure\b",
+                r"\bgoogle\b",
+                r"\bgemini\b",
             ]
         ),
         re.I,

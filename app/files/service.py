@@ -1,0 +1,281 @@
+"""Documents: the one front door for files on records. Who may attach a file to a record,
+who may read it (exactly who may read the record: a sealed bid's files stay sealed through
+`bids.visible_bids`, confidential need files stay with the owner and staff), and the checks
+on the bytes (size, kind, name) before anything is stored.
+
+Every function takes the session first and only flushes; the request owns the transaction.
+A refused upload leaves neither a row nor a blob.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.bids import dialogue
+from app.bids import service as bids
+from app.config import Settings
+from app.engagements.service import get_engagement, party_of
+from app.errors import AppError, Conflict, Forbidden, Invalid, NotFound
+from app.files import kinds
+from app.files.storage import LocalStorage, Staged, Storage, TooLarge, chunks_of
+from app.models import (
+    Attachment,
+    AttachmentOwner,
+    Bid,
+    Clarification,
+    KpiResult,
+    NeedStatus,
+    Role,
+    User,
+    utcnow,
+)
+from app.needs import service as needs
+from app.schemas import MAX_ID
+
+NOT_FOUND = "File not found."
+
+
+class FileTooLarge(AppError):
+    status = 413
+    code = "too_large"
+
+
+@dataclass(frozen=True)
+class Uploads:
+    """Where files go and what they may be (AXMATCH_MAX_UPLOAD_BYTES, AXMATCH_UPLOAD_TYPES)."""
+
+    storage: Storage
+    max_bytes: int
+    kinds: tuple[str, ...]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Uploads":
+        storage = LocalStorage(settings.data_dir / "files")
+        return cls(storage, settings.max_upload_bytes, settings.upload_types)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A record a file may be attached to now, by this viewer."""
+
+    kind: AttachmentOwner
+    id: int
+    bid_version: int | None = None
+    confidential_allowed: bool = False
+
+
+def need_target(session: Session, viewer: User, need_id: int) -> Target:
+    """Drawings and data samples: the owner manufacturer attaches them until the need closes."""
+    need = needs.get_own_need(session, viewer, need_id)
+    if need.status is NeedStatus.closed:
+        raise Conflict("A closed need takes no more files.")
+    return Target(AttachmentOwner.need, need.id, confidential_allowed=True)
+
+
+def bid_target(session: Session, viewer: User, need_id: int) -> Target:
+    """Proposals and quotations: the bidding supplier, on its own bid, while bidding is open."""
+    bids.require_bidder(viewer)
+    need = needs.get_need(session, viewer, need_id)
+    bid = bids.own_bid(session, viewer, need.id)
+    if bid is None:
+        raise NotFound("Submit your bid first, then attach its files.")
+    if not bids.bidding_open(need):
+        raise Conflict("Bidding on this need has closed.")
+    return Target(AttachmentOwner.bid, bid.id, bid_version=len(bid.versions))
+
+
+def result_target(session: Session, viewer: User, engagement_id: int, result_id: int) -> Target:
+    """Evidence for a KPI result: either party, until a coordinator has verified it."""
+    result = _result(session, viewer, engagement_id, result_id)
+    if party_of(viewer, result.kpi.engagement) is None:
+        raise Forbidden("Only the supplier or the manufacturer attaches evidence.")
+    if result.verified_at is not None:
+        raise Conflict("A verified result cannot be changed.")
+    return Target(AttachmentOwner.kpi_result, result.id)
+
+
+def answer_target(session: Session, viewer: User, need_id: int, question_id: int) -> Target:
+    """A drawing or sample that answers a supplier's question: the need's owner, like the
+    answer itself; every supplier who reads the questions reads it."""
+    need = needs.get_own_need(session, viewer, need_id)
+    return Target(AttachmentOwner.clarification, _question(session, need.id, question_id).id)
+
+
+def _question(session: Session, need_id: int, question_id: int) -> Clarification:
+    item = session.get(Clarification, question_id) if 1 <= question_id <= MAX_ID else None
+    if item is None or item.need_id != need_id:
+        raise NotFound("Question not found.")
+    return item
+
+
+def answer_files(session: Session, viewer: User, need_id: int) -> dict[int, list[Attachment]]:
+    """The files on every answer to the need's questions, by question id."""
+    ids = [q.id for q in dialogue.questions(session, viewer, need_id)]
+    return files_of(session, AttachmentOwner.clarification, ids)
+
+
+def _result(session: Session, viewer: User, engagement_id: int, result_id: int) -> KpiResult:
+    engagement = get_engagement(session, viewer, engagement_id)
+    result = session.get(KpiResult, result_id) if 1 <= result_id <= MAX_ID else None
+    if result is None or result.kpi.engagement_id != engagement.id:
+        raise NotFound("Result not found.")
+    return result
+
+
+def attach(
+    session: Session,
+    uploads: Uploads,
+    viewer: User,
+    target: Target,
+    name: str,
+    stream: BinaryIO,
+    confidential: bool = False,
+) -> Attachment:
+    """Check the name, stream the bytes to a staged blob (stopping past the limit), check
+    what they are, then write the row and keep the blob."""
+    shown = kinds.display_name(name)
+    if shown is None:
+        raise Invalid("A file name may not contain folders, start with a dot or be empty.")
+    staged = _stage(uploads, chunks_of(stream))
+    try:
+        shown, kind = _checked(uploads, staged, shown)
+    except AppError:
+        uploads.storage.discard(staged)
+        raise
+    row = Attachment(
+        owner_kind=target.kind,
+        owner_id=target.id,
+        bid_version=target.bid_version,
+        confidential=confidential and target.confidential_allowed,
+        filename=shown,
+        content_type=kinds.KINDS[kind].content_type,
+        size=staged.size,
+        sha256=staged.sha256,
+        organization_id=viewer.organization_id,
+        uploaded_by_id=viewer.id,
+    )
+    session.add(row)
+    audit.record(session, viewer, "file.attached", row, after=_facts(row))
+    uploads.storage.keep(staged)
+    return row
+
+
+def _stage(uploads: Uploads, chunks: Iterable[bytes]) -> Staged:
+    try:
+        return uploads.storage.stage(chunks, uploads.max_bytes)
+    except TooLarge:
+        mb = uploads.max_bytes / 1_048_576
+        raise FileTooLarge("The file is larger than %(mb)s MB.", mb=f"{mb:g}") from None
+
+
+def _checked(uploads: Uploads, staged: Staged, shown: str) -> tuple[str, str]:
+    if staged.size == 0:
+        raise Invalid("The file is empty.")
+    kind = kinds.detect(staged.path, shown)
+    if kind is None or kind not in uploads.kinds:
+        raise Invalid(
+            "This kind of file is not accepted. Accepted: %(kinds)s.", kinds=_names(uploads)
+        )
+    final = kinds.named(shown, kind)
+    if final is None:
+        raise Invalid(
+            "The file's name says %(ext)s but its contents are %(kind)s.",
+            ext=kinds.extension(shown),
+            kind=kind.upper(),
+        )
+    return final, kind
+
+
+def _names(uploads: Uploads) -> str:
+    return ", ".join(k.upper() for k in uploads.kinds)
+
+
+def _facts(row: Attachment) -> dict[str, object]:
+    """What the audit log keeps; a bid's file names stay out of it (bids are sealed)."""
+    facts: dict[str, object] = {"owner": row.owner_kind.value, "owner_id": row.owner_id}
+    if row.owner_kind is not AttachmentOwner.bid:
+        facts |= {"filename": row.filename, "size": row.size, "sha256": row.sha256}
+    return facts
+
+
+def files_of(
+    session: Session, kind: AttachmentOwner, ids: list[int]
+) -> dict[int, list[Attachment]]:
+    """The live files of records the caller has already shown the viewer, by record id."""
+    query = select(Attachment).where(
+        Attachment.owner_kind == kind, Attachment.owner_id.in_(ids), Attachment.removed_at.is_(None)
+    )
+    found: dict[int, list[Attachment]] = {i: [] for i in ids}
+    for row in session.scalars(query.order_by(Attachment.id)):
+        found[row.owner_id].append(row)
+    return found
+
+
+def need_files(session: Session, viewer: User, need_id: int) -> list[Attachment]:
+    need = needs.get_need(session, viewer, need_id)
+    rows = files_of(session, AttachmentOwner.need, [need.id])[need.id]
+    return [r for r in rows if not r.confidential or needs.can_see_confidential(viewer, need)]
+
+
+def bid_files(session: Session, viewer: User, bid_id: int) -> list[Attachment]:
+    bid = _visible_bid(session, viewer, bid_id)
+    return files_of(session, AttachmentOwner.bid, [bid.id])[bid.id]
+
+
+def result_files(
+    session: Session, viewer: User, engagement_id: int, result_id: int
+) -> list[Attachment]:
+    result = _result(session, viewer, engagement_id, result_id)
+    return files_of(session, AttachmentOwner.kpi_result, [result.id])[result.id]
+
+
+def _visible_bid(session: Session, viewer: User, bid_id: int) -> Bid:
+    """The bid, if `bids.visible_bids` (the one sealed-bid rule) shows it to the viewer."""
+    bid = session.get(Bid, bid_id) if 1 <= bid_id <= MAX_ID else None
+    if bid is None or bid not in bids.visible_bids(session, viewer, bid.need_id).bids:
+        raise NotFound("Bid not found.")
+    return bid
+
+
+def readable(session: Session, viewer: User, row: Attachment) -> bool:
+    """Whether the viewer may read the file: exactly when it may read its record."""
+    try:
+        if row.owner_kind is AttachmentOwner.need:
+            return row in need_files(session, viewer, row.owner_id)
+        if row.owner_kind is AttachmentOwner.bid:
+            return bool(_visible_bid(session, viewer, row.owner_id))
+        if row.owner_kind is AttachmentOwner.clarification:
+            question = session.get_one(Clarification, row.owner_id)
+            return row.owner_id in answer_files(session, viewer, question.need_id)
+        result = session.get_one(KpiResult, row.owner_id)
+        return bool(get_engagement(session, viewer, result.kpi.engagement_id))
+    except (NotFound, Forbidden):
+        return False
+
+
+def open_file(
+    session: Session, uploads: Uploads, viewer: User, attachment_id: int
+) -> tuple[Attachment, BinaryIO]:
+    """The file and its bytes, checked against its record on every download."""
+    row = session.get(Attachment, attachment_id) if 1 <= attachment_id <= MAX_ID else None
+    if row is None or row.removed_at is not None or not readable(session, viewer, row):
+        raise NotFound(NOT_FOUND)
+    return row, uploads.storage.open(row.sha256)
+
+
+def remove_file(session: Session, viewer: User, attachment_id: int) -> Attachment:
+    """The owner manufacturer takes a file off its need (the blob stays: others may share
+    it). Files on bids and results stay, so every version keeps what it was sent with."""
+    row = session.get(Attachment, attachment_id) if 1 <= attachment_id <= MAX_ID else None
+    if row is None or row.removed_at is not None or row.owner_kind is not AttachmentOwner.need:
+        raise NotFound(NOT_FOUND)
+    if viewer.role is not Role.manufacturer:
+        raise NotFound(NOT_FOUND)
+    needs.get_own_need(session, viewer, row.owner_id)
+    row.removed_at, row.removed_by_id = utcnow(), viewer.id
+    audit.record(session, viewer, "file.removed", row, after=_facts(row))
+    return row

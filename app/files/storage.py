@@ -1,0 +1,105 @@
+"""Blobs by content: each file is stored once, named by its SHA-256, written atomically.
+
+The ground floor of documents: it knows nothing of records or access (app/files/service.py
+is its one caller). A blob is first staged (streamed to a temporary file, counted, hashed and
+fsynced) and only then kept (renamed into place with os.replace) or discarded, so a refused
+upload leaves nothing behind and a crash never leaves half a blob under a real name.
+"""
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+CHUNK = 1 << 16
+
+
+class TooLarge(Exception):
+    """The stream passed the limit; staging stopped there and removed what it wrote."""
+
+
+@dataclass(frozen=True)
+class Staged:
+    path: Path  # a temporary file, the caller keeps or discards it
+    size: int
+    sha256: str
+
+
+class Storage(Protocol):
+    def stage(self, chunks: Iterable[bytes], limit: int) -> Staged: ...
+
+    def keep(self, staged: Staged) -> None: ...
+
+    def discard(self, staged: Staged) -> None: ...
+
+    def open(self, sha256: str) -> BinaryIO: ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+
+def chunks_of(stream: BinaryIO) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK):
+        yield chunk
+
+
+class LocalStorage:
+    """Blobs under `root`/ab/cd/<sha256>; temporary files in `root`/tmp (same file system,
+    so the final rename is atomic)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.tmp = root / "tmp"
+
+    def path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256[:80]!r}")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def stage(self, chunks: Iterable[bytes], limit: int) -> Staged:
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=self.tmp, prefix="upload-")
+        digest, size = hashlib.sha256(), 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in chunks:
+                    size += len(chunk)
+                    if size > limit:
+                        raise TooLarge()
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            os.unlink(name)
+            raise
+        return Staged(Path(name), size, digest.hexdigest())
+
+    def keep(self, staged: Staged) -> None:
+        target = self.path(staged.sha256)
+        if target.exists():  # the same bytes are stored already: one copy serves both
+            staged.path.unlink()
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged.path, target)
+        _fsync_dir(target.parent)
+
+    def discard(self, staged: Staged) -> None:
+        staged.path.unlink(missing_ok=True)
+
+    def open(self, sha256: str) -> BinaryIO:
+        return self.path(sha256).open("rb")
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+
+def _fsync_dir(directory: Path) -> None:
+    """The rename is durable only once the directory entry is on disk."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
