@@ -245,14 +245,32 @@ def submit(
     parsed, errors = validate_form(model, data, locale)
     if parsed is None:
         return again(errors, 422)
-    if ask is not None and (page := ask(parsed)) is not None:
-        return page
     try:
+        if ask is not None and (page := ask(parsed)) is not None:
+            _rehearse(session, act, parsed)
+            return page
         with unique_or_conflict(session):
             done = act(parsed)
     except AppError as exc:
         return again({field(exc): gettext(locale, exc.message, **exc.params)}, exc.status)
     return redirect(done) if isinstance(done, str) else done
+
+
+class _Rehearsed(Exception):
+    """Raised at the end of a rehearsal so its savepoint is always undone."""
+
+
+def _rehearse(session: Session, act: Callable[[M], object], parsed: M) -> None:
+    """Run the action once in a savepoint that is always rolled back, so that a refusal
+    (not this user's, already done, not yet possible) is shown before the confirmation
+    page, never after the user confirmed; a refusal raises its AppError."""
+    try:
+        with unique_or_conflict(session):
+            act(parsed)
+            session.flush()
+            raise _Rehearsed
+    except _Rehearsed:
+        pass
 
 
 def form_dict(form: FormData, list_fields: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -14,10 +14,10 @@ from app.home.market import manufacturer, supplier
 from app.home.staff import admin, coordinator, sponsor
 from app.matches.cache import IndexCache
 from app.models import (
+    PUBLISHED_NEEDS,
     ManufacturerProfile,
     Membership,
     Need,
-    PUBLISHED_NEEDS,
     Role,
     SupplierProfile,
     User,
