@@ -168,6 +168,8 @@ def test_route_access(browser, world, method: str, path: str) -> None:
 EVERYONE = set(PERSONAS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 STAFF = {"coordinator", "admin"}
+SUPPLIERS = {"supplier", "other_supplier", "applicant"}
+MANUFACTURERS = {"manufacturer", "other_manufacturer"}
 EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/"): EVERYONE,
     ("GET", "/account"): SIGNED_IN,
@@ -407,11 +409,12 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/needs/{need_id}/award/reject"): STAFF,
     # files: the world holds one (not confidential) drawing on the need, and no bid; uploads
     # sent without a file are a 422 for whoever passes the role check
-    ("POST", "/api/needs/{need_id}/files"): SIGNED_IN,
+    ("POST", "/api/needs/{need_id}/files"): MANUFACTURERS,
     ("GET", "/api/needs/{need_id}/files"): STAFF | {"other_supplier", "supplier", "manufacturer"},
-    ("POST", "/api/needs/{need_id}/bid/files"): SIGNED_IN,
+    ("POST", "/api/needs/{need_id}/bid/files"): SUPPLIERS,
     ("GET", "/api/bids/{bid_id}/files"): set(),
-    ("POST", "/api/engagements/{engagement_id}/results/{result_id}/files"): SIGNED_IN,
+    ("POST", "/api/engagements/{engagement_id}/results/{result_id}/files"): SUPPLIERS
+    | MANUFACTURERS,
     ("GET", "/api/engagements/{engagement_id}/results/{result_id}/files"): STAFF
     | {"supplier", "manufacturer"},
     ("GET", "/api/files/{attachment_id}"): STAFF | {"other_supplier", "supplier", "manufacturer"},
@@ -424,7 +427,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
         "manufacturer",
     },
     ("GET", "/files/{attachment_id:int}"): STAFF | {"other_supplier", "supplier", "manufacturer"},
-    ("POST", "/api/needs/{need_id}/questions/{question_id}/files"): SIGNED_IN,
+    ("POST", "/api/needs/{need_id}/questions/{question_id}/files"): MANUFACTURERS,
     ("GET", "/api/needs/{need_id}/questions/files"): STAFF
     | {"manufacturer", "other_supplier", "supplier"},
     ("POST", "/needs/{need_id:int}/questions/{question_id:int}/files"): set(),

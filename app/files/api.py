@@ -5,15 +5,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 
-from app.auth import CurrentUser, DbSession
+from app.auth import CurrentUser, DbSession, roles
 from app.files import service
 from app.files.download import UploadsDep, download
 from app.files.schemas import AttachmentOut
+from app.models import Role
 from app.schemas import RowId
 from app.web import accepts_uploads
 
 router = APIRouter(prefix="/api", tags=["files"])
 UPLOAD = [Depends(accepts_uploads)]
+# Who may upload where, checked before the body is read (a sponsor or a coordinator gets a
+# 403, not a 422 about a missing file); the service then checks ownership of the record.
+MANUFACTURER_UPLOAD = [*roles(Role.manufacturer), *UPLOAD]
+SUPPLIER_UPLOAD = [*roles(Role.supplier), *UPLOAD]
+PARTY_UPLOAD = [*roles(Role.supplier, Role.manufacturer), *UPLOAD]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "Record or file not found, or not visible to you (sealed bids)"},
     409: {"description": "The record takes no more files (closed, verified)"},
@@ -37,7 +43,9 @@ def _attach(
     return AttachmentOut.of(row)
 
 
-@router.post("/needs/{need_id}/files", dependencies=UPLOAD, responses=ERRORS, status_code=201)
+@router.post(
+    "/needs/{need_id}/files", dependencies=MANUFACTURER_UPLOAD, responses=ERRORS, status_code=201
+)
 def upload_need_file(
     need_id: RowId,
     file: Upload,
@@ -57,7 +65,9 @@ def need_files(need_id: RowId, session: DbSession, user: CurrentUser) -> list[At
     return [AttachmentOut.of(r) for r in service.need_files(session, user, need_id)]
 
 
-@router.post("/needs/{need_id}/bid/files", dependencies=UPLOAD, responses=ERRORS, status_code=201)
+@router.post(
+    "/needs/{need_id}/bid/files", dependencies=SUPPLIER_UPLOAD, responses=ERRORS, status_code=201
+)
 def upload_bid_file(
     need_id: RowId, file: Upload, session: DbSession, uploads: UploadsDep, user: CurrentUser
 ) -> AttachmentOut:
@@ -74,7 +84,7 @@ def bid_files(bid_id: RowId, session: DbSession, user: CurrentUser) -> list[Atta
 
 @router.post(
     "/engagements/{engagement_id}/results/{result_id}/files",
-    dependencies=UPLOAD,
+    dependencies=PARTY_UPLOAD,
     responses=ERRORS,
     status_code=201,
 )
@@ -122,7 +132,7 @@ def remove_file(attachment_id: RowId, session: DbSession, user: CurrentUser) -> 
 
 @router.post(
     "/needs/{need_id}/questions/{question_id}/files",
-    dependencies=UPLOAD,
+    dependencies=MANUFACTURER_UPLOAD,
     responses=ERRORS,
     status_code=201,
 )

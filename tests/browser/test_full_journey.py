@@ -198,14 +198,15 @@ def confirm(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def try_move(page, target: str) -> None:  # type: ignore[no-untyped-def]
-    """The stage form offers only the next stage; cancelling is a separate form."""
+    """The stage form offers only the next stage; cancelling is a separate form. A move the
+    gate refuses is refused at once, before any confirmation is asked."""
     assert page.locator("#move-form input[name=to]").get_attribute("value") == target
     press(page, "#move-next")
-    confirm(page)
 
 
 def move(page, target: str) -> None:  # type: ignore[no-untyped-def]
     try_move(page, target)
+    confirm(page)
     assert page.locator("#engagement-error").count() == 0, page.locator("main").inner_text()
     assert page.locator("#flash").count() == 1
 
