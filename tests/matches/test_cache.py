@@ -29,7 +29,9 @@ TITLES = [f"열처리 로 {n}호기 온도 이상 예측과 품질 관리" for n
 
 def furnace_semantic(session, cache: IndexCache, owner, need) -> float:
     items = service.suggest_suppliers(session, cache, owner, need.id, below_minimum=True)
-    return next(i.parts["semantic"] for i in items if i.name == "FurnaceAI")
+    # the fused text relevance: its semantic and lexical parts together
+    item = next(i for i in items if i.name == "FurnaceAI")
+    return item.parts["semantic"] + item.parts["lexical"]
 
 
 def needs_found(session, cache: IndexCache, viewer) -> set[int]:

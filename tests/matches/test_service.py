@@ -120,7 +120,9 @@ def test_another_worker_sees_an_edit_after_polling(session, tmp_path) -> None:
 
     def semantic_of_furnace(worker: IndexCache) -> float:
         items = service.suggest_suppliers(session, worker, owner, need.id, below_minimum=True)
-        return next(i.parts["semantic"] for i in items if i.name == "FurnaceAI")
+        # the fused text relevance: its semantic and lexical parts together
+        item = next(i for i in items if i.name == "FurnaceAI")
+        return item.parts["semantic"] + item.parts["lexical"]
 
     before = semantic_of_furnace(worker_b)
     assert semantic_of_furnace(worker_a) == before

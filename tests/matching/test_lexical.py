@@ -5,6 +5,8 @@ import numpy as np
 from matching import NeedProfile, SupplierProfile, UnitSim, rank_needs, rank_suppliers
 from matching.lexical import (
     BM25,
+    LEXICAL_SHARE,
+    NATIVE_LEXICAL_SHARE,
     LexicalIndex,
     LexicalScores,
     concepts,
@@ -54,6 +56,23 @@ def test_a_channel_without_signal_costs_nothing() -> None:
     fused_semantic, lexical = fuse(semantic, words_only)
     assert fused_semantic[1] == 0.3 and lexical[1] == 0.0
     assert fused_semantic[0] + lexical[0] == 0.6  # half its own, half the best semantic
+
+
+def test_own_words_count_more_than_lent_ones() -> None:
+    """The lexical share grows with the query's words in the document's own script: lent
+    words (the bridge) and concepts count like semantics, the query's own words more."""
+    index = LexicalIndex(["Vision inspection of press parts", "프레스 부품 비전 검사"])
+    english, korean, mixed = (
+        index.scores(q).native.tolist()  # type: ignore[union-attr]
+        for q in ("press part inspection", "프레스 검사", "프레스 AOI 검사")
+    )
+    assert english == [1.0, 0.0] and korean == [0.0, 1.0]
+    assert mixed[0] == 1 / 3 and mixed[1] == 2 / 3
+    semantic = np.array([0.6, 0.6])
+    found = LexicalScores(None, np.array([1.0, 1.0]), np.array([True, True]), np.array([1, 0.0]))
+    fused_semantic, lexical = fuse(semantic, found)
+    assert np.allclose(lexical, [NATIVE_LEXICAL_SHARE * 0.6, LEXICAL_SHARE * 0.6])
+    assert np.allclose(fused_semantic + lexical, 0.6)  # a best match on both counts fully
 
 
 def test_a_korean_need_finds_an_english_only_supplier_through_concepts() -> None:
