@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from app.config import Settings
+
 CHUNK = 1 << 16
 
 
@@ -94,6 +96,11 @@ class LocalStorage:
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
+
+
+def storage_of(settings: Settings) -> Storage:
+    """The blob store the settings name."""
+    return LocalStorage(settings.data_dir / "files")
 
 
 def _fsync_dir(directory: Path) -> None:
