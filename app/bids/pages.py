@@ -85,6 +85,7 @@ def _bid_page(
         "stages": STAGES,
         "studies": profile.case_studies if profile else [],
         "files": files.files_of(session, AttachmentOwner.bid, [bid.id])[bid.id] if bid else [],
+        "version_files": files.version_files(session, user, bid.id) if bid else {},
     }
     return render(request, "bids/bid.html", context, status)
 

@@ -286,6 +286,15 @@ def bid_files(session: Session, viewer: User, bid_id: int) -> list[Attachment]:
     return files_of(session, AttachmentOwner.bid, [bid.id])[bid.id]
 
 
+def version_files(session: Session, viewer: User, bid_id: int) -> dict[int, list[Attachment]]:
+    """What each version of the bid carried, by version number: the files that joined at or
+    before it (files on a bid are never removed). Readable by whoever `bids.visible_bids`
+    shows the bid to, so sealed bids stay sealed in their history too."""
+    bid = _visible_bid(session, viewer, bid_id)
+    rows = files_of(session, AttachmentOwner.bid, [bid.id])[bid.id]
+    return {v.number: [r for r in rows if (r.bid_version or 1) <= v.number] for v in bid.versions}
+
+
 def result_files(
     session: Session, viewer: User, engagement_id: int, result_id: int
 ) -> list[Attachment]:
