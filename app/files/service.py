@@ -291,7 +291,11 @@ def version_files(session: Session, viewer: User, bid_id: int) -> dict[int, list
     before it (files on a bid are never removed). Readable by whoever `bids.visible_bids`
     shows the bid to, so sealed bids stay sealed in their history too."""
     bid = _visible_bid(session, viewer, bid_id)
-    rows = files_of(session, AttachmentOwner.bid, [bid.id])[bid.id]
+    return carried(bid, files_of(session, AttachmentOwner.bid, [bid.id])[bid.id])
+
+
+def carried(bid: Bid, rows: list[Attachment]) -> dict[int, list[Attachment]]:
+    """The bid's files (already shown to the viewer) by the versions that carried them."""
     return {v.number: [r for r in rows if (r.bid_version or 1) <= v.number] for v in bid.versions}
 
 
