@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     # stored by content under AXMATCH_DATA_DIR/files.
     max_upload_bytes: int = Field(20_971_520, alias="AXMATCH_MAX_UPLOAD_BYTES", ge=1024)
     upload_types: tuple[str, ...] = Field(UPLOAD_TYPES, alias="AXMATCH_UPLOAD_TYPES", min_length=1)
+    # Where the bytes live: "disk" (AXMATCH_DATA_DIR/files) or "s3", an S3-compatible object
+    # store (AWS S3, MinIO, Ceph, ...) for several workers or machines. Empty keys and region
+    # leave them to boto3's usual chain (environment, instance role); an empty endpoint is AWS.
+    file_store: Literal["disk", "s3"] = Field("disk", alias="AXMATCH_FILE_STORE")
+    s3_bucket: str = Field("", alias="AXMATCH_S3_BUCKET", max_length=63)
+    s3_prefix: str = Field("files/", alias="AXMATCH_S3_PREFIX", max_length=200)
+    s3_endpoint_url: str = Field("", alias="AXMATCH_S3_ENDPOINT_URL", max_length=300)
+    s3_region: str = Field("", alias="AXMATCH_S3_REGION", max_length=50)
+    s3_access_key_id: str = Field("", alias="AXMATCH_S3_ACCESS_KEY_ID")
+    s3_secret_access_key: str = Field("", alias="AXMATCH_S3_SECRET_ACCESS_KEY")
+    s3_timeout: float = Field(30.0, alias="AXMATCH_S3_TIMEOUT", gt=0, le=600)
     # Proxies whose X-Forwarded-For names the client (addresses or networks, a JSON list in the
     # environment); none by default, so the address the server sees is the client's.
     trusted_proxies: tuple[str, ...] = Field((), alias="AXMATCH_TRUSTED_PROXIES")
@@ -132,6 +143,8 @@ class Settings(BaseSettings):
             if self.environment == "production":
                 raise ValueError("SECRET_KEY is required when AXMATCH_ENV=production")
             self.secret_key = DEV_SECRET
+        if self.file_store == "s3" and not self.s3_bucket:
+            raise ValueError("AXMATCH_S3_BUCKET is required when AXMATCH_FILE_STORE=s3")
         if self.worker_in_app is None:  # development: `make run` shows e-mails in its log
             self.worker_in_app = self.environment == "development"
         return self

@@ -1006,6 +1006,10 @@ class AttachmentOwner(enum.StrEnum):
     bid = "bid"
     kpi_result = "kpi_result"
     clarification = "clarification"  # an answer to a supplier's question on a need
+    milestone = "milestone"  # a deliverable of an engagement's milestone
+    supplier_application = "supplier_application"  # vetting documents; owner: SupplierProfile
+    # More kinds (e.g. agreements) attach through app.files.service the same way: a value
+    # here (a VARCHAR(32), no database change), a target and a reader there.
 
 
 class Attachment(Base):

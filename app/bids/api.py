@@ -18,6 +18,8 @@ from app.bids.schemas import (
 )
 from app.engagements.schemas import TrackLineOut
 from app.errors import NotFound
+from app.files import service as files
+from app.files.schemas import AttachmentOut
 from app.matches.pages import Cache
 from app.models import Bid, Role, User
 from app.needs import service as needs
@@ -119,7 +121,16 @@ def bid_versions(need_id: RowId, session: DbSession, user: CurrentUser) -> list[
     bid = service.own_bid(session, user, need_id)
     if bid is None:
         raise NotFound("Bid not found.")
-    return [VersionOut.model_validate(v, from_attributes=True) for v in bid.versions]
+    carried = files.version_files(session, user, bid.id)
+    return [
+        VersionOut(
+            number=v.number,
+            created_at=v.created_at,
+            snapshot=v.snapshot,
+            files=[AttachmentOut.of(r) for r in carried[v.number]],
+        )
+        for v in bid.versions
+    ]
 
 
 @router.get("/needs/{need_id}/bids", dependencies=READERS, responses=ERRORS)

@@ -73,6 +73,7 @@ def _bid_page(
     form = form if form is not None else (bid_form(bid) if bid else {})
     form.setdefault("idempotency_key", secrets.token_urlsafe(24))
     profile = user.organization.supplier
+    attached = files.files_of(session, AttachmentOwner.bid, [bid.id])[bid.id] if bid else []
     context = {
         "need": need,
         "bid": bid,
@@ -84,7 +85,8 @@ def _bid_page(
         "errors": errors or {},
         "stages": STAGES,
         "studies": profile.case_studies if profile else [],
-        "files": files.files_of(session, AttachmentOwner.bid, [bid.id])[bid.id] if bid else [],
+        "files": attached,
+        "version_files": files.carried(bid, attached) if bid else {},
     }
     return render(request, "bids/bid.html", context, status)
 

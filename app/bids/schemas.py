@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from app.engagements.schemas import TrackRecordOut
+from app.files.schemas import AttachmentOut
 from app.schemas import MAX_ID, Input, LongText, Money, MultiLine, OneLine, ShortText
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -138,6 +139,9 @@ class VersionOut(BaseModel):
     number: int
     created_at: datetime
     snapshot: dict[str, object]
+    files: list[AttachmentOut] = Field(
+        [], description="The files this version carried (each says the version it joined)"
+    )
 
 
 class ComparisonRow(BaseModel):

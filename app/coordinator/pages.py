@@ -15,6 +15,7 @@ from app.coordinator.schemas import (
     OrgFilters,
     PageFilter,
 )
+from app.files import service as files
 from app.i18n import Msgid
 from app.models import Role, User, utcnow
 from app.schemas import RowId
@@ -53,7 +54,10 @@ def organization(
 ) -> Response:
     detail = service.get_organization(session, user, org_id)
     saved = request.query_params.get("saved") == "membership"
-    return render(request, "coordinator/organization.html", {"detail": detail, "saved": saved})
+    context = {"detail": detail, "saved": saved}
+    if detail.supplier:
+        context["application_files"] = files.application_files(session, user, org_id)
+    return render(request, "coordinator/organization.html", context)
 
 
 @router.get("/reviews")
@@ -93,6 +97,7 @@ def _membership_page(
         "moves": service.allowed_moves(profile.membership),
         "form": {"version": profile.version, **form},
         "errors": errors,
+        "application_files": files.application_files(session, user, org_id),
     }
     return render(request, "coordinator/membership.html", context, status)
 

@@ -53,6 +53,7 @@ class Detail:
     membership: Membership | None  # the supplier's, flagged to everyone when not admitted
     locale: str  # the viewer's, for texts the API returns ready to show
     evidence: dict[int, list[Attachment]]  # files on each KPI result, by result id
+    deliverables: dict[int, list[Attachment]]  # files on each milestone, by milestone id
 
 
 def notes_of(session: Session, engagement: Engagement) -> list[EngagementNote]:
@@ -77,12 +78,18 @@ def load_detail(session: Session, user: User, engagement_id: int) -> Detail:
         membership=standing(session, [engagement.supplier_org_id])[engagement.supplier_org_id],
         locale=normalize_locale(user.locale),
         evidence=evidence_of(session, engagement),
+        deliverables=deliverables_of(session, engagement),
     )
 
 
 def evidence_of(session: Session, engagement: Engagement) -> dict[int, list[Attachment]]:
     ids = [r.id for k in engagement.kpis for r in k.results]
     return files.files_of(session, AttachmentOwner.kpi_result, ids)
+
+
+def deliverables_of(session: Session, engagement: Engagement) -> dict[int, list[Attachment]]:
+    ids = [m.id for m in engagement.milestones]
+    return files.files_of(session, AttachmentOwner.milestone, ids)
 
 
 def gate_of(engagement: Engagement) -> Gate | None:

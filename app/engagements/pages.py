@@ -343,3 +343,26 @@ def upload_evidence(
     target = partial(files.result_target, session, user, engagement_id, result_id)
     done = f"/engagements/{engagement_id}#result-{result_id}"
     return upload(request, session, uploads, user, form, target, done, again)
+
+
+@router.post(
+    "/engagements/{engagement_id:int}/milestones/{milestone_id:int}/files",
+    dependencies=[Depends(accepts_uploads)],
+)
+def upload_deliverable(
+    request: Request,
+    form: Form,
+    engagement_id: int,
+    milestone_id: int,
+    session: DbSession,
+    uploads: UploadsDep,
+    user: CurrentUser,
+) -> Response:
+    name = f"deliverable-{milestone_id}"
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        return _detail_page(request, session, user, engagement_id, (name, errors, {}), status)
+
+    target = partial(files.milestone_target, session, user, engagement_id, milestone_id)
+    done = f"/engagements/{engagement_id}#milestone-{milestone_id}"
+    return upload(request, session, uploads, user, form, target, done, again)

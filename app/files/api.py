@@ -155,3 +155,51 @@ def answer_files(need_id: RowId, session: DbSession, user: CurrentUser) -> list[
     """The files on every answer to the need's questions (`owner_id` is the question's id)."""
     found = service.answer_files(session, user, need_id)
     return [AttachmentOut.of(r) for rows in found.values() for r in rows]
+
+
+@router.post(
+    "/engagements/{engagement_id}/milestones/{milestone_id}/files",
+    dependencies=UPLOAD,
+    responses=ERRORS,
+    status_code=201,
+)
+def upload_milestone_file(
+    engagement_id: RowId,
+    milestone_id: RowId,
+    file: Upload,
+    session: DbSession,
+    uploads: UploadsDep,
+    user: CurrentUser,
+) -> AttachmentOut:
+    """A deliverable (report, design, model card): the supplier, until the milestone is
+    accepted. Read by both parties and the coordinators."""
+    target = service.milestone_target(session, user, engagement_id, milestone_id)
+    return _attach(session, uploads, user, target, file)
+
+
+@router.get("/engagements/{engagement_id}/milestones/{milestone_id}/files", responses=ERRORS)
+def milestone_files(
+    engagement_id: RowId, milestone_id: RowId, session: DbSession, user: CurrentUser
+) -> list[AttachmentOut]:
+    rows = service.milestone_files(session, user, engagement_id, milestone_id)
+    return [AttachmentOut.of(r) for r in rows]
+
+
+@router.post(
+    "/suppliers/{org_id}/application/files",
+    dependencies=UPLOAD,
+    responses=ERRORS,
+    status_code=201,
+)
+def upload_application_file(
+    org_id: RowId, file: Upload, session: DbSession, uploads: UploadsDep, user: CurrentUser
+) -> AttachmentOut:
+    """Certificates and company documents (사업자등록증, 인증서) for membership vetting: the
+    supplier's own users. Read only by that supplier and the coordinators."""
+    target = service.application_target(session, user, org_id)
+    return _attach(session, uploads, user, target, file)
+
+
+@router.get("/suppliers/{org_id}/application/files", responses=ERRORS)
+def application_files(org_id: RowId, session: DbSession, user: CurrentUser) -> list[AttachmentOut]:
+    return [AttachmentOut.of(r) for r in service.application_files(session, user, org_id)]

@@ -7,7 +7,7 @@ Every function takes the session first and only flushes; the request owns the tr
 A refused upload leaves neither a row nor a blob.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -18,18 +18,23 @@ from app import audit
 from app.bids import dialogue
 from app.bids import service as bids
 from app.config import Settings
-from app.engagements.service import get_engagement, party_of
+from app.coordinator.service import supplier_for
+from app.engagements.service import OPEN_STAGES, get_engagement, is_staff, party_of
+from app.engagements.work import SUPPLIER_PAUSED
 from app.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from app.files import kinds
-from app.files.storage import LocalStorage, Staged, Storage, TooLarge, chunks_of
+from app.files.storage import Staged, Storage, TooLarge, chunks_of, storage_of
+from app.matches.eligibility import require_admitted
 from app.models import (
     Attachment,
     AttachmentOwner,
     Bid,
     Clarification,
     KpiResult,
+    Milestone,
     NeedStatus,
     Role,
+    SupplierProfile,
     User,
     utcnow,
 )
@@ -46,7 +51,8 @@ class FileTooLarge(AppError):
 
 @dataclass(frozen=True)
 class Uploads:
-    """Where files go and what they may be (AXMATCH_MAX_UPLOAD_BYTES, AXMATCH_UPLOAD_TYPES)."""
+    """Where files go (AXMATCH_FILE_STORE: disk or s3) and what they may be
+    (AXMATCH_MAX_UPLOAD_BYTES, AXMATCH_UPLOAD_TYPES)."""
 
     storage: Storage
     max_bytes: int
@@ -54,8 +60,7 @@ class Uploads:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Uploads":
-        storage = LocalStorage(settings.data_dir / "files")
-        return cls(storage, settings.max_upload_bytes, settings.upload_types)
+        return cls(storage_of(settings), settings.max_upload_bytes, settings.upload_types)
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,61 @@ def answer_files(session: Session, viewer: User, need_id: int) -> dict[int, list
     """The files on every answer to the need's questions, by question id."""
     ids = [q.id for q in dialogue.questions(session, viewer, need_id)]
     return files_of(session, AttachmentOwner.clarification, ids)
+
+
+def milestone_target(
+    session: Session, viewer: User, engagement_id: int, milestone_id: int
+) -> Target:
+    """Deliverables: the supplier (admitted), on an open engagement, until the manufacturer
+    accepts the milestone; both parties and the coordinators read them."""
+    milestone = _milestone(session, viewer, engagement_id, milestone_id)
+    engagement = milestone.engagement
+    if party_of(viewer, engagement) != "supplier":
+        raise Forbidden("Only the supplier attaches deliverables.")
+    if engagement.stage not in OPEN_STAGES:
+        raise Conflict("A closed or cancelled engagement is read-only.")
+    if milestone.accepted_at is not None:
+        raise Conflict("An accepted milestone takes no more files.")
+    require_admitted(session, engagement.supplier_org_id, SUPPLIER_PAUSED)
+    return Target(AttachmentOwner.milestone, milestone.id)
+
+
+def _milestone(session: Session, viewer: User, engagement_id: int, milestone_id: int) -> Milestone:
+    engagement = get_engagement(session, viewer, engagement_id)
+    milestone = session.get(Milestone, milestone_id) if 1 <= milestone_id <= MAX_ID else None
+    if milestone is None or milestone.engagement_id != engagement.id:
+        raise NotFound("Milestone not found.")
+    return milestone
+
+
+def milestone_files(
+    session: Session, viewer: User, engagement_id: int, milestone_id: int
+) -> list[Attachment]:
+    milestone = _milestone(session, viewer, engagement_id, milestone_id)
+    return files_of(session, AttachmentOwner.milestone, [milestone.id])[milestone.id]
+
+
+def application_target(session: Session, viewer: User, org_id: int) -> Target:
+    """Certificates and company documents for vetting: the supplier's own users, in any
+    membership state (an applicant, or a member before its re-check)."""
+    profile = _application(session, viewer, org_id)
+    if viewer.organization_id != profile.organization_id:
+        raise Forbidden("Only the supplier attaches its application documents.")
+    return Target(AttachmentOwner.supplier_application, profile.id)
+
+
+def _application(session: Session, viewer: User, org_id: int) -> SupplierProfile:
+    """The supplier's application, for its own users and the coordinators; nobody else
+    learns even that it exists."""
+    own = viewer.role is Role.supplier and viewer.organization_id == org_id
+    if not (own or is_staff(viewer)):
+        raise NotFound("Supplier not found.")
+    return supplier_for(session, org_id)
+
+
+def application_files(session: Session, viewer: User, org_id: int) -> list[Attachment]:
+    profile = _application(session, viewer, org_id)
+    return files_of(session, AttachmentOwner.supplier_application, [profile.id])[profile.id]
 
 
 def _result(session: Session, viewer: User, engagement_id: int, result_id: int) -> KpiResult:
@@ -226,6 +286,19 @@ def bid_files(session: Session, viewer: User, bid_id: int) -> list[Attachment]:
     return files_of(session, AttachmentOwner.bid, [bid.id])[bid.id]
 
 
+def version_files(session: Session, viewer: User, bid_id: int) -> dict[int, list[Attachment]]:
+    """What each version of the bid carried, by version number: the files that joined at or
+    before it (files on a bid are never removed). Readable by whoever `bids.visible_bids`
+    shows the bid to, so sealed bids stay sealed in their history too."""
+    bid = _visible_bid(session, viewer, bid_id)
+    return carried(bid, files_of(session, AttachmentOwner.bid, [bid.id])[bid.id])
+
+
+def carried(bid: Bid, rows: list[Attachment]) -> dict[int, list[Attachment]]:
+    """The bid's files (already shown to the viewer) by the versions that carried them."""
+    return {v.number: [r for r in rows if (r.bid_version or 1) <= v.number] for v in bid.versions}
+
+
 def result_files(
     session: Session, viewer: User, engagement_id: int, result_id: int
 ) -> list[Attachment]:
@@ -244,17 +317,40 @@ def _visible_bid(session: Session, viewer: User, bid_id: int) -> Bid:
 def readable(session: Session, viewer: User, row: Attachment) -> bool:
     """Whether the viewer may read the file: exactly when it may read its record."""
     try:
-        if row.owner_kind is AttachmentOwner.need:
-            return row in need_files(session, viewer, row.owner_id)
-        if row.owner_kind is AttachmentOwner.bid:
-            return bool(_visible_bid(session, viewer, row.owner_id))
-        if row.owner_kind is AttachmentOwner.clarification:
-            question = session.get_one(Clarification, row.owner_id)
-            return row.owner_id in answer_files(session, viewer, question.need_id)
-        result = session.get_one(KpiResult, row.owner_id)
-        return bool(get_engagement(session, viewer, result.kpi.engagement_id))
+        return READERS[row.owner_kind](session, viewer, row)
     except (NotFound, Forbidden):
         return False
+
+
+def _reads_answer(session: Session, viewer: User, row: Attachment) -> bool:
+    question = session.get_one(Clarification, row.owner_id)
+    return row.owner_id in answer_files(session, viewer, question.need_id)
+
+
+def _reads_result(session: Session, viewer: User, row: Attachment) -> bool:
+    result = session.get_one(KpiResult, row.owner_id)
+    return bool(get_engagement(session, viewer, result.kpi.engagement_id))
+
+
+def _reads_milestone(session: Session, viewer: User, row: Attachment) -> bool:
+    milestone = session.get_one(Milestone, row.owner_id)
+    return bool(get_engagement(session, viewer, milestone.engagement_id))
+
+
+def _reads_application(session: Session, viewer: User, row: Attachment) -> bool:
+    profile = session.get_one(SupplierProfile, row.owner_id)
+    return bool(_application(session, viewer, profile.organization_id))
+
+
+# Who reads a file, by the kind of its record: a new kind of owner adds its reader here.
+READERS: dict[AttachmentOwner, Callable[[Session, User, Attachment], bool]] = {
+    AttachmentOwner.need: lambda s, v, row: row in need_files(s, v, row.owner_id),
+    AttachmentOwner.bid: lambda s, v, row: bool(_visible_bid(s, v, row.owner_id)),
+    AttachmentOwner.clarification: _reads_answer,
+    AttachmentOwner.kpi_result: _reads_result,
+    AttachmentOwner.milestone: _reads_milestone,
+    AttachmentOwner.supplier_application: _reads_application,
+}
 
 
 def open_file(

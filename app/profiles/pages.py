@@ -1,10 +1,11 @@
 """HTML routes: own profile (view, edit), case studies, the supplier directory, detail pages."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -13,6 +14,9 @@ from starlette.datastructures import FormData
 from app.accounts.business import shown
 from app.auth import CurrentUser, DbSession, roles
 from app.coordinator import membership
+from app.files import service as files
+from app.files.download import UploadsDep
+from app.files.pages import upload
 from app.i18n import Msgid
 from app.models import Role, SupplierProfile, User
 from app.profiles import readiness as scoring
@@ -28,6 +32,7 @@ from app.track_record.service import track_record_lines
 from app.web import (
     Ask,
     Form,
+    accepts_uploads,
     confirm_step,
     flash,
     form_dict,
@@ -65,13 +70,21 @@ def _supplier_form(form: FormData) -> dict[str, Any]:
 
 
 def _profile_page(
-    request: Request, session: Session, profile: service.Profile, viewer: User, own: bool
+    request: Request,
+    session: Session,
+    profile: service.Profile,
+    viewer: User,
+    own: bool,
+    errors: tuple[dict[str, str], int] = ({}, 200),
 ) -> Response:
     org_id = profile.organization_id
     context = {"profile": profile, "own": own, "insider": service.is_insider(viewer, org_id)}
     if isinstance(profile, SupplierProfile):
         context["track_record"] = track_record_lines(session, org_id)
-        return render(request, "profiles/supplier.html", context)
+        if context["insider"]:  # the application's documents: its supplier and staff only
+            context["application_files"] = files.application_files(session, viewer, org_id)
+            context["errors"] = errors[0]
+        return render(request, "profiles/supplier.html", context, errors[1])
     context |= {"readiness": service.readiness(profile), "answers": ANSWERS}
     return render(request, "profiles/manufacturer.html", context)
 
@@ -110,6 +123,21 @@ def reapply(session: DbSession, user: CurrentUser) -> Response:
     """A rejected or expired supplier applies again (a coordinator reviews it)."""
     membership.reapply(session, user)
     return redirect("/profile?saved=reapplied")
+
+
+@router.post("/profile/application/files", dependencies=[*SUPPLIERS, Depends(accepts_uploads)])
+def upload_application_file(
+    request: Request, form: Form, session: DbSession, uploads: UploadsDep, user: CurrentUser
+) -> Response:
+    """A certificate or company document for the support group's vetting."""
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        profile = service.own_profile(session, user)
+        return _profile_page(request, session, profile, user, True, (errors, status))
+
+    target = partial(files.application_target, session, user, user.organization_id)
+    done = "/profile#application-files"
+    return upload(request, session, uploads, user, form, target, done, again)
 
 
 @router.get("/profile/edit", dependencies=OWNERS)
