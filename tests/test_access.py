@@ -431,13 +431,13 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/needs/{need_id}/questions/files"): STAFF
     | {"manufacturer", "other_supplier", "supplier"},
     ("POST", "/needs/{need_id:int}/questions/{question_id:int}/files"): set(),
-    ("POST", "/api/engagements/{engagement_id}/milestones/{milestone_id}/files"): SIGNED_IN,
+    ("POST", "/api/engagements/{engagement_id}/milestones/{milestone_id}/files"): SUPPLIERS,
     ("GET", "/api/engagements/{engagement_id}/milestones/{milestone_id}/files"): STAFF
     | {"supplier", "manufacturer"},
     ("POST", "/engagements/{engagement_id:int}/milestones/{milestone_id:int}/files"): {"supplier"},
     # a supplier's application documents: its own users and staff read them (org_id names
     # the world's admitted supplier); every supplier attaches to its own, from its profile
-    ("POST", "/api/suppliers/{org_id}/application/files"): SIGNED_IN,
+    ("POST", "/api/suppliers/{org_id}/application/files"): SUPPLIERS,
     ("GET", "/api/suppliers/{org_id}/application/files"): STAFF | {"supplier"},
     ("POST", "/profile/application/files"): {"applicant", "other_supplier", "supplier"},
     ("POST", "/api/needs/{need_id}/bids/{org_id}/shortlist"): {"manufacturer"},

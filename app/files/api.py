@@ -159,7 +159,7 @@ def answer_files(need_id: RowId, session: DbSession, user: CurrentUser) -> list[
 
 @router.post(
     "/engagements/{engagement_id}/milestones/{milestone_id}/files",
-    dependencies=UPLOAD,
+    dependencies=SUPPLIER_UPLOAD,
     responses=ERRORS,
     status_code=201,
 )
@@ -187,7 +187,7 @@ def milestone_files(
 
 @router.post(
     "/suppliers/{org_id}/application/files",
-    dependencies=UPLOAD,
+    dependencies=SUPPLIER_UPLOAD,
     responses=ERRORS,
     status_code=201,
 )
