@@ -168,6 +168,14 @@ def test_route_access(browser, world, method: str, path: str) -> None:
 EVERYONE = set(PERSONAS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 STAFF = {"coordinator", "admin"}
+EXPORTS = {
+    "needs": STAFF | {"manufacturer", "other_manufacturer"},
+    "suppliers": STAFF,
+    "bids": SIGNED_IN,
+    "engagements": SIGNED_IN,
+    "kpi_results": SIGNED_IN,
+    "audit": STAFF,
+}
 EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/"): EVERYONE,
     ("GET", "/account"): SIGNED_IN,
@@ -488,6 +496,17 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/saved-searches/{search_id}/preview"): {"supplier"},
     ("PUT", "/api/saved-searches/{search_id}"): {"applicant", "other_supplier", "supplier"},
     ("DELETE", "/api/saved-searches/{search_id}"): {"supplier"},
+    # exports (tests/exports): roles here; each persona's rows are its own (an outsider's
+    # export is allowed and empty), and a sealed bid is in none (tests/test_sealed_everywhere)
+    **{
+        (method, path.format(kind=kind)): who
+        for kind, who in EXPORTS.items()
+        for method, path in (
+            ("GET", "/api/exports/{kind}"),
+            ("GET", "/exports/{kind}.csv"),
+            ("GET", "/exports/{kind}.jsonl"),
+        )
+    },
     # programme dashboard: no persona sponsors a cohort here, so the sponsor's routes are
     # refused to all (tests/dashboard checks a sponsor's own access)
     ("GET", "/coordinator/dashboard"): STAFF,
