@@ -45,6 +45,8 @@ from app.db import RACED, Database, unique_constraint
 from app.engagements import api as engagements_api
 from app.engagements import pages as engagements_pages
 from app.errors import AppError, Conflict, Invalid, NotMember, Unauthenticated
+from app.exports import api as exports_api
+from app.exports import pages as exports_pages
 from app.files import api as files_api
 from app.files import pages as files_pages
 from app.files.service import Uploads
@@ -67,6 +69,7 @@ from app.profiles import api as profiles_api
 from app.profiles import pages as profiles_pages
 from app.readiness import api as readiness_api
 from app.readiness import pages as readiness_pages
+from app.reports import pages as reports_pages
 from app.rounds import api as rounds_api
 from app.rounds import conflict_pages as rounds_conflict_pages
 from app.rounds import pages as rounds_pages
@@ -120,6 +123,10 @@ ROUTERS = [
     rounds_api.router,
     files_pages.router,
     files_api.router,
+    exports_pages.router,
+    exports_api.router,
+    reports_pages.router,
+    reports_pages.api,
 ]
 
 
