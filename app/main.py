@@ -55,6 +55,7 @@ from app.home import pages as home_pages
 from app.hooks import install as install_hooks
 from app.i18n import gettext
 from app.matches import api as matches_api
+from app.matches import import_pages as matches_import_pages
 from app.matches import pages as matches_pages
 from app.matches.engine import new_index_cache
 from app.middleware import BodyLimit, CsrfUnlessBearer, SecurityHeaders
@@ -101,6 +102,7 @@ ROUTERS = [
     admin_api.router,
     matches_pages.router,
     matches_api.router,
+    matches_import_pages.router,
     bids_pages.router,
     bids_selection_pages.router,
     bids_dialogue_pages.router,

@@ -386,6 +386,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/engagements/{engagement_id}/report.pdf"): STAFF | {"supplier", "manufacturer"},
     ("GET", "/engagements/{engagement_id}/report.pdf"): STAFF | {"supplier", "manufacturer"},
     ("GET", "/coordinator/report.pdf"): STAFF,
+    ("GET", "/coordinator/import"): STAFF,
+    ("POST", "/coordinator/import"): STAFF,
     ("GET", "/api/dashboard/report.pdf"): STAFF,
     ("POST", "/api/engagements/{engagement_id}/moves"): SIGNED_IN,
     ("POST", "/api/engagements/{engagement_id}/plan"): SIGNED_IN,
