@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from app.exports import service
 from app.exports.kinds import KINDS
-from app.models import Stage, utcnow
+from app.models import KpiResult, Membership, NeedStatus, ResultPhase, Stage, utcnow
 from tests.bids.conftest import make_bid, pass_deadline
 from tests.builders import make_engagement, make_manufacturer, make_need, make_staff, make_supplier
 
@@ -130,3 +130,36 @@ def test_rows_are_read_in_batches_and_written_as_they_arrive(session):
         event.remove(session.connection(), "before_cursor_execute", count)
     assert first.count("\r\n") == 2 and len(rest) == 2  # batches of 2, 2 and 1
     assert len(selects) > after_first  # later batches were loaded after the first was written
+
+
+def test_needs_suppliers_results_and_audit_follow_their_pages(browser, session):
+    maker, supplier = make_manufacturer(session), make_supplier(session, "비전공급사")
+    make_supplier(session, "신청공급사", membership=Membership.applied)
+    make_need(session, maker, title="초안 수요", status=NeedStatus.draft)
+    engagement = make_engagement(session, maker, supplier, title="공개 수요")
+    engagement.kpis[0].results.append(
+        KpiResult(phase=ResultPhase.demonstration, value=1.5, verified_at=utcnow())
+    )
+    session.commit()
+    browser.login(maker)
+    drafts = lines(browser.get("/exports/needs.jsonl?status=draft"))
+    assert [n["title"] for n in drafts] == ["초안 수요"]
+    results = lines(browser.get("/exports/kpi_results.jsonl"))
+    assert [(r["metric"], r["value"], r["baseline"]) for r in results] == [
+        ("defect_rate", 1.5, 3.0)
+    ]
+    staff = make_staff(session)
+    browser.login(staff)
+    applied = lines(browser.get("/exports/suppliers.jsonl?membership=applied"))
+    assert [s["name"] for s in applied] == ["신청공급사"]
+    assert "비전공급사" in {s["name"] for s in lines(browser.get("/exports/suppliers.jsonl"))}
+    audit = rows(browser.get(f"/exports/audit.csv?organization_id={maker.organization_id}"))
+    assert audit[0][:3] == ["항목", "일시", "작업자"]
+    assert all(r[5] == str(maker.organization_id) for r in audit[1:])
+
+
+def test_the_list_pages_link_their_export_with_their_filters(browser, session):
+    browser.login(make_staff(session))
+    page = browser.get("/engagements?stage=design&page=2").text
+    assert 'href="/exports/engagements.csv?stage=design"' in page
+    assert 'href="/exports/needs.csv?status=open"' in browser.get("/needs?status=open").text
