@@ -173,9 +173,9 @@ def csv_records(text: str, model: type[BaseModel]) -> Iterator[tuple[int, Any]]:
     for row in reader:
         record: dict[str, Any] = {}
         for key, cell in row.items():
-            if key is None or cell is None:  # more cells than headers: reported as a field
+            if key is None:  # more cells than headers: refused as an unknown field
                 record["(extra cells)"] = cell
-            elif cell.strip():
+            elif cell is not None and cell.strip():  # None: a short row's missing cells
                 parts = [p.strip() for p in cell.split(";") if p.strip()]
                 record[key.strip()] = parts if key.strip() in lists else cell.strip()
         if record:
@@ -401,6 +401,9 @@ def import_csv(
     """The coordinators' CSV import: the same validation and writes as `axmatch import`,
     problems by line (`filename:line: ...`); returns how many rows were (or would be) written."""
     model = CSV_MODELS[kind]
-    rows = validate_rows(filename, csv_records(text, model), model)
+    try:
+        rows = validate_rows(filename, csv_records(text, model), model)
+    except csv.Error as exc:
+        raise InvalidImport([f"{filename}: not a CSV file ({exc})"]) from exc
     counts = import_rows(session, operator, {kind: rows}, admit=admit, dry_run=dry_run)
     return counts[kind]

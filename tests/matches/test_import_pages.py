@@ -39,6 +39,12 @@ def test_problems_are_reported_by_line_as_the_command_reports_them(browser, sess
     problems = parse(response.text).texts["import-problems"]
     assert "suppliers.csv:2: region: unknown code 'atlantis'" in problems
     assert "suppliers.csv:3: specialties.0: unknown code 'robots'" in problems
+    extra = send(browser, HEAD + "s-3,공급사,,,,뭔가\r\n", dry_run="1")
+    assert (
+        "suppliers.csv:2: (extra cells): unknown field"
+        in parse(extra.text).texts["import-problems"]
+    )
+    assert send(browser, HEAD + "s-3,짧은줄\r\n", dry_run="1").status_code == 200
     assert imported(session) == 0
 
 
