@@ -134,6 +134,12 @@ class Settings(BaseSettings):
     concentration_min_engagements: int = Field(
         10, alias="AXMATCH_CONCENTRATION_MIN_ENGAGEMENTS", ge=1
     )
+    # PDF reports: a Korean font (Debian's fonts-noto-cjk, installed by `make browser`);
+    # in a .ttc collection, the index of the Korean face (Noto Sans CJK KR is 1)
+    report_font: Path = Field(
+        Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), alias="AXMATCH_REPORT_FONT"
+    )
+    report_font_index: int = Field(1, alias="AXMATCH_REPORT_FONT_INDEX", ge=0, le=64)
 
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":

@@ -45,6 +45,8 @@ from app.db import RACED, Database, unique_constraint
 from app.engagements import api as engagements_api
 from app.engagements import pages as engagements_pages
 from app.errors import AppError, Conflict, Invalid, NotMember, Unauthenticated
+from app.exports import api as exports_api
+from app.exports import pages as exports_pages
 from app.files import api as files_api
 from app.files import pages as files_pages
 from app.files.service import Uploads
@@ -53,6 +55,7 @@ from app.home import pages as home_pages
 from app.hooks import install as install_hooks
 from app.i18n import gettext
 from app.matches import api as matches_api
+from app.matches import import_pages as matches_import_pages
 from app.matches import pages as matches_pages
 from app.matches.engine import new_index_cache
 from app.middleware import BodyLimit, CsrfUnlessBearer, SecurityHeaders
@@ -67,6 +70,7 @@ from app.profiles import api as profiles_api
 from app.profiles import pages as profiles_pages
 from app.readiness import api as readiness_api
 from app.readiness import pages as readiness_pages
+from app.reports import pages as reports_pages
 from app.rounds import api as rounds_api
 from app.rounds import conflict_pages as rounds_conflict_pages
 from app.rounds import pages as rounds_pages
@@ -98,6 +102,7 @@ ROUTERS = [
     admin_api.router,
     matches_pages.router,
     matches_api.router,
+    matches_import_pages.router,
     bids_pages.router,
     bids_selection_pages.router,
     bids_dialogue_pages.router,
@@ -120,6 +125,10 @@ ROUTERS = [
     rounds_api.router,
     files_pages.router,
     files_api.router,
+    exports_pages.router,
+    exports_api.router,
+    reports_pages.router,
+    reports_pages.api,
 ]
 
 

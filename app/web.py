@@ -9,12 +9,13 @@ import io
 import ipaddress
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
@@ -41,6 +42,15 @@ env = Environment(
     lstrip_blocks=True,
 )
 env.globals["vocab"] = vocab
+
+
+def export_url(name: str, fmt: str, params: Mapping[str, Any]) -> str:
+    """A list page's download link (app/exports), carrying its filters but not its paging."""
+    kept = {k: v for k, v in params.items() if v and k not in ("page", "per_page")}
+    return f"/exports/{name}.{fmt}" + (f"?{urlencode(kept)}" if kept else "")
+
+
+env.globals["export_url"] = export_url
 SEOUL = ZoneInfo("Asia/Seoul")
 
 

@@ -170,6 +170,14 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 STAFF = {"coordinator", "admin"}
 SUPPLIERS = {"supplier", "other_supplier", "applicant"}
 MANUFACTURERS = {"manufacturer", "other_manufacturer"}
+EXPORTS = {
+    "needs": STAFF | {"manufacturer", "other_manufacturer"},
+    "suppliers": STAFF,
+    "bids": SIGNED_IN,
+    "engagements": SIGNED_IN,
+    "kpi_results": SIGNED_IN,
+    "audit": STAFF,
+}
 EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/"): EVERYONE,
     ("GET", "/account"): SIGNED_IN,
@@ -377,6 +385,12 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/engagements"): SIGNED_IN,
     ("GET", "/api/engagements/board"): STAFF,
     ("GET", "/api/engagements/{engagement_id}"): STAFF | {"supplier", "manufacturer"},
+    ("GET", "/api/engagements/{engagement_id}/report.pdf"): STAFF | {"supplier", "manufacturer"},
+    ("GET", "/engagements/{engagement_id}/report.pdf"): STAFF | {"supplier", "manufacturer"},
+    ("GET", "/coordinator/report.pdf"): STAFF,
+    ("GET", "/coordinator/import"): STAFF,
+    ("POST", "/coordinator/import"): STAFF,
+    ("GET", "/api/dashboard/report.pdf"): STAFF,
     ("POST", "/api/engagements/{engagement_id}/moves"): SIGNED_IN,
     ("POST", "/api/engagements/{engagement_id}/plan"): SIGNED_IN,
     ("POST", "/api/engagements/{engagement_id}/milestones"): SIGNED_IN,
@@ -500,6 +514,17 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/saved-searches/{search_id}/preview"): {"supplier"},
     ("PUT", "/api/saved-searches/{search_id}"): {"applicant", "other_supplier", "supplier"},
     ("DELETE", "/api/saved-searches/{search_id}"): {"supplier"},
+    # exports (tests/exports): roles here; each persona's rows are its own (an outsider's
+    # export is allowed and empty), and a sealed bid is in none (tests/test_sealed_everywhere)
+    **{
+        (method, path.format(kind=kind)): who
+        for kind, who in EXPORTS.items()
+        for method, path in (
+            ("GET", "/api/exports/{kind}"),
+            ("GET", "/exports/{kind}.csv"),
+            ("GET", "/exports/{kind}.jsonl"),
+        )
+    },
     # programme dashboard: no persona sponsors a cohort here, so the sponsor's routes are
     # refused to all (tests/dashboard checks a sponsor's own access)
     ("GET", "/coordinator/dashboard"): STAFF,

@@ -112,7 +112,7 @@ def get_organization(session: Session, viewer: User, org_id: int) -> OrgDetail:
         raise NotFound("Organisation not found.")
     row = OrgRow(*found)
     users = session.scalars(select(User).where(User.organization_id == org_id).order_by(User.id))
-    trail = _audit_query(AuditFilters(organization_id=org_id))
+    trail = audit_query(AuditFilters(organization_id=org_id))
     history = trail.where(AuditEntry.action.startswith("membership."))
     return OrgDetail(
         row=row,
@@ -179,7 +179,7 @@ def set_membership(
     )
 
 
-def _audit_query(filters: AuditFilters) -> Select[Any]:
+def audit_query(filters: AuditFilters) -> Select[Any]:
     query = select(AuditEntry).options(selectinload(AuditEntry.actor))
     if filters.organization_id:
         query = query.where(AuditEntry.organization_id == filters.organization_id)
@@ -190,7 +190,7 @@ def _audit_query(filters: AuditFilters) -> Select[Any]:
 
 def audit_log(session: Session, viewer: User, filters: AuditFilters) -> Page[Entry]:
     """A page of the log, read through `audit.readable` (sealed bids stay sealed)."""
-    page = paginate(session, _audit_query(filters), filters.page, PAGE_SIZE)
+    page = paginate(session, audit_query(filters), filters.page, PAGE_SIZE)
     return replace(page, items=readable(session, viewer, page.items))
 
 

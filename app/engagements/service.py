@@ -5,7 +5,7 @@ supplier's capacity) and reads them; the track record is `app.track_record`."""
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.audit import record
@@ -17,6 +17,7 @@ from app.models import (
     Engagement,
     EngagementKpi,
     EngagementStage,
+    KpiResult,
     ManufacturerProfile,
     MatchProposal,
     Need,
@@ -152,6 +153,11 @@ CARD_LOADS = (
 def list_engagements(
     session: Session, user: User, stage: Stage | None = None, page: int = 1
 ) -> Page[Engagement]:
+    return paginate(session, engagements_query(user, stage), page, PER_PAGE)
+
+
+def engagements_query(user: User, stage: Stage | None = None) -> Select[tuple[Engagement]]:
+    """The list page's query, unpaged (the export streams it): the parties see their own."""
     query = select(Engagement).options(*CARD_LOADS)
     if not is_staff(user):
         org = user.organization_id
@@ -160,8 +166,25 @@ def list_engagements(
         )
     if stage is not None:
         query = query.where(Engagement.stage == stage)
-    query = query.order_by(Engagement.updated_at.desc(), Engagement.id.desc())
-    return paginate(session, query, page, PER_PAGE)
+    return query.order_by(Engagement.updated_at.desc(), Engagement.id.desc())
+
+
+def results_query(user: User, engagement_id: int | None = None) -> Select[tuple[KpiResult]]:
+    """Every recorded KPI result of the engagements `user` may see (staff: all)."""
+    query = (
+        select(KpiResult)
+        .join(EngagementKpi, EngagementKpi.id == KpiResult.kpi_id)
+        .join(Engagement, Engagement.id == EngagementKpi.engagement_id)
+        .options(selectinload(KpiResult.kpi))
+    )
+    if not is_staff(user):
+        org = user.organization_id
+        query = query.where(
+            (Engagement.supplier_org_id == org) | (Engagement.manufacturer_org_id == org)
+        )
+    if engagement_id is not None:
+        query = query.where(Engagement.id == engagement_id)
+    return query.order_by(Engagement.id, EngagementKpi.position, KpiResult.id)
 
 
 def board(

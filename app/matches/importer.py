@@ -12,11 +12,13 @@ external_id, through the same rules as the pages.
   savepoint that is rolled back, and every problem is reported.
 """
 
+import csv
+import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from sqlalchemy import select
@@ -131,23 +133,53 @@ class Line:
 
 
 def read_rows(path: Path, model: type[R]) -> list[Line]:
+    return validate_rows(path.name, _json_lines(path), model)
+
+
+def validate_rows(source: str, records: Iterable[tuple[int, Any]], model: type[R]) -> list[Line]:
+    """The one validation of an import, whatever the file's format: every record (a line's
+    JSON, or a CSV row as a dict; an exception for one that did not parse) through `model`,
+    problems as `source:line: ...`."""
     rows, problems = [], []
-    for number, line in _lines(path):
-        where = f"{path.name}:{number}"
+    for number, record in records:
+        where = f"{source}:{number}"
         try:
-            rows.append(Line(where, model.model_validate(json.loads(line))))
-        except (json.JSONDecodeError, ValidationError) as exc:
+            if isinstance(record, Exception):
+                raise record
+            rows.append(Line(where, model.model_validate(record)))
+        except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
             problems.append(f"{where}: {_short(exc)}")
     if problems:
         raise InvalidImport(problems)
     return rows
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
+def _json_lines(path: Path) -> Iterator[tuple[int, Any]]:
     with path.open(encoding="utf-8") as f:
         for number, line in enumerate(f, start=1):
             if line.strip():
-                yield number, line
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield number, exc
+
+
+def csv_records(text: str, model: type[BaseModel]) -> Iterator[tuple[int, Any]]:
+    """A CSV file's rows as records for `validate_rows`: the header names the fields (as the
+    JSON Lines do), an empty cell leaves its field unset, a list field's codes are separated
+    by `;`. A UTF-8 byte-order mark (as Excel saves, and as our exports write) is allowed."""
+    lists = {name for name, f in model.model_fields.items() if get_origin(f.annotation) is list}
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    for row in reader:
+        record: dict[str, Any] = {}
+        for key, cell in row.items():
+            if key is None:  # more cells than headers: refused as an unknown field
+                record["(extra cells)"] = cell
+            elif cell is not None and cell.strip():  # None: a short row's missing cells
+                parts = [p.strip() for p in cell.split(";") if p.strip()]
+                record[key.strip()] = parts if key.strip() in lists else cell.strip()
+        if record:
+            yield reader.line_num, record
 
 
 def _short(exc: Exception) -> str:
@@ -308,18 +340,35 @@ def import_files(
         "manufacturers": read_rows(manufacturers, ManufacturerIn) if manufacturers else [],
         "needs": read_rows(needs, NeedLine) if needs else [],
     }
+    return import_rows(session, operator, parsed, admit=admit, drafts=drafts)
+
+
+def import_rows(
+    session: Session,
+    operator: User,
+    parsed: dict[str, list[Line]],
+    *,
+    admit: bool = False,
+    drafts: bool = False,
+    dry_run: bool = False,
+) -> dict[str, int]:
+    """Write validated lines (suppliers, then manufacturers, then needs) in one savepoint;
+    any problem rolls it back and is reported with its line. `dry_run`: every write is made
+    and checked as for real, then rolled back all the same."""
     problems: list[str] = []
     savepoint = session.begin_nested()
-    for line in parsed["suppliers"]:
+    for line in parsed.get("suppliers", []):
         _write(problems, line, upsert_supplier, session, operator, line.row, admit)
-    for line in parsed["manufacturers"]:
+    for line in parsed.get("manufacturers", []):
         _write(problems, line, upsert_manufacturer, session, operator, line.row)
-    for line in parsed["needs"]:
+    for line in parsed.get("needs", []):
         _write(problems, line, upsert_need, session, operator, line.row, drafts)
-    if problems:
+    if problems or dry_run:
         savepoint.rollback()
+    else:
+        savepoint.commit()
+    if problems:
         raise InvalidImport(problems)
-    savepoint.commit()
     return {kind: len(rows) for kind, rows in parsed.items()}
 
 
@@ -334,3 +383,27 @@ def _write(problems: list[str], line: Line, write: Any, *args: Any) -> None:
         problems += [f"{line.where}: {p}" for p in exc.problems]
     except AppError as exc:
         problems.append(f"{line.where}: {gettext('en', exc.message, **exc.params)}")
+
+
+CSV_MODELS: dict[str, type[BaseModel]] = {"suppliers": SupplierIn, "manufacturers": ManufacturerIn}
+
+
+def import_csv(
+    session: Session,
+    operator: User,
+    kind: str,
+    filename: str,
+    text: str,
+    *,
+    admit: bool = False,
+    dry_run: bool = True,
+) -> int:
+    """The coordinators' CSV import: the same validation and writes as `axmatch import`,
+    problems by line (`filename:line: ...`); returns how many rows were (or would be) written."""
+    model = CSV_MODELS[kind]
+    try:
+        rows = validate_rows(filename, csv_records(text, model), model)
+    except csv.Error as exc:
+        raise InvalidImport([f"{filename}: not a CSV file ({exc})"]) from exc
+    counts = import_rows(session, operator, {kind: rows}, admit=admit, dry_run=dry_run)
+    return counts[kind]

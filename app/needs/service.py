@@ -8,7 +8,7 @@ organisation's private need is NotFound, never Forbidden).
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from app import audit, vocab
@@ -371,11 +371,15 @@ def _budget(low: int | None, high: int | None) -> list[ColumnElement[bool]]:
 
 
 def search_needs(session: Session, viewer: User, filters: NeedFilters) -> Page[Need]:
+    return paginate(session, needs_query(viewer, filters), filters.page, filters.per_page)
+
+
+def needs_query(viewer: User, filters: NeedFilters) -> Select[tuple[Need]]:
+    """The list page's query, unpaged (the export streams it)."""
     where = _conditions(viewer, filters)
     if filters.sort == "deadline":
         order = [Need.deadline_at.is_(None), Need.deadline_at.asc(), Need.id.asc()]
     else:
         order = [func.coalesce(Need.published_at, Need.created_at).desc(), Need.id.desc()]
     loads = (selectinload(Need.kpis), selectinload(Need.organization))
-    query = select(Need).where(*where).order_by(*order).options(*loads)
-    return paginate(session, query, filters.page, filters.per_page)
+    return select(Need).where(*where).order_by(*order).options(*loads)

@@ -1,6 +1,6 @@
 """The supplier directory: filters, text search and paging, scoped to what the viewer may see."""
 
-from sqlalchemy import ColumnElement, String, cast, or_, select
+from sqlalchemy import ColumnElement, Select, String, cast, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import vocab
@@ -68,8 +68,11 @@ def search_suppliers(
     session: Session, viewer: User, filters: SupplierQuery
 ) -> Page[SupplierProfile]:
     """Suppliers `viewer` may see that match every filter, ordered by name."""
+    return paginate(session, suppliers_query(viewer, filters), filters.page, filters.per_page)
+
+
+def suppliers_query(viewer: User, filters: SupplierQuery) -> Select[tuple[SupplierProfile]]:
     query = select(SupplierProfile).join(SupplierProfile.organization)
     query = query.where(*_conditions(viewer, filters))
     query = query.options(selectinload(SupplierProfile.organization))
-    ordered = query.order_by(Organization.name, SupplierProfile.id)
-    return paginate(session, ordered, filters.page, filters.per_page)
+    return query.order_by(Organization.name, SupplierProfile.id)

@@ -1,0 +1,144 @@
+"""성과보고서: one engagement's report as a PDF in the reader's language: who and what, the
+stages with their dates, the milestones, the KPI table with verified results and a chart of
+the improvement per KPI. Only those who may open the engagement get it (its parties and
+staff: `load_detail`), and it shows only what the page shows them.
+
+The sections are listed in `SECTIONS`, in order; payments (the money branch) add theirs there."""
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from app import vocab
+from app.config import Settings
+from app.engagements.detail import Detail, load_detail
+from app.engagements.stages import STAGE_NAMES
+from app.i18n import gettext
+from app.models import EngagementKpi, KpiResult, User
+from app.reports.pdf import Report, number
+
+Section = Callable[[Report, Detail, str], None]
+
+
+def latest_verified(kpi: EngagementKpi) -> KpiResult | None:
+    verified = [r for r in kpi.results if r.verified_at is not None]
+    return max(verified, key=lambda r: (r.verified_at, r.id)) if verified else None
+
+
+def improvement(kpi: EngagementKpi, value: float) -> float | None:
+    """Percent change against the baseline, positive when it went the better way (the
+    dashboard's rule: app/dashboard/figures.improvement_pct)."""
+    if not kpi.baseline:
+        return None
+    change = (value - kpi.baseline) / abs(kpi.baseline) * 100
+    return -change if vocab.lower_is_better(kpi.metric, kpi.baseline, kpi.target) else change
+
+
+def _metric(code: str, locale: str) -> str:
+    term = vocab.KPI_METRICS.get(code)
+    return term.label(locale) if term else code
+
+
+def summary(report: Report, d: Detail, locale: str) -> None:
+    e = d.engagement
+    report.facts(
+        [
+            (gettext(locale, "Need"), e.need.title),
+            (gettext(locale, "Manufacturer"), e.manufacturer.name),
+            (gettext(locale, "Supplier"), e.supplier.name),
+            (gettext(locale, "Stage"), STAGE_NAMES[e.stage].label(locale)),
+            (gettext(locale, "Started on"), e.created_at.date().isoformat()),
+            (gettext(locale, "Closed on"), e.closed_at.date().isoformat() if e.closed_at else "—"),
+        ]
+    )
+
+
+def _day(value: object) -> str:
+    return value.isoformat() if value is not None else "—"  # type: ignore[attr-defined]
+
+
+def stages(report: Report, d: Detail, locale: str) -> None:
+    report.heading(gettext(locale, "Stages"))
+    head = [
+        gettext(locale, "Stage"),
+        gettext(locale, "Planned start"),
+        gettext(locale, "Planned end"),
+        gettext(locale, "Started on"),
+        gettext(locale, "Ended on"),
+    ]
+    rows = [
+        [STAGE_NAMES[s.stage].label(locale), _day(s.planned_start), _day(s.planned_end)]
+        + [_day(s.actual_start), _day(s.actual_end)]
+        for s in d.engagement.stages
+    ]
+    report.table(head, rows)
+
+
+def milestones(report: Report, d: Detail, locale: str) -> None:
+    report.heading(gettext(locale, "Milestones"))
+    head = [
+        gettext(locale, "Milestone"),
+        gettext(locale, "Stage"),
+        gettext(locale, "Due"),
+        gettext(locale, "Delivered on"),
+        gettext(locale, "Accepted on"),
+    ]
+    rows = [
+        [m.title, STAGE_NAMES[m.stage].label(locale), _day(m.due_date)]
+        + [
+            _day(m.delivered_at and m.delivered_at.date()),
+            _day(m.accepted_at and m.accepted_at.date()),
+        ]
+        for m in d.engagement.milestones
+    ]
+    report.table(head, rows, widths=(3, 2, 2, 2, 2))
+
+
+def kpis(report: Report, d: Detail, locale: str) -> None:
+    report.heading(gettext(locale, "Goal KPIs and results"))
+    head = [
+        gettext(locale, "KPI"),
+        gettext(locale, "Unit"),
+        gettext(locale, "Baseline"),
+        gettext(locale, "Target"),
+        gettext(locale, "Verified result"),
+    ]
+    head.append(gettext(locale, "Improvement (%)"))
+    rows = []
+    for kpi in d.engagement.kpis:
+        result = latest_verified(kpi)
+        gain = improvement(kpi, result.value) if result else None
+        rows.append(
+            [_metric(kpi.metric, locale), kpi.unit, number(kpi.baseline, 2), number(kpi.target, 2)]
+            + [number(result.value, 2) if result else "—", number(gain)]
+        )
+    report.table(head, rows, widths=(3, 1, 2, 2, 2, 2))
+
+
+def chart(report: Report, d: Detail, locale: str) -> None:
+    report.heading(gettext(locale, "Improvement against the baseline (%)"))
+    items = []
+    for kpi in d.engagement.kpis:
+        result = latest_verified(kpi)
+        gain = improvement(kpi, result.value) if result else None
+        if gain is not None:
+            items.append((_metric(kpi.metric, locale), gain))
+    if not items:
+        report.line(gettext(locale, "No verified results yet."), muted=True)
+        return
+    report.bars(items, "%")
+
+
+# payments: the money branch adds its section (the engagement's payments) after `kpis`
+SECTIONS: tuple[Section, ...] = (summary, stages, milestones, kpis, chart)
+
+
+def engagement_report(
+    session: Session, settings: Settings, user: User, engagement_id: int, locale: str
+) -> bytes:
+    detail = load_detail(session, user, engagement_id)
+    title = gettext(locale, "Engagement report")
+    report = Report(settings.report_font, settings.report_font_index, title)
+    for section in SECTIONS:
+        section(report, detail, locale)
+    return report.output()
