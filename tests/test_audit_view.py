@@ -20,7 +20,7 @@ from app.i18n import Msgid, translations
 from app.models import ProposalStatus
 from app.needs.schemas import NeedIn
 from app.needs.service import ACTIONS as NEED_ACTIONS
-from tests.builders import make_engagement, make_manufacturer, make_staff, make_supplier
+from tests.builders import make_engagement, make_manufacturer, make_staff, make_supplier, parse
 
 APP = Path(__file__).resolve().parent.parent / "app"
 # Call sites whose action is built at run time, and what it can be (read off the code).
@@ -171,3 +171,13 @@ def test_a_party_gets_profile_links_and_english_when_it_reads_english(session: S
         (audit_view.Shown("누리비전", f"/suppliers/{supplier.organization_id}"),),
     )
     assert line.action == "Engagement started"
+
+
+def test_the_engagement_history_uses_the_same_words(browser, session: Session) -> None:
+    maker, supplier = make_manufacturer(session), make_supplier(session, name="누리비전")
+    engagement = make_engagement(session, maker, supplier)
+    [entry] = timeline(session, engagement)
+    page = parse(browser.login(maker).get(f"/engagements/{engagement.id}").text)
+    event = page.texts[f"event-{entry.id}"]
+    assert "프로젝트 시작" in event and "누리비전" in event and "컨설팅" in event
+    assert "supplier_org_id" not in event and f"/suppliers/{supplier.organization_id}" in page.hrefs
