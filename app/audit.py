@@ -100,6 +100,10 @@ class Entry:
     created_at: datetime
     sealed: bool = False
 
+    @property
+    def actor_name(self) -> str | None:
+        return self.actor.name if self.actor else None
+
 
 def readable(session: Session, viewer: User, entries: Sequence[AuditEntry]) -> list[Entry]:
     """The entries with what this viewer may not yet know taken out. Bids: until the need's

@@ -94,3 +94,13 @@ class Input(BaseModel):
         if _has_nul(self.model_dump()):
             raise ValueError("Text must not contain NUL characters.")
         return self
+
+
+class ChangeOut(BaseModel):
+    """One audited field in words (app/audit_view.py): `before` is null for a new value."""
+
+    key: str
+    label: str
+    before: str | None
+    after: str | None
+    text: str = Field(description="label: before → after")

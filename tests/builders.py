@@ -188,10 +188,13 @@ class Page(HTMLParser):
         self.checked: set[str] = set()
         self.hidden: dict[str, str] = {}  # hidden inputs by name (the last of a name wins)
         self.texts: dict[str, str] = {}
+        self.hrefs: set[str] = set()  # every link's target
         self.stack: list[tuple[str, str | None]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
+        if tag == "a" and found.get("href"):
+            self.hrefs.add(str(found["href"]))
         if tag == "input" and "checked" in found and found.get("id"):
             self.checked.add(str(found["id"]))
         if tag == "input" and found.get("type") == "hidden" and found.get("name"):

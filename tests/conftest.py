@@ -21,10 +21,23 @@ from sqlalchemy import Connection, Engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from app import audit, audit_labels  # noqa: E402
 from app.config import Settings, get_settings  # noqa: E402
 from app.db import Database, make_engine  # noqa: E402
 from app.main import create_app  # noqa: E402
+from app.models import AuditEntry, Base  # noqa: E402
 from tests.builders import Browser  # noqa: E402
+
+
+def _labelled(session: Session, entry: AuditEntry, entity: Base) -> None:
+    """Every entry any test records has its action and field keys named in
+    app/audit_labels.py (the audit log shows words, never codes)."""
+    keys = {*(entry.before or {}), *(entry.after or {})}
+    assert entry.action in audit_labels.ACTIONS, f"label the action {entry.action!r}"
+    assert keys <= set(audit_labels.FIELDS), f"label the fields {keys - set(audit_labels.FIELDS)}"
+
+
+audit.listen(_labelled)
 
 
 def migrate(url: str, revision: str = "head", down: bool = False) -> None:

@@ -260,6 +260,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
         "supplier",
     },  # 409 unless rejected/expired
     ("GET", "/coordinator/audit"): STAFF,
+    ("GET", "/coordinator/audit.csv"): STAFF,
     ("GET", "/coordinator/organizations"): STAFF,
     ("GET", "/coordinator/organizations/{org_id}"): STAFF,
     ("GET", "/coordinator/suppliers/{org_id}/membership"): STAFF,

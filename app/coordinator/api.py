@@ -1,10 +1,13 @@
 """JSON routes for coordinators (admins may use them too)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
 
+from app import audit_view
 from app.audit import Entry
+from app.audit_view import Line
 from app.auth import CurrentUser, DbSession, roles
 from app.config import Settings, get_settings
 from app.coordinator import membership, service
@@ -44,21 +47,17 @@ def org_out(row: service.OrgRow) -> OrgOut:
     )
 
 
-def audit_out(entry: Entry) -> AuditOut:
-    return AuditOut(
-        id=entry.id,
-        action=entry.action,
-        entity_type=entry.entity_type,
-        entity_id=entry.entity_id,
-        organization_id=entry.organization_id,
-        actor_id=entry.actor_id,
-        actor_name=entry.actor.name if entry.actor else None,
-        before=entry.before,
-        after=entry.after,
-        reason=entry.reason,
-        created_at=entry.created_at,
-        sealed=entry.sealed,
-    )
+def audit_out(line: Line) -> AuditOut:
+    """The raw entry (from `Entry`'s attributes) and the same in words."""
+    readable = {"action_label": line.action, "summary": line.summary}
+    readable["changes"] = audit_view.changes_out(line)  # type: ignore[assignment]
+    return AuditOut.model_validate(line.entry).model_copy(update=readable)
+
+
+def audit_outs(
+    session: Session, user: User, entries: list[Entry], lang: str | None
+) -> list[AuditOut]:
+    return [audit_out(line) for line in audit_view.describe(session, user, entries, lang)]
 
 
 def membership_out(profile: SupplierProfile) -> MembershipOut:
@@ -109,15 +108,21 @@ def reviews(
     return OrgPageOut(items=items, total=result.total, page=result.page, pages=result.pages)
 
 
+# The language of the readable texts (`summary`, `changes`); the caller's own by default.
+Lang = Annotated[Literal["ko", "en"] | None, Query()]
+
+
 @router.get("/organizations/{org_id}")
-def organization(org_id: RowId, session: DbSession, user: CurrentUser) -> OrgDetailOut:
+def organization(
+    org_id: RowId, session: DbSession, user: CurrentUser, lang: Lang = None
+) -> OrgDetailOut:
     detail = service.get_organization(session, user, org_id)
     return OrgDetailOut(
         **org_out(detail.row).model_dump(),
         supplier=membership_out(detail.supplier) if detail.supplier else None,
         users=[member_out(u) for u in detail.users],
-        membership_history=[audit_out(e) for e in detail.membership_history],
-        audit=[audit_out(e) for e in detail.audit],
+        membership_history=audit_outs(session, user, detail.membership_history, lang),
+        audit=audit_outs(session, user, detail.audit, lang),
     )
 
 
@@ -133,9 +138,13 @@ def change_membership(
 
 @router.get("/audit")
 def audit(
-    filters: Annotated[AuditFilters, Query()], session: DbSession, user: CurrentUser
+    filters: Annotated[AuditFilters, Query()],
+    session: DbSession,
+    user: CurrentUser,
+    lang: Lang = None,
 ) -> AuditPageOut:
-    """The log; bid entries before their need's deadline show no content (`sealed`)."""
+    """The log; bid entries before their need's deadline show no content (`sealed`). Each
+    entry keeps its raw fields and adds them in words (`summary`, `changes`) in `lang`."""
     page = service.audit_log(session, user, filters)
-    items = [audit_out(e) for e in page.items]
+    items = audit_outs(session, user, page.items, lang)
     return AuditPageOut(items=items, total=page.total, page=page.page, pages=page.pages)

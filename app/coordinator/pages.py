@@ -1,11 +1,12 @@
 """HTML routes for coordinators (admins may use them too)."""
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from app import vocab
+from app import audit_view, vocab
 from app.auth import CurrentUser, DbSession, roles
 from app.config import Settings, get_settings
 from app.coordinator import membership, service
@@ -19,7 +20,18 @@ from app.files import service as files
 from app.i18n import Msgid
 from app.models import Role, User, utcnow
 from app.schemas import RowId
-from app.web import Ask, Form, confirm_step, flash, form_dict, redirect, render, submit
+from app.web import (
+    Ask,
+    Form,
+    confirm_step,
+    csv_stream,
+    flash,
+    form_dict,
+    redirect,
+    render,
+    request_locale,
+    submit,
+)
 
 AppSettings = Annotated[Settings, Depends(get_settings)]
 router = APIRouter(prefix="/coordinator", dependencies=roles(Role.coordinator, Role.admin))
@@ -54,7 +66,12 @@ def organization(
 ) -> Response:
     detail = service.get_organization(session, user, org_id)
     saved = request.query_params.get("saved") == "membership"
-    context = {"detail": detail, "saved": saved}
+    context = {
+        "detail": detail,
+        "saved": saved,
+        "history": audit_view.describe(session, user, detail.membership_history),
+        "trail": audit_view.describe(session, user, detail.audit),
+    }
     if detail.supplier:
         context["application_files"] = files.application_files(session, user, org_id)
     return render(request, "coordinator/organization.html", context)
@@ -171,14 +188,34 @@ def audit(
     user: CurrentUser,
 ) -> Response:
     result = service.audit_log(session, user, filters)
-    org_ids = {e.organization_id for e in result.items if e.organization_id}
-    if filters.organization_id:
-        org_ids.add(filters.organization_id)
+    locale = request_locale(request)
+    named = {filters.organization_id} if filters.organization_id else set()
     context = {
         "result": result,
+        "lines": audit_view.describe(session, user, result.items),
         "form": filters.model_dump(),
         "query": query_of(filters),
-        "actions": service.audit_actions(session),
-        "org_names": service.organization_names(session, org_ids),
+        "actions": audit_view.action_choices(locale),
+        "org_names": service.organization_names(session, named),
     }
     return render(request, "coordinator/audit.html", context)
+
+
+@router.get("/audit.csv")
+def audit_csv(
+    request: Request,
+    filters: Annotated[AuditFilters, Query()],
+    user: CurrentUser,
+) -> Response:
+    """The filtered log as CSV, streamed: read in batches in a read transaction of its own,
+    opened while the response is written (the request's ends before)."""
+    locale, db = request_locale(request), request.app.state.db
+
+    def rows() -> Iterator[list[str]]:
+        with db.transaction(write=False) as session:
+            for batch in service.audit_batches(session, user, filters):
+                yield from map(
+                    audit_view.csv_row, audit_view.describe(session, user, batch, locale)
+                )
+
+    return csv_stream(audit_view.csv_head(locale), rows(), "axmatch-audit-log")

@@ -1,11 +1,11 @@
 """Coordinator requests (filters, membership moves) and responses."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from app.schemas import MAX_ID, Input, MultiLine, OneLine
+from app.schemas import MAX_ID, ChangeOut, Input, MultiLine, OneLine
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -41,8 +41,16 @@ class OrgFilters(Filters):
 
 
 class AuditFilters(Filters):
+    """`date_from`/`date_to`: Seoul calendar days, both included; `actor` and `organization`
+    match part of a name (or the actor's e-mail); `organization_id` is what links from an
+    organisation's page use."""
+
     organization_id: Annotated[Annotated[int, Field(ge=1, le=MAX_ID)] | None, Blankable] = None
+    organization: Annotated[Search | None, Blankable] = None
+    actor: Annotated[Search | None, Blankable] = None
     action: Annotated[ActionCode | None, Blankable] = None
+    date_from: Annotated[date | None, Blankable] = None
+    date_to: Annotated[date | None, Blankable] = None
     page: PageNumber = 1
 
 
@@ -75,6 +83,11 @@ class OrgPageOut(BaseModel):
 
 
 class AuditOut(BaseModel):
+    """One entry: the raw record (read from `app.audit.Entry`) and the same in words, in the
+    caller's language (`action_label`, `summary`, `changes`)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     action: str
     entity_type: str
@@ -90,6 +103,9 @@ class AuditOut(BaseModel):
         description="Content withheld: a bid before its need's deadline, or a review rating "
         "before the reviews are revealed"
     )
+    action_label: str = ""
+    summary: str = Field("", description="The action and what it is about, in words")
+    changes: list[ChangeOut] = Field(default_factory=list)
 
 
 class AuditPageOut(BaseModel):

@@ -5,8 +5,9 @@ audit action it records; `change_membership` (coordinators) and `app.coordinator
 (re-applying, the periodic re-check) move it, all through `set_membership`.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -27,6 +28,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.web import SEOUL
 
 PAGE_SIZE = 20
 TRAIL_SIZE = 20
@@ -183,9 +185,26 @@ def audit_query(filters: AuditFilters) -> Select[Any]:
     query = select(AuditEntry).options(selectinload(AuditEntry.actor))
     if filters.organization_id:
         query = query.where(AuditEntry.organization_id == filters.organization_id)
+    if filters.organization:
+        named = Organization.name.icontains(filters.organization, autoescape=True)
+        query = query.where(AuditEntry.organization_id.in_(select(Organization.id).where(named)))
+    if filters.actor:
+        found = User.name.icontains(filters.actor, autoescape=True) | User.email.icontains(
+            filters.actor, autoescape=True
+        )
+        query = query.where(AuditEntry.actor_id.in_(select(User.id).where(found)))
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
+    if filters.date_from:
+        query = query.where(AuditEntry.created_at >= _seoul_midnight(filters.date_from))
+    if filters.date_to:
+        next_day = filters.date_to + timedelta(days=1)
+        query = query.where(AuditEntry.created_at < _seoul_midnight(next_day))
     return query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+
+
+def _seoul_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=SEOUL)
 
 
 def audit_log(session: Session, viewer: User, filters: AuditFilters) -> Page[Entry]:
@@ -194,8 +213,25 @@ def audit_log(session: Session, viewer: User, filters: AuditFilters) -> Page[Ent
     return replace(page, items=readable(session, viewer, page.items))
 
 
-def audit_actions(session: Session) -> list[str]:
-    return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+def audit_batches(
+    session: Session, viewer: User, filters: AuditFilters, size: int = 500
+) -> Iterator[list[Entry]]:
+    """The whole filtered log, newest first, `size` entries at a time (for the export), read
+    through `audit.readable` like the page."""
+    query = audit_query(filters).limit(size)
+    last: tuple[datetime, int] | None = None
+    while True:
+        window = query
+        if last is not None:
+            window = window.where(
+                (AuditEntry.created_at < last[0])
+                | ((AuditEntry.created_at == last[0]) & (AuditEntry.id < last[1]))
+            )
+        batch = list(session.scalars(window))
+        if not batch:
+            return
+        yield readable(session, viewer, batch)
+        last = (batch[-1].created_at, batch[-1].id)
 
 
 def organization_names(session: Session, ids: set[int]) -> dict[int, str]:

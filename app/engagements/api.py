@@ -4,6 +4,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from app import audit_view
+from app.audit_view import Line
 from app.auth import CurrentUser, DbSession, roles
 from app.engagements import outcomes, service, stages, work
 from app.engagements.board import Card, load_board
@@ -89,8 +91,15 @@ def detail_out(detail: Detail) -> EngagementOut:
         kpis=kpis,
         notes=[NoteOut.model_validate(n, from_attributes=True) for n in detail.notes],
         reviews=[ReviewOut.model_validate(r, from_attributes=True) for r in detail.reviews],
-        timeline=[EventOut.model_validate(a, from_attributes=True) for a in detail.timeline],
+        timeline=[event_out(line) for line in detail.history],
     )
+
+
+def event_out(line: Line) -> EventOut:
+    """The raw entry and the same in words, as the audit API gives them."""
+    event = EventOut.model_validate(line.entry, from_attributes=True)
+    readable = {"action_label": line.action, "summary": line.summary}
+    return event.model_copy(update={**readable, "changes": audit_view.changes_out(line)})
 
 
 def gate_out(gate: Gate | None, locale: str) -> GateOut | None:

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import audit_view
 from app.audit import Entry, readable
+from app.audit_view import Line
 from app.engagements import gates
 from app.engagements.outcomes import visible_reviews
 from app.engagements.service import get_engagement, is_overdue, is_staff, party_of, timeline
@@ -49,6 +51,7 @@ class Detail:
     reviews: list[Review]
     reviewed: bool  # the viewer's organisation has written its review
     timeline: list[Entry]  # read through audit.readable: ratings hidden until reveal
+    history: list[Line]  # the timeline in words (app/audit_view.py)
     gate: Gate | None  # None once closed or cancelled
     membership: Membership | None  # the supplier's, flagged to everyone when not admitted
     locale: str  # the viewer's, for texts the API returns ready to show
@@ -64,6 +67,7 @@ def notes_of(session: Session, engagement: Engagement) -> list[EngagementNote]:
 def load_detail(session: Session, user: User, engagement_id: int) -> Detail:
     engagement = get_engagement(session, user, engagement_id)
     reviews = visible_reviews(session, user, engagement)
+    trail = readable(session, user, timeline(session, engagement))
     return Detail(
         engagement=engagement,
         side=party_of(user, engagement),
@@ -73,7 +77,8 @@ def load_detail(session: Session, user: User, engagement_id: int) -> Detail:
         notes=notes_of(session, engagement),
         reviews=reviews,
         reviewed=any(r.author_org_id == user.organization_id for r in reviews),
-        timeline=readable(session, user, timeline(session, engagement)),
+        timeline=trail,
+        history=audit_view.describe(session, user, trail),
         gate=gate_of(engagement),
         membership=standing(session, [engagement.supplier_org_id])[engagement.supplier_org_id],
         locale=normalize_locale(user.locale),

@@ -13,7 +13,7 @@ from pydantic import (
 )
 
 from app import vocab
-from app.schemas import MAX_ID, Input, LongText, MultiLine, Title
+from app.schemas import MAX_ID, ChangeOut, Input, LongText, MultiLine, Title
 from app.track_record.service import TRACK_LIMIT
 
 StageCode = Literal["consulting", "design", "demonstration", "deployment", "closed", "cancelled"]
@@ -178,6 +178,9 @@ class EventOut(BaseModel):
     after: dict[str, Any] | None
     reason: str | None
     sealed: bool  # content withheld (a review rating before the reviews are revealed)
+    action_label: str = ""
+    summary: str = Field("", description="The action and what it is about, in words")
+    changes: list[ChangeOut] = Field(default_factory=list)
 
 
 class EngagementSummary(BaseModel):
