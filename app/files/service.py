@@ -18,17 +18,19 @@ from app import audit
 from app.bids import dialogue
 from app.bids import service as bids
 from app.config import Settings
-from app.engagements.service import get_engagement, party_of
+from app.engagements.service import get_engagement, is_staff, party_of
 from app.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from app.files import kinds
 from app.files.storage import LocalStorage, Staged, Storage, TooLarge, chunks_of
 from app.models import (
+    Agreement,
     Attachment,
     AttachmentOwner,
     Bid,
     Clarification,
     KpiResult,
     NeedStatus,
+    Payment,
     Role,
     User,
     utcnow,
@@ -96,6 +98,27 @@ def result_target(session: Session, viewer: User, engagement_id: int, result_id:
     if result.verified_at is not None:
         raise Conflict("A verified result cannot be changed.")
     return Target(AttachmentOwner.kpi_result, result.id)
+
+
+def agreement_target(session: Session, viewer: User, engagement_id: int) -> Target:
+    """The signed agreement: either party (or a coordinator), on the current version."""
+    engagement = get_engagement(session, viewer, engagement_id)
+    agreement = engagement.agreement()
+    if agreement is None:
+        raise NotFound("The engagement has no agreement yet.")
+    return Target(AttachmentOwner.agreement, agreement.id)
+
+
+def payment_target(session: Session, viewer: User, engagement_id: int, payment_id: int) -> Target:
+    """Evidence of a tranche (a transfer slip, the programme's notice): coordinators only,
+    like the tranche itself."""
+    if not is_staff(viewer):
+        raise Forbidden("Only a coordinator records payments.")
+    engagement = get_engagement(session, viewer, engagement_id)
+    payment = session.get(Payment, payment_id) if 1 <= payment_id <= MAX_ID else None
+    if payment is None or payment.engagement_id != engagement.id:
+        raise NotFound("Payment not found.")
+    return Target(AttachmentOwner.payment, payment.id)
 
 
 def answer_target(session: Session, viewer: User, need_id: int, question_id: int) -> Target:
@@ -251,6 +274,12 @@ def readable(session: Session, viewer: User, row: Attachment) -> bool:
         if row.owner_kind is AttachmentOwner.clarification:
             question = session.get_one(Clarification, row.owner_id)
             return row.owner_id in answer_files(session, viewer, question.need_id)
+        if row.owner_kind is AttachmentOwner.agreement:
+            agreement = session.get_one(Agreement, row.owner_id)
+            return bool(get_engagement(session, viewer, agreement.engagement_id))
+        if row.owner_kind is AttachmentOwner.payment:
+            payment = session.get_one(Payment, row.owner_id)
+            return bool(get_engagement(session, viewer, payment.engagement_id))
         result = session.get_one(KpiResult, row.owner_id)
         return bool(get_engagement(session, viewer, result.kpi.engagement_id))
     except (NotFound, Forbidden):
