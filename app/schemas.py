@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from app import money
+
 LINE_SEPARATORS = frozenset("\u2028\u2029")
 
 
@@ -94,3 +96,15 @@ class Input(BaseModel):
         if _has_nul(self.model_dump()):
             raise ValueError("Text must not contain NUL characters.")
         return self
+
+
+class MoneyOut(BaseModel):
+    """An amount in won with the texts pages show (`ko`: 1억 1,500만 원, `en`: KRW ...)."""
+
+    won: int
+    ko: str
+    en: str
+
+    @classmethod
+    def of(cls, amount: int) -> "MoneyOut":
+        return cls(won=amount, ko=money.won(amount, "ko"), en=money.won(amount, "en"))

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, model_validator
 
 from app.engagements.schemas import Day, parse_day
-from app.schemas import MAX_ID, Input, LongText, MultiLine, OneLine, ShortText
+from app.schemas import MAX_ID, Input, LongText, MoneyOut, MultiLine, OneLine, ShortText
 
 Won = Annotated[int, Field(ge=0, le=100_000_000_000)]  # KRW, up to 1,000억
 Positive = Annotated[int, Field(ge=1, le=100_000_000_000)]
@@ -57,14 +57,6 @@ class PaymentIn(Input):
     paid_on: Paid
     reference: Reference  # the voucher / programme number, or the transfer's reference
     note: LongText = ""
-
-
-class MoneyOut(BaseModel):
-    """An amount in won with the texts pages show (`ko`: 1억 1,500만 원, `en`: KRW ...)."""
-
-    won: int
-    ko: str
-    en: str
 
 
 class AgreementOut(BaseModel):

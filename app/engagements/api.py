@@ -26,6 +26,7 @@ from app.engagements.schemas import (
     NoteOut,
     OverrideOut,
     PlanIn,
+    PriceOut,
     RejectIn,
     ResultIn,
     ResultOut,
@@ -36,7 +37,7 @@ from app.engagements.schemas import (
 )
 from app.i18n import normalize_locale
 from app.models import Engagement, ResultPhase, Role, Stage
-from app.schemas import RowId
+from app.schemas import MoneyOut, RowId
 
 STAFF = roles(Role.coordinator, Role.admin)
 router = APIRouter(
@@ -79,6 +80,7 @@ def detail_out(detail: Detail) -> EngagementOut:
     ]
     return EngagementOut(
         **summary(e).model_dump(),
+        price=price_out(detail),
         cancel_reason=e.cancel_reason,
         gate=gate_out(detail.gate, detail.locale),
         gate_override=override_out(e),
@@ -90,6 +92,21 @@ def detail_out(detail: Detail) -> EngagementOut:
         notes=[NoteOut.model_validate(n, from_attributes=True) for n in detail.notes],
         reviews=[ReviewOut.model_validate(r, from_attributes=True) for r in detail.reviews],
         timeline=[EventOut.model_validate(a, from_attributes=True) for a in detail.timeline],
+    )
+
+
+def price_out(detail: Detail) -> PriceOut | None:
+    agreement, paid = detail.engagement.agreement(), detail.paid
+    if agreement is None or paid is None:
+        return None
+    return PriceOut(
+        agreement_number=agreement.number,
+        confirmed=agreement.confirmed(),
+        total=MoneyOut.of(agreement.price_total),
+        subsidy=MoneyOut.of(agreement.price_subsidy),
+        copay=MoneyOut.of(agreement.price_copay),
+        subsidy_disbursed=MoneyOut.of(paid.subsidy_disbursed),
+        copay_received=MoneyOut.of(paid.copay_received),
     )
 
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.agreements.payments import Totals, totals
+from app.agreements.service import payments_of
 from app.audit import Entry, readable
 from app.engagements import gates
 from app.engagements.outcomes import visible_reviews
@@ -53,6 +55,7 @@ class Detail:
     membership: Membership | None  # the supplier's, flagged to everyone when not admitted
     locale: str  # the viewer's, for texts the API returns ready to show
     evidence: dict[int, list[Attachment]]  # files on each KPI result, by result id
+    paid: Totals | None  # the agreement's split and what is paid of it; None: no agreement
 
 
 def notes_of(session: Session, engagement: Engagement) -> list[EngagementNote]:
@@ -77,7 +80,13 @@ def load_detail(session: Session, user: User, engagement_id: int) -> Detail:
         membership=standing(session, [engagement.supplier_org_id])[engagement.supplier_org_id],
         locale=normalize_locale(user.locale),
         evidence=evidence_of(session, engagement),
+        paid=paid_of(session, engagement),
     )
+
+
+def paid_of(session: Session, engagement: Engagement) -> Totals | None:
+    agreement = engagement.agreement()
+    return totals(agreement, payments_of(session, engagement)) if agreement else None
 
 
 def evidence_of(session: Session, engagement: Engagement) -> dict[int, list[Attachment]]:
