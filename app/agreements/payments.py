@@ -70,8 +70,9 @@ def record_payment(session: Session, user: User, engagement_id: int, data: Payme
             total=Won(after_this),
             cap=Won(_cap(agreement, kind)),
         )
-    payment = Payment(engagement_id=engagement.id, recorded_by_id=user.id, **data.model_dump())
-    payment.kind = kind
+    terms = data.model_dump(exclude={"kind", "note"})
+    payment = Payment(engagement_id=engagement.id, recorded_by_id=user.id, kind=kind, **terms)
+    payment.note = data.note or ""
     session.add(payment)
     engagement.updated_at = utcnow()
     session.flush()

@@ -37,8 +37,8 @@ class AmendIn(Input):
     price_copay: Won = 0
     starts_on: Day = None
     ends_on: Day = None
-    programme: ShortText = ""
-    reference: ShortText = ""
+    programme: ShortText | None = None  # forms send an empty field as None
+    reference: ShortText | None = None
     reason: Reason
 
     @model_validator(mode="after")
@@ -56,7 +56,7 @@ class PaymentIn(Input):
     amount: Positive
     paid_on: Paid
     reference: Reference  # the voucher / programme number, or the transfer's reference
-    note: LongText = ""
+    note: LongText | None = None
 
 
 class AgreementOut(BaseModel):

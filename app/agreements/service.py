@@ -59,7 +59,8 @@ def amend(session: Session, user: User, engagement_id: int, data: AmendIn) -> Ag
     previous = current(engagement)
     _expect(previous, data.number)
     _still_covers(session, engagement, data.price_subsidy, data.price_copay)
-    terms = data.model_dump(exclude={"number", "reason"})
+    terms = data.model_dump(exclude={"number", "reason", "programme", "reference"})
+    terms |= {"programme": data.programme or "", "reference": data.reference or ""}
     agreement = Agreement(
         number=previous.number + 1,
         schedule=previous.schedule,

@@ -40,6 +40,7 @@ def test_a_coordinator_records_a_payment_and_an_overpayment_re_renders(browser, 
         "amount": "28750000",
         "paid_on": "2026-03-02",
         "reference": "입금-0042",
+        "note": "",  # an empty field, as a browser sends it
     }
     assert browser.post(_url(c, "/payments"), form).status_code == 303
     page = parse(browser.get(_url(c, "/agreement")).text)
@@ -55,3 +56,16 @@ def test_parties_do_not_get_the_coordinators_forms(browser, session) -> None:
     page = parse(browser.get(_url(c, "/agreement")).text)
     assert "payment-form" not in page.texts and "amend-form" not in page.texts
     assert browser.post(_url(c, "/payments"), {}).status_code == 403
+
+
+def test_a_coordinator_amends_on_the_page_with_fields_left_empty(browser, session) -> None:
+    from tests.agreements.helpers import amendment
+
+    c = priced(session, agreed=True)
+    browser.login(c.coordinator)
+    form = {k: str(v) for k, v in amendment().items()} | {"programme": "", "starts_on": ""}
+    assert browser.post(_url(c, "/agreement/amend"), form).status_code == 303
+    page = parse(browser.get(_url(c, "/agreement")).text)
+    assert "1억 2,000만 원" in page.texts["current-terms"]
+    assert "version-1" in page.texts and "version-2" in page.texts
+    assert c.engagement.agreements[-1].programme == ""

@@ -70,7 +70,9 @@ def add_milestone(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(url)
     page.select_option("#f-ms-stage", "consulting")
     page.fill("#milestone-form #f-title", "현장 진단 보고서")
+    page.fill("#milestone-form textarea", "라인 촬영 조건과 불량 유형 정리")
     press(page, "#milestone-form button")
+    assert page.locator("#engagement-error").count() == 0, page.locator("main").inner_text()
 
 
 def pay(page, amount: str) -> None:  # type: ignore[no-untyped-def]
