@@ -671,8 +671,12 @@ class Engagement(Base):
         order_by="EngagementKpi.position",
         cascade="all, delete-orphan",
     )
+    # Loaded with the engagement (one query per batch): every gate check reads it.
     agreements: Mapped[list["Agreement"]] = relationship(
-        back_populates="engagement", order_by="Agreement.number", cascade="all, delete-orphan"
+        back_populates="engagement",
+        order_by="Agreement.number",
+        cascade="all, delete-orphan",
+        lazy="selectin",
     )
     __mapper_args__ = {"version_id_col": version}
 
