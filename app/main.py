@@ -28,6 +28,8 @@ from app.accounts import recovery_pages as accounts_recovery_pages
 from app.accounts import totp_pages as accounts_totp_pages
 from app.admin import api as admin_api
 from app.admin import pages as admin_pages
+from app.agreements import api as agreements_api
+from app.agreements import pages as agreements_pages
 from app.bids import api as bids_api
 from app.bids import dialogue_api as bids_dialogue_api
 from app.bids import dialogue_pages as bids_dialogue_pages
@@ -111,6 +113,8 @@ ROUTERS = [
     bids_dialogue_api.router,
     engagements_pages.router,
     engagements_api.router,
+    agreements_pages.router,
+    agreements_api.router,
     readiness_pages.router,
     readiness_api.router,
     cohorts_pages.router,

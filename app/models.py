@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -670,13 +671,87 @@ class Engagement(Base):
         order_by="EngagementKpi.position",
         cascade="all, delete-orphan",
     )
+    # Loaded with the engagement (one query per batch): every gate check reads it.
+    agreements: Mapped[list["Agreement"]] = relationship(
+        back_populates="engagement",
+        order_by="Agreement.number",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
     __mapper_args__ = {"version_id_col": version}
+
+    def agreement(self) -> "Agreement | None":
+        """The agreement's current version (the latest amendment)."""
+        return self.agreements[-1] if self.agreements else None
 
     def reviews_public(self, review_count: int, now: datetime) -> bool:
         """Neither side can retaliate: both wrote, or REVIEW_WINDOW after closing is over."""
         if review_count >= 2:
             return True
         return self.closed_at is not None and now >= self.closed_at + REVIEW_WINDOW
+
+
+class Agreement(Base):
+    """One version of an engagement's agreement (협약): the terms both parties confirm before
+    consulting may end. Amounts are integer won. An amendment is a new row (number + 1) with
+    no confirmations; earlier versions stay as they were."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (UniqueConstraint("engagement_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("engagements.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(Text, default="")
+    price_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    price_subsidy: Mapped[int] = mapped_column(BigInteger, default=0)
+    price_copay: Mapped[int] = mapped_column(BigInteger, default=0)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    schedule: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # stage, weeks
+    kpis: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # metric, targets
+    programme: Mapped[str] = mapped_column(String(200), default="")  # e.g. AI 바우처 2026
+    reference: Mapped[str] = mapped_column(String(100), default="")  # voucher / programme no.
+    reason: Mapped[str | None] = mapped_column(Text)  # why this amendment
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    supplier_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    supplier_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    manufacturer_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    manufacturer_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    engagement: Mapped[Engagement] = relationship(back_populates="agreements")
+
+    def confirmed(self) -> bool:
+        return self.supplier_confirmed_at is not None and self.manufacturer_confirmed_at is not None
+
+
+class PaymentKind(enum.StrEnum):
+    subsidy = "subsidy"  # the programme disbursed part of its subsidy to the supplier
+    copay = "copay"  # the supplier received part of the manufacturer's co-payment
+
+
+class Payment(Base):
+    """A tranche, tied to a milestone, recorded by a coordinator (integer won)."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("engagements.id", ondelete="CASCADE"), index=True
+    )
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), index=True)
+    kind: Mapped[PaymentKind] = mapped_column(enum_column(PaymentKind))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    paid_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    milestone: Mapped["Milestone"] = relationship()
 
 
 class EngagementStage(Base):
@@ -1008,8 +1083,10 @@ class AttachmentOwner(enum.StrEnum):
     clarification = "clarification"  # an answer to a supplier's question on a need
     milestone = "milestone"  # a deliverable of an engagement's milestone
     supplier_application = "supplier_application"  # vetting documents; owner: SupplierProfile
-    # More kinds (e.g. agreements) attach through app.files.service the same way: a value
+    # More kinds attach through app.files.service the same way: a value
     # here (a VARCHAR(32), no database change), a target and a reader there.
+    agreement = "agreement"  # the signed agreement document, on one version
+    payment = "payment"  # evidence of a disbursement or a co-payment received
 
 
 class Attachment(Base):

@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from app import money
+
 LINE_SEPARATORS = frozenset("\u2028\u2029")
 
 
@@ -104,3 +106,15 @@ class ChangeOut(BaseModel):
     before: str | None
     after: str | None
     text: str = Field(description="label: before → after")
+
+
+class MoneyOut(BaseModel):
+    """An amount in won with the texts pages show (`ko`: 1억 1,500만 원, `en`: KRW ...)."""
+
+    won: int
+    ko: str
+    en: str
+
+    @classmethod
+    def of(cls, amount: int) -> "MoneyOut":
+        return cls(won=amount, ko=money.won(amount, "ko"), en=money.won(amount, "en"))

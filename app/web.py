@@ -30,6 +30,7 @@ from app import vocab
 from app.db import unique_or_conflict
 from app.errors import AppError
 from app.i18n import Msgid, gettext, normalize_locale, template_gettext
+from app.money import manwon, won
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 M = TypeVar("M", bound=BaseModel)
@@ -55,18 +56,12 @@ env.globals["export_url"] = export_url
 SEOUL = ZoneInfo("Asia/Seoul")
 
 
-def _money(value: int | None, locale: str) -> str:
-    """Amounts are stored in 만원 (KRW 10,000)."""
-    if value is None:
-        return "—"
-    return f"{value:,}만원" if locale == "ko" else f"KRW {value * 10_000:,}"
-
-
 def _seoul(value: datetime) -> str:
     return value.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M KST")
 
 
-env.filters["money"] = _money
+env.filters["money"] = manwon  # bids, budgets: 만원
+env.filters["won"] = won
 env.filters["seoul"] = _seoul
 
 

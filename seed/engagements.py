@@ -121,6 +121,24 @@ def record_results(engagement: Engagement, target: Stage, short: bool = False) -
             )
 
 
+PROGRAMME = "AI 바우처 2026 (데모)"
+
+
+def price(engagement: Engagement) -> None:
+    """The demo agreement: the need's top budget (만원) in won, split by its subsidy share,
+    under the voucher programme; confirmed by both sides once consulting is behind it (the
+    engagements still in consulting wait for their parties, as real ones do)."""
+    need, agreement = engagement.need, engagement.agreements[0]
+    total = (need.budget_max or need.budget_min or 5000) * 10_000
+    subsidy = total * (need.subsidy_share or 0) // 100
+    agreement.price_total, agreement.price_subsidy = total, subsidy
+    agreement.price_copay = total - subsidy
+    agreement.programme = PROGRAMME if subsidy else ""
+    agreement.reference = f"AIV-DEMO-{need.id:04d}" if subsidy else ""
+    if engagement.stage is not Stage.consulting:
+        agreement.supplier_confirmed_at = agreement.manufacturer_confirmed_at = utcnow()
+
+
 def load_engagements(session: Session) -> int:
     closed = session.scalars(
         select(Need)
@@ -134,6 +152,7 @@ def load_engagements(session: Session) -> int:
             continue
         engagement = start_engagement(session, None, need, fitting_supplier(session, need))
         advance(engagement, target)
+        price(engagement)
         record_results(engagement, target, short=place == BELOW_TARGET)
         if place == BELOW_TARGET:
             engagement.gate_override_reason = OVERRIDE_REASON

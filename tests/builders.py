@@ -164,13 +164,21 @@ def make_case_study(session: Session, supplier: User, **fields: Any) -> CaseStud
 
 
 def make_engagement(
-    session: Session, manufacturer: User, supplier: User, **need_fields: Any
+    session: Session, manufacturer: User, supplier: User, agreed: bool = True, **need_fields: Any
 ) -> Engagement:
-    """An engagement in consulting, started the way approval starts one."""
+    """An engagement in consulting, started the way approval starts one; `agreed`: both
+    parties have confirmed its first agreement version (the gate into design asks for it)."""
     from app.engagements.service import start_engagement
 
     need = make_need(session, manufacturer, status=NeedStatus.closed, **need_fields)
     engagement = start_engagement(session, None, need, supplier.organization_id)
+    agreement = engagement.agreements[0]
+    if agreed:
+        agreement.supplier_confirmed_at = agreement.manufacturer_confirmed_at = utcnow()
+        agreement.supplier_confirmed_by_id, agreement.manufacturer_confirmed_by_id = (
+            supplier.id,
+            manufacturer.id,
+        )
     session.flush()
     return engagement
 

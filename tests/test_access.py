@@ -111,6 +111,7 @@ def fill(path: str, ids: dict[str, object]) -> str:
             "engagement_id": "engagement",
             "milestone_id": "milestone",
             "result_id": "result",
+            "payment_id": "payment",
             "notification_id": "notification",
             "search_id": "search",
             "cohort_id": "cohort",
@@ -384,6 +385,22 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/engagements/{engagement_id:int}/results/{result_id:int}/reject"): STAFF,
     ("POST", "/engagements/{engagement_id:int}/review"): STAFF | {"supplier", "manufacturer"},
     ("GET", "/api/engagements"): SIGNED_IN,
+    # agreements and payments (on the world's engagement): parties confirm, coordinators
+    # amend and record tranches; empty bodies are a 422 for whoever passes the role check
+    ("GET", "/engagements/{engagement_id:int}/agreement"): STAFF | {"supplier", "manufacturer"},
+    ("POST", "/engagements/{engagement_id:int}/agreement/confirm"): STAFF
+    | {"supplier", "manufacturer"},
+    ("POST", "/engagements/{engagement_id:int}/agreement/amend"): STAFF,
+    ("POST", "/engagements/{engagement_id:int}/agreement/files"): STAFF
+    | {"supplier", "manufacturer"},
+    ("POST", "/engagements/{engagement_id:int}/payments"): STAFF,
+    ("POST", "/engagements/{engagement_id:int}/payments/{payment_id:int}/files"): STAFF,
+    ("GET", "/api/engagements/{engagement_id}/agreement"): STAFF | {"supplier", "manufacturer"},
+    ("POST", "/api/engagements/{engagement_id}/agreement/confirm"): SIGNED_IN,
+    ("POST", "/api/engagements/{engagement_id}/agreement/amend"): STAFF,
+    ("POST", "/api/engagements/{engagement_id}/agreement/files"): SIGNED_IN,
+    ("POST", "/api/engagements/{engagement_id}/payments"): STAFF,
+    ("POST", "/api/engagements/{engagement_id}/payments/{payment_id}/files"): STAFF,
     ("GET", "/api/engagements/board"): STAFF,
     ("GET", "/api/engagements/{engagement_id}"): STAFF | {"supplier", "manufacturer"},
     ("GET", "/api/engagements/{engagement_id}/report.pdf"): STAFF | {"supplier", "manufacturer"},
@@ -607,8 +624,11 @@ def round_ids(session, need, supplier) -> dict[str, object]:
 
 
 def engagement_ids(session, manufacturer, supplier) -> dict[str, object]:
-    """An engagement with one milestone and one recorded (unverified) result."""
-    from app.models import KpiResult, Milestone, ResultPhase, Stage
+    """An engagement with one milestone, one recorded (unverified) result and, on its
+    confirmed agreement, one payment tranche."""
+    from datetime import date
+
+    from app.models import KpiResult, Milestone, Payment, PaymentKind, ResultPhase, Stage
 
     engagement = make_engagement(session, manufacturer, supplier)
     milestone = Milestone(stage=Stage.consulting, title="현장 진단 보고서")
@@ -616,7 +636,18 @@ def engagement_ids(session, manufacturer, supplier) -> dict[str, object]:
     result = KpiResult(phase=ResultPhase.demonstration, value=1.2, evidence="측정")
     engagement.kpis[0].results.append(result)
     session.flush()
-    return {"engagement": engagement.id, "milestone": milestone.id, "result": result.id}
+    payment = Payment(
+        engagement_id=engagement.id,
+        milestone_id=milestone.id,
+        kind=PaymentKind.subsidy,
+        amount=0,
+        paid_on=date(2026, 3, 2),
+        reference="AIV-1",
+    )
+    session.add(payment)
+    session.flush()
+    ids = {"engagement": engagement.id, "milestone": milestone.id, "result": result.id}
+    return ids | {"payment": payment.id}
 
 
 def file_ids(session, owner, need, tmp_path) -> dict[str, object]:

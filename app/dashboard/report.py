@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.dashboard import figures, service
+from app.dashboard.budget import budget
 from app.dashboard.schemas import (
     Accidents,
     Concentration,
@@ -42,6 +43,7 @@ def coordinator_dashboard(session: Session, settings: Settings, filters: Filters
         outcomes=figures.outcome_rows(kpis),
         outcomes_by_metric=figures.outcomes_by_metric(kpis),
         accidents=accidents(kpis, settings),
+        budget=budget(session, scope),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app import vocab
-from app.schemas import MAX_ID
+from app.schemas import MAX_ID, MoneyOut
 
 IndustryCode = Literal[tuple(vocab.INDUSTRIES)]  # type: ignore[valid-type]
 RegionCode = Literal[tuple(vocab.REGIONS)]  # type: ignore[valid-type]
@@ -173,6 +173,23 @@ class CohortOut(BaseModel):
     members: int
 
 
+class BudgetRow(BaseModel):
+    """One programme or sector (None: not stated, or the total); amounts in won."""
+
+    key: str | None
+    engagements: int
+    committed: MoneyOut  # the subsidy of the current agreements (a cancelled one: its payments)
+    disbursed: MoneyOut
+    remaining: MoneyOut
+    copay_received: MoneyOut
+
+
+class Budget(BaseModel):
+    total: BudgetRow
+    by_programme: list[BudgetRow]
+    by_sector: list[BudgetRow]
+
+
 class DashboardOut(BaseModel):
     filters: dict[str, str]
     summary: Summary
@@ -186,6 +203,7 @@ class DashboardOut(BaseModel):
     outcomes: list[OutcomeRow]
     outcomes_by_metric: list[MetricOutcome]
     accidents: Accidents
+    budget: Budget
 
 
 class PublicDashboardOut(BaseModel):

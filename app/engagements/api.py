@@ -28,6 +28,7 @@ from app.engagements.schemas import (
     NoteOut,
     OverrideOut,
     PlanIn,
+    PriceOut,
     RejectIn,
     ResultIn,
     ResultOut,
@@ -38,7 +39,7 @@ from app.engagements.schemas import (
 )
 from app.i18n import normalize_locale
 from app.models import Engagement, ResultPhase, Role, Stage
-from app.schemas import RowId
+from app.schemas import MoneyOut, RowId
 
 STAFF = roles(Role.coordinator, Role.admin)
 router = APIRouter(
@@ -81,6 +82,7 @@ def detail_out(detail: Detail) -> EngagementOut:
     ]
     return EngagementOut(
         **summary(e).model_dump(),
+        price=price_out(detail),
         cancel_reason=e.cancel_reason,
         gate=gate_out(detail.gate, detail.locale),
         gate_override=override_out(e),
@@ -100,6 +102,21 @@ def event_out(line: Line) -> EventOut:
     event = EventOut.model_validate(line.entry, from_attributes=True)
     readable = {"action_label": line.action, "summary": line.summary}
     return event.model_copy(update={**readable, "changes": audit_view.changes_out(line)})
+
+
+def price_out(detail: Detail) -> PriceOut | None:
+    agreement, paid = detail.engagement.agreement(), detail.paid
+    if agreement is None or paid is None:
+        return None
+    return PriceOut(
+        agreement_number=agreement.number,
+        confirmed=agreement.confirmed(),
+        total=MoneyOut.of(agreement.price_total),
+        subsidy=MoneyOut.of(agreement.price_subsidy),
+        copay=MoneyOut.of(agreement.price_copay),
+        subsidy_disbursed=MoneyOut.of(paid.subsidy_disbursed),
+        copay_received=MoneyOut.of(paid.copay_received),
+    )
 
 
 def gate_out(gate: Gate | None, locale: str) -> GateOut | None:

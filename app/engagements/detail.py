@@ -6,6 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit_view
+from app.agreements.payments import Totals, totals
+from app.agreements.service import payments_of
 from app.audit import Entry, readable
 from app.audit_view import Line
 from app.engagements import gates
@@ -57,6 +59,7 @@ class Detail:
     locale: str  # the viewer's, for texts the API returns ready to show
     evidence: dict[int, list[Attachment]]  # files on each KPI result, by result id
     deliverables: dict[int, list[Attachment]]  # files on each milestone, by milestone id
+    paid: Totals | None  # the agreement's split and what is paid of it; None: no agreement
 
 
 def notes_of(session: Session, engagement: Engagement) -> list[EngagementNote]:
@@ -84,7 +87,13 @@ def load_detail(session: Session, user: User, engagement_id: int) -> Detail:
         locale=normalize_locale(user.locale),
         evidence=evidence_of(session, engagement),
         deliverables=deliverables_of(session, engagement),
+        paid=paid_of(session, engagement),
     )
+
+
+def paid_of(session: Session, engagement: Engagement) -> Totals | None:
+    agreement = engagement.agreement()
+    return totals(agreement, payments_of(session, engagement)) if agreement else None
 
 
 def evidence_of(session: Session, engagement: Engagement) -> dict[int, list[Attachment]]:

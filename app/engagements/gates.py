@@ -2,8 +2,9 @@
 missing, the detail page and the API list what is missing, the dashboard asks whether a
 deployment's demonstration met its targets.
 
-- consulting -> design: a plan: the design stage's planned start and end, and at least one
-  design milestone;
+- consulting -> design: the agreement's current version confirmed by both parties (consulting
+  is not done on terms one side has not accepted), and a plan: the design stage's planned
+  start and end, and at least one design milestone;
 - design -> demonstration: every design milestone delivered and accepted (at least one);
 - demonstration -> deployment: every demonstration milestone accepted, and every acceptance
   KPI's verified demonstration result meets its target (direction-aware: lower is better
@@ -55,6 +56,21 @@ def _metrics(kpis: list[EngagementKpi]) -> Labels:
 
 def _milestones(engagement: Engagement, stage: Stage) -> list[Any]:
     return [m for m in engagement.milestones if m.stage is stage]
+
+
+SIDES = {"supplier": Msgid("the supplier"), "manufacturer": Msgid("the manufacturer")}
+
+
+def agreement_shortfalls(engagement: Engagement) -> list[Shortfall]:
+    """What the agreement still waits for: its current version confirmed by both sides."""
+    current = engagement.agreement()
+    if current is None:
+        return [Shortfall(Msgid("The engagement has no agreement yet."))]
+    waiting = [SIDES[side] for side in SIDES if getattr(current, f"{side}_confirmed_at") is None]
+    if not waiting:
+        return []
+    text = Msgid("Agreement version %(number)s is not yet confirmed by %(sides)s.")
+    return [Shortfall(text, {"number": current.number, "sides": Labels(tuple(waiting))})]
 
 
 def _plan(engagement: Engagement) -> list[Shortfall]:
@@ -122,7 +138,7 @@ def shortfalls(engagement: Engagement, target: Stage) -> list[Shortfall]:
     asks only for a reason, checked by the move)."""
     source = engagement.stage
     if (source, target) == (Stage.consulting, Stage.design):
-        return _plan(engagement)
+        return agreement_shortfalls(engagement) + _plan(engagement)
     if (source, target) == (Stage.design, Stage.demonstration):
         return _accepted(engagement, Stage.design, at_least_one=True)
     if (source, target) == OVERRIDABLE:
@@ -154,7 +170,10 @@ def targets_met(engagement: Engagement) -> bool:
 
 
 STATED = {
-    Stage.design: Msgid("A plan: the design stage's dates and at least one design milestone."),
+    Stage.design: Msgid(
+        "The agreement confirmed by both parties, and a plan: the design stage's dates and "
+        "at least one design milestone."
+    ),
     Stage.demonstration: Msgid(
         "Every design milestone delivered and accepted by the manufacturer."
     ),

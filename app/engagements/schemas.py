@@ -13,7 +13,7 @@ from pydantic import (
 )
 
 from app import vocab
-from app.schemas import MAX_ID, ChangeOut, Input, LongText, MultiLine, Title
+from app.schemas import MAX_ID, ChangeOut, Input, LongText, MoneyOut, MultiLine, Title
 from app.track_record.service import TRACK_LIMIT
 
 StageCode = Literal["consulting", "design", "demonstration", "deployment", "closed", "cancelled"]
@@ -212,7 +212,20 @@ class OverrideOut(BaseModel):
     at: datetime
 
 
+class PriceOut(BaseModel):
+    """The awarded price as the agreement's current version states it, and what is paid."""
+
+    agreement_number: int
+    confirmed: bool  # both parties confirmed this version
+    total: MoneyOut
+    subsidy: MoneyOut
+    copay: MoneyOut
+    subsidy_disbursed: MoneyOut
+    copay_received: MoneyOut
+
+
 class EngagementOut(EngagementSummary):
+    price: PriceOut | None  # details: GET /api/engagements/{id}/agreement
     cancel_reason: str | None
     gate: GateOut | None
     gate_override: OverrideOut | None

@@ -12,6 +12,7 @@ from app.audit import record
 from app.db import Page, paginate
 from app.errors import NotFound
 from app.models import (
+    Agreement,
     AuditEntry,
     Award,
     Engagement,
@@ -66,6 +67,7 @@ def start_engagement(
             for k in need.kpis
         ],
     )
+    engagement.agreements.append(first_agreement(engagement, award))
     session.add(engagement)
     session.flush()
     record(
@@ -76,6 +78,28 @@ def start_engagement(
         after={"need_id": need.id, "supplier_org_id": supplier_org_id, "stage": "consulting"},
     )
     return engagement
+
+
+MANWON = 10_000  # bids are in 만원, agreements in won
+
+
+def first_agreement(engagement: Engagement, award: Award | None) -> Agreement:
+    """Version 1, drafted from the awarded bid (its price and split, approach, timeline) and
+    the need's KPIs. A proposal has no bid: its price is 0 until a coordinator amends it."""
+    bid = award.bid if award is not None else None
+    kpis = [
+        {"metric": k.metric, "unit": k.unit, "baseline": k.baseline, "target": k.target}
+        for k in engagement.kpis
+    ]
+    return Agreement(
+        number=1,
+        scope=bid.approach if bid else engagement.need.description,
+        price_total=bid.price_total * MANWON if bid else 0,
+        price_subsidy=bid.price_subsidy * MANWON if bid else 0,
+        price_copay=bid.price_copay * MANWON if bid else 0,
+        schedule=list(bid.timeline) if bid else [],
+        kpis=kpis,
+    )
 
 
 def active_engagements(session: Session, org_ids: list[int] | None = None) -> dict[int, int]:

@@ -26,6 +26,7 @@ from app.files import kinds
 from app.files.storage import Staged, Storage, TooLarge, chunks_of, storage_of
 from app.matches.eligibility import require_admitted
 from app.models import (
+    Agreement,
     Attachment,
     AttachmentOwner,
     Bid,
@@ -33,6 +34,7 @@ from app.models import (
     KpiResult,
     Milestone,
     NeedStatus,
+    Payment,
     Role,
     SupplierProfile,
     User,
@@ -101,6 +103,27 @@ def result_target(session: Session, viewer: User, engagement_id: int, result_id:
     if result.verified_at is not None:
         raise Conflict("A verified result cannot be changed.")
     return Target(AttachmentOwner.kpi_result, result.id)
+
+
+def agreement_target(session: Session, viewer: User, engagement_id: int) -> Target:
+    """The signed agreement: either party (or a coordinator), on the current version."""
+    engagement = get_engagement(session, viewer, engagement_id)
+    agreement = engagement.agreement()
+    if agreement is None:
+        raise NotFound("The engagement has no agreement yet.")
+    return Target(AttachmentOwner.agreement, agreement.id)
+
+
+def payment_target(session: Session, viewer: User, engagement_id: int, payment_id: int) -> Target:
+    """Evidence of a tranche (a transfer slip, the programme's notice): coordinators only,
+    like the tranche itself."""
+    if not is_staff(viewer):
+        raise Forbidden("Only a coordinator records payments.")
+    engagement = get_engagement(session, viewer, engagement_id)
+    payment = session.get(Payment, payment_id) if 1 <= payment_id <= MAX_ID else None
+    if payment is None or payment.engagement_id != engagement.id:
+        raise NotFound("Payment not found.")
+    return Target(AttachmentOwner.payment, payment.id)
 
 
 def answer_target(session: Session, viewer: User, need_id: int, question_id: int) -> Target:
@@ -350,6 +373,12 @@ READERS: dict[AttachmentOwner, Callable[[Session, User, Attachment], bool]] = {
     AttachmentOwner.kpi_result: _reads_result,
     AttachmentOwner.milestone: _reads_milestone,
     AttachmentOwner.supplier_application: _reads_application,
+    AttachmentOwner.agreement: lambda s, v, row: bool(
+        get_engagement(s, v, s.get_one(Agreement, row.owner_id).engagement_id)
+    ),
+    AttachmentOwner.payment: lambda s, v, row: bool(
+        get_engagement(s, v, s.get_one(Payment, row.owner_id).engagement_id)
+    ),
 }
 
 

@@ -1,8 +1,8 @@
 """Notices of decisions the people concerned must know of, read off the audit log like
 `app.notifications.events` (which merges `HANDLERS`): stage moves and sign-offs, milestones
 delivered and accepted, results verified or rejected, membership decisions (with their reason),
-bidding ended early, proposals declined. A notice asking someone to act is marked done (read)
-for everyone once the action is taken."""
+bidding ended early, proposals declined, agreements confirmed and amended. A notice asking
+someone to act is marked done (read) for everyone once the action is taken."""
 
 from collections.abc import Callable
 from typing import Any
@@ -61,6 +61,26 @@ def _moved(session: Session, entry: AuditEntry, engagement: Engagement) -> None:
     else:
         params = {"title": engagement.need.title, "stage": engagement.stage.value}
         notice = Notice("stage_moved", params, _link(engagement))
+    notify(session, _parties(session, engagement), notice, skip=entry.actor_id)
+
+
+def _agreement_confirmed(session: Session, entry: AuditEntry, engagement: Engagement) -> None:
+    """The other side learns that one side confirmed; a version both confirmed is done."""
+    after = entry.after or {}
+    side = str(after.get("side"))
+    other = "manufacturer" if side == "supplier" else "supplier"
+    link = f"{_link(engagement)}/agreement"
+    params = {"title": engagement.need.title, "number": after.get("number"), "side": side}
+    org = getattr(engagement, f"{other}_org_id")
+    notify(session, active_users(session, [org]), Notice("agreement_confirmed", params, link))
+    if after.get("both"):
+        mark_done(session, "agreement_amended", link)
+
+
+def _agreement_amended(session: Session, entry: AuditEntry, engagement: Engagement) -> None:
+    """Both parties: the new version waits for each to confirm it again."""
+    params = {"title": engagement.need.title, "number": (entry.after or {}).get("number")}
+    notice = Notice("agreement_amended", params, f"{_link(engagement)}/agreement")
     notify(session, _parties(session, engagement), notice, skip=entry.actor_id)
 
 
@@ -168,6 +188,8 @@ DECIDED = ("admitted", "rejected", "suspended", "readmitted", "renewed", "expire
 HANDLERS: dict[str, Callable[[Session, AuditEntry, Any], None]] = {
     "engagement.moved": _moved,
     "engagement.cancelled": _moved,
+    "agreement.confirmed": _agreement_confirmed,
+    "agreement.amended": _agreement_amended,
     "engagement.milestone_delivered": _delivered,
     "engagement.milestone_accepted": _accepted,
     "engagement.result_verified": _result,

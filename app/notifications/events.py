@@ -190,6 +190,7 @@ HANDLERS: dict[str, Callable[[Session, AuditEntry, Any], None]] = {
     "award.rejected": _award_rejected,
     "proposal.created": _proposal,
     "engagement.started": _engagement_started,
+    "agreement.confirmed": _maybe_sign_off,
     "engagement.milestone_accepted": _maybe_sign_off,
     "engagement.milestone_added": _maybe_sign_off,
     "engagement.moved": _maybe_sign_off,

@@ -127,6 +127,21 @@ KINDS: dict[str, Kind] = {
             PARTIES,
         ),
         Kind(
+            "agreement_confirmed",
+            _("Agreements the other side confirmed"),
+            _("%(side)s confirmed version %(number)s of the agreement for “%(title)s”."),
+            PARTIES,
+        ),
+        Kind(
+            "agreement_amended",
+            _("Amended agreements to confirm again"),
+            _(
+                "The agreement for “%(title)s” was amended (version %(number)s): read it and "
+                "confirm it again."
+            ),
+            PARTIES,
+        ),
+        Kind(
             "milestone_delivered",
             _("Milestones delivered to you"),
             _("The supplier delivered “%(milestone)s” for “%(title)s”: review and accept it."),
@@ -231,6 +246,7 @@ REOPENED = _(
     "“%(title)s” was amended (addendum %(number)s): %(fields)s. A bid made before it must be "
     "confirmed or revised before the deadline."
 )
+SIDES = {"supplier": _("The supplier"), "manufacturer": _("The manufacturer")}
 STAGES = {
     "consulting": _("Consulting"),
     "design": _("On-site design"),
@@ -249,6 +265,8 @@ def _localised(params: dict[str, Any], locale: str) -> dict[str, Any]:
     values = dict(params)
     if "stage" in values:
         values["stage"] = gettext(locale, STAGES.get(values["stage"], values["stage"]))
+    if "side" in values:
+        values["side"] = gettext(locale, SIDES.get(values["side"], values["side"]))
     if "state" in values:
         values["state"] = gettext(locale, STATES.get(values["state"], values["state"]))
     if "metric" in values and values["metric"] in vocab.KPI_METRICS:

@@ -220,6 +220,10 @@ def run_engagement(people, need_id: int) -> int:  # type: ignore[no-untyped-def]
     assert "계획 시작일과 종료일" in c.locator("#engagement-error").inner_text()  # no plan
     plan_design(c, url)
     deliver_and_accept(supplier, m, url)
+    for party in (supplier, m):  # consulting ends on an agreement both sides confirmed
+        party.goto(f"{url}/agreement")
+        press(party, "#confirm-agreement button")
+        confirm(party)
     c.goto(url)
     move(c, "design")
     move(c, "demonstration")

@@ -111,6 +111,8 @@ def test_preferences_api(browser, session) -> None:
         "award_rejected",
         "stage_moved",
         "engagement_cancelled",
+        "agreement_confirmed",
+        "agreement_amended",
         "milestone_delivered",
         "result_verified",
         "result_rejected",
