@@ -9,6 +9,9 @@ Ground floor like `app.audit`: it imports no feature.
 from app.i18n import Msgid as _
 
 ACTIONS: dict[str, _] = {
+    "agreement.confirmed": _("Agreement confirmed"),
+    "agreement.amended": _("Agreement amended"),
+    "payment.recorded": _("Payment recorded"),
     "organization.registered": _("Organisation registered"),
     "sponsor.registered": _("Sponsor registered"),
     "supplier.imported": _("Supplier imported"),
@@ -95,6 +98,17 @@ ACTIONS: dict[str, _] = {
 }
 
 FIELDS: dict[str, _] = {
+    # agreements and payments
+    "number": _("Agreement version"),
+    "side": _("Confirming side"),
+    "both": _("Confirmed by both sides"),
+    "amount": _("Amount"),
+    "paid_on": _("Paid on"),
+    "starts_on": _("Starts on"),
+    "ends_on": _("Ends on"),
+    "payment_id": _("Payment"),
+    "programme": _("Programme"),
+    "reference": _("Voucher / programme reference"),
     # organisations, people, profiles
     "name": _("Name"),
     "kind": _("Kind"),
@@ -230,7 +244,9 @@ FIELDS_BY_ENTITY: dict[tuple[str, str], _] = {
 
 # Keys that only point at a row shown elsewhere in the same entry (a milestone's title, the
 # engagement itself): kept in the raw record and the API, left out of the readable change.
-HIDDEN = frozenset({"milestone_id", "note_id", "result_id", "review_id", "pair_id", "round_id"})
+HIDDEN = frozenset(
+    {"payment_id", "milestone_id", "note_id", "result_id", "review_id", "pair_id", "round_id"}
+)
 
 # Coded values, by field; `status` and `kind` depend on what the entry is about.
 _STAGES = {
@@ -264,7 +280,12 @@ CODES: dict[str, dict[str, _]] = {
         "follow_up": _("Follow-up"),
     },
     "track": {"ai": _("AI track"), "readiness": _("Readiness track")},
+    "side": {"supplier": _("Supplier"), "manufacturer": _("Manufacturer")},
     "owner": {
+        "milestone": _("Milestone"),
+        "supplier_application": _("Application documents"),
+        "agreement": _("Agreement"),
+        "payment": _("Payment"),
         "need": _("Need"),
         "bid": _("Bid"),
         "kpi_result": _("KPI result"),
@@ -277,6 +298,10 @@ CODES: dict[str, dict[str, _]] = {
     },
 }
 BY_ENTITY: dict[tuple[str, str], dict[str, _]] = {
+    ("engagements", "kind"): {
+        "subsidy": _("Subsidy disbursed"),
+        "copay": _("Co-payment received"),
+    },
     ("organizations", "kind"): {
         "manufacturer": _("manufacturer"),
         "supplier": _("supplier"),

@@ -57,6 +57,7 @@ VOCABULARIES: dict[str, dict[str, vocab.Term]] = {
     "readiness_budget": BUDGET,
 }
 DATES = frozenset({"deadline_at", "review_at", "planned_start", "planned_end"})
+DATES |= {"starts_on", "ends_on", "paid_on"}
 DATES |= {"posted_from", "posted_to"}
 MONEY = frozenset({"price_total", "price_subsidy", "price_copay", "price_min", "price_max"})
 MONEY |= {"budget_min", "budget_max"}
@@ -277,6 +278,8 @@ def _text(entity_type: str, key: str, value: Any, locale: str) -> str:
     if key in VOCABULARIES and isinstance(value, str):
         terms = VOCABULARIES[key]
         return terms[value].label(locale) if value in terms else value
+    if entity_type == "engagements" and (key in MONEY or key == "amount"):
+        return _won(value, locale)  # agreements and payments keep whole won, bids 만원
     special = _SPECIAL.get(key)
     return special(value, locale) if special else _scalar(value, locale)
 
@@ -304,6 +307,10 @@ def _when(value: Any, locale: str) -> str:
 def _money(value: Any, locale: str) -> str:
     """The pages' own money format (the `money` filter), whatever it becomes."""
     return str(env.filters["money"](value, locale)) if isinstance(value, int) else str(value)
+
+
+def _won(value: Any, locale: str) -> str:
+    return str(env.filters["won"](value, locale)) if isinstance(value, int) else str(value)
 
 
 def _kpi(value: Any, locale: str) -> str:
