@@ -1,5 +1,6 @@
 """A need with a bid and an engagement with a KPI result, and helpers to upload to them."""
 
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,7 +72,11 @@ def kpi_result(session: Session, manufacturer: User, supplier: User):
     return engagement, result
 
 
-S3_PORT = 8714  # this branch's port for a local S3-compatible server
+def _free_port() -> int:
+    """A port nobody listens on now (two test runs on one machine must not share one)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -80,9 +85,10 @@ def s3_server() -> Iterator[str]:
     store is tested over HTTP through boto3, as it runs in production."""
     from moto.server import ThreadedMotoServer
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=S3_PORT, verbose=False)
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    yield f"http://127.0.0.1:{S3_PORT}"
+    yield f"http://127.0.0.1:{port}"
     server.stop()
 
 
