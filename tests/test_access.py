@@ -177,6 +177,7 @@ EXPORTS = {
     "bids": SIGNED_IN,
     "engagements": SIGNED_IN,
     "kpi_results": SIGNED_IN,
+    "payments": SIGNED_IN,
     "audit": STAFF,
 }
 EXPECTED: dict[tuple[str, str], set[str]] = {

@@ -5,7 +5,8 @@ tranche that would is refused (422) and nothing is written."""
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
 
 from app.agreements.schemas import PaymentIn
 from app.agreements.service import current, paid, payments_of
@@ -97,3 +98,20 @@ def get_payment(session: Session, user: User, engagement_id: int, payment_id: in
     if payment is None or payment.engagement_id != engagement.id:
         raise NotFound("Payment not found.")
     return payment
+
+
+def payments_query(user: User, engagement_id: int | None = None) -> Select[tuple[Payment]]:
+    """Every recorded tranche of the engagements `user` may see (staff: all), for exports."""
+    query = (
+        select(Payment)
+        .join(Engagement, Engagement.id == Payment.engagement_id)
+        .options(selectinload(Payment.milestone))
+    )
+    if not is_staff(user):
+        org = user.organization_id
+        query = query.where(
+            (Engagement.supplier_org_id == org) | (Engagement.manufacturer_org_id == org)
+        )
+    if engagement_id is not None:
+        query = query.where(Engagement.id == engagement_id)
+    return query.order_by(Engagement.id, Payment.paid_on, Payment.id)

@@ -1,5 +1,5 @@
-"""The exportable kinds: one registry, so a new kind (payments, from the money branch) is one
-more entry in `KINDS`; routes, access checks, CSV and JSON Lines all follow from it.
+"""The exportable kinds: one registry, so a new kind is one more entry in `KINDS`; routes,
+access checks, CSV and JSON Lines all follow from it.
 
 A kind names who may export it (roles; ownership is inside its query, the list page's own
 query), the filters of its list page, the columns, and an optional `prepare` that turns one
@@ -14,6 +14,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from app import audit
+from app.agreements.payments import payments_query
 from app.bids.service import exportable_bids
 from app.coordinator.schemas import AuditFilters
 from app.coordinator.service import audit_query
@@ -133,6 +134,17 @@ RESULT_COLUMNS = (
     Column("rejected_reason", _("Rejected because"), lambda r: r.rejected_reason),
     Column("recorded_at", _("Recorded on"), lambda r: r.recorded_at),
 )
+PAYMENT_COLUMNS = (
+    Column("id", _("Payment"), lambda p: p.id),
+    Column("engagement_id", _("Engagement"), lambda p: p.engagement_id),
+    Column("milestone", _("Milestone"), lambda p: p.milestone.title),
+    Column("kind", _("Kind"), lambda p: p.kind.value),
+    Column("amount", _("Amount (won)"), lambda p: p.amount),
+    Column("paid_on", _("Paid on"), lambda p: p.paid_on),
+    Column("reference", _("Voucher / programme reference"), lambda p: p.reference),
+    Column("note", _("Note"), lambda p: p.note),
+    Column("created_at", _("Recorded on"), lambda p: p.created_at),
+)
 AUDIT_COLUMNS = (
     Column("id", _("Entry"), lambda e: e.id),
     Column("created_at", _("When"), lambda e: e.created_at),
@@ -190,6 +202,13 @@ KIND_LIST: tuple[ExportKind, ...] = (
         AUDIT_COLUMNS,
         _audit,
     ),
-    # payments: the money branch adds ExportKind("payments", ...) here
+    ExportKind(
+        "payments",
+        _("Payments"),
+        PARTIES,
+        ResultFilters,
+        lambda viewer, f: payments_query(viewer, f.engagement_id),
+        PAYMENT_COLUMNS,
+    ),
 )
 KINDS = {kind.name: kind for kind in KIND_LIST}

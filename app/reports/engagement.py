@@ -3,18 +3,20 @@ stages with their dates, the milestones, the KPI table with verified results and
 the improvement per KPI. Only those who may open the engagement get it (its parties and
 staff: `load_detail`), and it shows only what the page shows them.
 
-The sections are listed in `SECTIONS`, in order; payments (the money branch) add theirs there."""
+The sections are listed in `SECTIONS`, in order."""
 
 from collections.abc import Callable
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app import vocab
+from app.agreements.service import payments_of
 from app.config import Settings
 from app.engagements.detail import Detail, load_detail
 from app.engagements.stages import STAGE_NAMES
 from app.i18n import gettext
 from app.models import EngagementKpi, KpiResult, User
+from app.money import won
 from app.reports.pdf import Report, number
 
 Section = Callable[[Report, Detail, str], None]
@@ -129,8 +131,37 @@ def chart(report: Report, d: Detail, locale: str) -> None:
     report.bars(items, "%")
 
 
-# payments: the money branch adds its section (the engagement's payments) after `kpis`
-SECTIONS: tuple[Section, ...] = (summary, stages, milestones, kpis, chart)
+def payments(report: Report, d: Detail, locale: str) -> None:
+    """The agreement's split, what is paid of it, and each tranche (whole won)."""
+    report.heading(gettext(locale, "Agreement and payments"))
+    agreement, paid = d.engagement.agreement(), d.paid
+    if agreement is None or paid is None:
+        report.line(gettext(locale, "The engagement has no agreement yet."), muted=True)
+        return
+    head = [gettext(locale, k) for k in ("Agreement", "Agreed", "Paid", "Remaining")]
+    rows = [
+        [gettext(locale, "Government subsidy"), won(paid.subsidy_agreed, locale)]
+        + [won(paid.subsidy_disbursed, locale), won(paid.subsidy_remaining, locale)],
+        [gettext(locale, "Manufacturer co-payment"), won(paid.copay_agreed, locale)]
+        + [won(paid.copay_received, locale), won(paid.copay_remaining, locale)],
+    ]
+    report.table(head, rows, widths=(3, 2, 2, 2))
+    session = object_session(d.engagement)
+    tranches = payments_of(session, d.engagement) if session is not None else []
+    if not tranches:
+        report.line(gettext(locale, "No payments recorded yet."), muted=True)
+        return
+    kinds = {"subsidy": "Subsidy disbursed", "copay": "Co-payment received"}
+    head = [gettext(locale, k) for k in ("Date", "Payments", "Milestone", "Amount", "Reference")]
+    rows = [
+        [p.paid_on.isoformat(), gettext(locale, kinds[p.kind.value]), p.milestone.title]
+        + [won(p.amount, locale), p.reference]
+        for p in tranches
+    ]
+    report.table(head, rows, widths=(2, 2, 3, 2, 2))
+
+
+SECTIONS: tuple[Section, ...] = (summary, stages, milestones, kpis, chart, payments)
 
 
 def engagement_report(

@@ -163,3 +163,21 @@ def test_the_list_pages_link_their_export_with_their_filters(browser, session):
     page = browser.get("/engagements?stage=design&page=2").text
     assert 'href="/exports/engagements.csv?stage=design"' in page
     assert 'href="/exports/needs.csv?status=open"' in browser.get("/needs?status=open").text
+
+
+def test_payments_export_to_staff_and_the_parties_only(browser, session):
+    from app.agreements import payments
+    from tests.agreements.helpers import priced, tranche
+
+    c = priced(session, agreed=True)
+    payments.record_payment(session, c.coordinator, c.engagement.id, tranche(c, 40_000_000))
+    session.commit()
+    for viewer in (c.coordinator, c.manufacturer, c.supplier):
+        browser.login(viewer)
+        table = rows(browser.get(f"/exports/payments.csv?engagement_id={c.engagement.id}"))
+        assert table[0][:3] == ["지급", "프로젝트", "마일스톤"]
+        assert [(r[3], r[4], r[6]) for r in table[1:]] == [
+            ("subsidy", "40000000", "AI바우처-2026-0042")
+        ]
+    browser.login(c.stranger)
+    assert lines(browser.api("GET", "/api/exports/payments?format=jsonl")) == []

@@ -78,3 +78,17 @@ def test_the_programme_report_has_the_dashboard_figures(browser, session):
     assert "industry=31" in filtered
     browser.login(make_manufacturer(session, name="남의공장"))
     assert browser.get("/coordinator/report.pdf").status_code == 403
+
+
+def test_the_engagement_report_carries_the_split_and_each_payment(browser, session):
+    from app.agreements import payments
+    from tests.agreements.helpers import priced, tranche
+
+    c = priced(session, agreed=True)
+    payments.record_payment(session, c.coordinator, c.engagement.id, tranche(c, 40_000_000))
+    session.commit()
+    browser.login(c.coordinator)
+    text = text_of(browser.get(f"/engagements/{c.engagement.id}/report.pdf"))
+    assert "협약과지급" in text
+    assert "8,625만원" in text and "4,000만원" in text and "AI바우처-2026-0042" in text
+    assert "4,625만원" in text  # the subsidy still to disburse
