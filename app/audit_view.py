@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from app import audit_labels as labels
 from app import vocab
 from app.audit import Entry
-from app.i18n import Msgid as _
 from app.i18n import gettext, normalize_locale
 from app.models import (
     Award,
@@ -416,34 +415,4 @@ def changes_out(line: Line) -> list[ChangeOut]:
             text=c.text(),
         )
         for c in line.changes
-    ]
-
-
-CSV_HEAD = (
-    _("When"),
-    _("Action"),
-    _("Kind"),
-    _("Record"),
-    _("Organisation"),
-    _("By"),
-    _("Change"),
-    _("Reason"),
-)
-
-
-def csv_head(locale: str) -> list[str]:
-    return [m.label(locale) for m in CSV_HEAD]
-
-
-def csv_row(line: Line) -> list[str]:
-    entry = line.entry
-    return [
-        entry.created_at.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S KST"),
-        line.action,
-        line.kind,
-        line.subject.text if line.subject else "",
-        line.organization.text if line.organization else "",
-        line.actor,
-        "; ".join(c.text() for c in line.changes),
-        entry.reason or "",
     ]

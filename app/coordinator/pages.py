@@ -1,6 +1,5 @@
 """HTML routes for coordinators (admins may use them too)."""
 
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,6 +15,8 @@ from app.coordinator.schemas import (
     OrgFilters,
     PageFilter,
 )
+from app.exports.api import respond as export_respond
+from app.exports.kinds import KINDS
 from app.files import service as files
 from app.i18n import Msgid
 from app.models import Role, User, utcnow
@@ -24,7 +25,6 @@ from app.web import (
     Ask,
     Form,
     confirm_step,
-    csv_stream,
     flash,
     form_dict,
     redirect,
@@ -202,20 +202,7 @@ def audit(
 
 
 @router.get("/audit.csv")
-def audit_csv(
-    request: Request,
-    filters: Annotated[AuditFilters, Query()],
-    user: CurrentUser,
-) -> Response:
-    """The filtered log as CSV, streamed: read in batches in a read transaction of its own,
-    opened while the response is written (the request's ends before)."""
-    locale, db = request_locale(request), request.app.state.db
-
-    def rows() -> Iterator[list[str]]:
-        with db.transaction(write=False) as session:
-            for batch in service.audit_batches(session, user, filters):
-                yield from map(
-                    audit_view.csv_row, audit_view.describe(session, user, batch, locale)
-                )
-
-    return csv_stream(audit_view.csv_head(locale), rows(), "axmatch-audit-log")
+def audit_csv(request: Request, user: CurrentUser) -> Response:
+    """The filtered log as CSV: the audit export (`/exports/audit.csv`), kept at its old
+    address for saved links."""
+    return export_respond(request, KINDS["audit"], user, "csv")

@@ -5,7 +5,6 @@ audit action it records; `change_membership` (coordinators) and `app.coordinator
 (re-applying, the periodic re-check) move it, all through `set_membership`.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -211,27 +210,6 @@ def audit_log(session: Session, viewer: User, filters: AuditFilters) -> Page[Ent
     """A page of the log, read through `audit.readable` (sealed bids stay sealed)."""
     page = paginate(session, audit_query(filters), filters.page, PAGE_SIZE)
     return replace(page, items=readable(session, viewer, page.items))
-
-
-def audit_batches(
-    session: Session, viewer: User, filters: AuditFilters, size: int = 500
-) -> Iterator[list[Entry]]:
-    """The whole filtered log, newest first, `size` entries at a time (for the export), read
-    through `audit.readable` like the page."""
-    query = audit_query(filters).limit(size)
-    last: tuple[datetime, int] | None = None
-    while True:
-        window = query
-        if last is not None:
-            window = window.where(
-                (AuditEntry.created_at < last[0])
-                | ((AuditEntry.created_at == last[0]) & (AuditEntry.id < last[1]))
-            )
-        batch = list(session.scalars(window))
-        if not batch:
-            return
-        yield readable(session, viewer, batch)
-        last = (batch[-1].created_at, batch[-1].id)
 
 
 def organization_names(session: Session, ids: set[int]) -> dict[int, str]:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, audit_view
 from app.agreements.payments import payments_query
 from app.bids.service import exportable_bids
 from app.coordinator.schemas import AuditFilters
@@ -52,9 +52,15 @@ class ExportKind:
     filters: type[BaseModel]
     query: Callable[[User, Any], Select[Any]]
     columns: Sequence[Column]
-    prepare: Callable[[Session, User, list[Any]], list[Any]] = field(
-        default=lambda session, viewer, rows: rows
+    prepare: Callable[[Session, User, list[Any], str], list[Any]] = field(
+        default=lambda session, viewer, rows, locale: rows
     )
+    # JSON Lines fields when they differ from the CSV's columns (the audit log: words for
+    # people in the CSV, codes and raw values beside the words for machines)
+    jsonl_columns: Sequence[Column] | None = None
+
+    def fields(self, fmt: str) -> Sequence[Column]:
+        return self.jsonl_columns if fmt == "jsonl" and self.jsonl_columns else self.columns
 
 
 class BidFilters(BaseModel):
@@ -145,17 +151,45 @@ PAYMENT_COLUMNS = (
     Column("note", _("Note"), lambda p: p.note),
     Column("created_at", _("Recorded on"), lambda p: p.created_at),
 )
+
+
+def _changes(line: audit_view.Line) -> str:
+    return "; ".join(c.text() for c in line.changes)
+
+
+def _text(shown: audit_view.Shown | None) -> str | None:
+    return shown.text if shown else None
+
+
+# The audit log as the page reads it (app.audit_view): one renderer for the page, the
+# engagement history, the API and both downloads
 AUDIT_COLUMNS = (
-    Column("id", _("Entry"), lambda e: e.id),
-    Column("created_at", _("When"), lambda e: e.created_at),
-    Column("actor", _("Who"), lambda e: e.actor.email if e.actor else None),
-    Column("action", _("Action"), lambda e: e.action),
-    Column("entity", _("Record"), lambda e: f"{e.entity_type}/{e.entity_id}"),
-    Column("organization_id", _("Organisation"), lambda e: e.organization_id),
-    Column("sealed", _("Sealed"), lambda e: e.sealed),
-    Column("before", _("Before the change"), lambda e: e.before),
-    Column("after", _("After the change"), lambda e: e.after),
-    Column("reason", _("Reason"), lambda e: e.reason),
+    Column("created_at", _("When"), lambda line: line.entry.created_at),
+    Column("action", _("Action"), lambda line: line.action),
+    Column("kind", _("Kind"), lambda line: line.kind),
+    Column("record", _("Record"), lambda line: _text(line.subject)),
+    Column("organization", _("Organisation"), lambda line: _text(line.organization)),
+    Column("actor", _("By"), lambda line: line.actor),
+    Column("changes", _("Change"), _changes),
+    Column("reason", _("Reason"), lambda line: line.entry.reason),
+)
+AUDIT_FIELDS = (
+    Column("id", _("Entry"), lambda line: line.entry.id),
+    Column("created_at", _("When"), lambda line: line.entry.created_at),
+    Column("action_code", _("Action"), lambda line: line.entry.action),
+    Column("action", _("Action"), lambda line: line.action),
+    Column("entity_type", _("Kind"), lambda line: line.entry.entity_type),
+    Column("entity_id", _("Record"), lambda line: line.entry.entity_id),
+    Column("kind", _("Kind"), lambda line: line.kind),
+    Column("record", _("Record"), lambda line: _text(line.subject)),
+    Column("organization_id", _("Organisation"), lambda line: line.entry.organization_id),
+    Column("organization", _("Organisation"), lambda line: _text(line.organization)),
+    Column("actor", _("By"), lambda line: line.actor),
+    Column("sealed", _("Sealed"), lambda line: line.entry.sealed),
+    Column("before", _("Before the change"), lambda line: line.entry.before),
+    Column("after", _("After the change"), lambda line: line.entry.after),
+    Column("changes", _("Change"), _changes),
+    Column("reason", _("Reason"), lambda line: line.entry.reason),
 )
 
 
@@ -163,8 +197,11 @@ def _engagements(viewer: User, f: ListFilters) -> Select[tuple[Engagement]]:
     return engagements_query(viewer, Stage(f.stage) if f.stage else None)
 
 
-def _audit(session: Session, viewer: User, rows: list[AuditEntry]) -> list[audit.Entry]:
-    return audit.readable(session, viewer, rows)
+def _audit(
+    session: Session, viewer: User, rows: list[AuditEntry], locale: str
+) -> list[audit_view.Line]:
+    """Sealed content stays sealed (`audit.readable`), then the entries in words."""
+    return audit_view.describe(session, viewer, audit.readable(session, viewer, rows), locale)
 
 
 KIND_LIST: tuple[ExportKind, ...] = (
@@ -201,6 +238,7 @@ KIND_LIST: tuple[ExportKind, ...] = (
         lambda viewer, f: audit_query(f),
         AUDIT_COLUMNS,
         _audit,
+        AUDIT_FIELDS,
     ),
     ExportKind(
         "payments",

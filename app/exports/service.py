@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
@@ -20,7 +20,7 @@ from app.errors import Forbidden, Invalid, NotFound
 from app.exports.kinds import KINDS, ExportKind
 from app.i18n import gettext
 from app.models import User
-from app.web import csv_cell
+from app.web import SEOUL, csv_cell
 
 Format = Literal["csv", "jsonl"]
 BATCH = 500
@@ -51,11 +51,16 @@ def check(kind: ExportKind, viewer: User, filters: BaseModel) -> None:
 
 
 def batches(
-    session: Session, kind: ExportKind, viewer: User, filters: BaseModel, size: int = BATCH
+    session: Session,
+    kind: ExportKind,
+    viewer: User,
+    filters: BaseModel,
+    locale: str,
+    size: int = BATCH,
 ) -> Iterator[list[Any]]:
     query = kind.query(viewer, filters).execution_options(yield_per=size)
     for rows in session.scalars(query).partitions(size):
-        yield kind.prepare(session, viewer, list(rows))
+        yield kind.prepare(session, viewer, list(rows), locale)
 
 
 def csv_text(value: Any, locale: str) -> str:
@@ -63,7 +68,10 @@ def csv_text(value: Any, locale: str) -> str:
         return ""
     if isinstance(value, bool):
         return gettext(locale, "Yes") if value else gettext(locale, "No")
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):  # ISO 8601 in Seoul time, which the readers keep
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(SEOUL).isoformat(timespec="seconds")
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
@@ -81,11 +89,10 @@ def _csv_line(cells: list[str]) -> str:
 def csv_lines(kind: ExportKind, rows: Iterator[list[Any]], locale: str) -> Iterator[str]:
     """UTF-8 with a byte-order mark (so Excel reads Korean), headers in the reader's language,
     every cell through the formula-injection guard."""
-    yield "\ufeff" + _csv_line([c.header.label(locale) for c in kind.columns])
+    columns = kind.fields("csv")
+    yield "\ufeff" + _csv_line([c.header.label(locale) for c in columns])
     for batch in rows:
-        yield "".join(
-            _csv_line([csv_text(c.value(row), locale) for c in kind.columns]) for row in batch
-        )
+        yield "".join(_csv_line([csv_text(c.value(row), locale) for c in columns]) for row in batch)
 
 
 def _json(value: Any) -> Any:
@@ -93,10 +100,10 @@ def _json(value: Any) -> Any:
 
 
 def jsonl_lines(kind: ExportKind, rows: Iterator[list[Any]]) -> Iterator[str]:
+    columns = kind.fields("jsonl")
     for batch in rows:
         yield "".join(
-            json.dumps({c.key: _json(c.value(row)) for c in kind.columns}, ensure_ascii=False)
-            + "\n"
+            json.dumps({c.key: _json(c.value(row)) for c in columns}, ensure_ascii=False) + "\n"
             for row in batch
         )
 
@@ -107,7 +114,7 @@ def stream(
     """The response body: its own read transaction, the viewer loaded again inside it."""
     with db.transaction(write=False) as session:
         viewer = session.get_one(User, user_id)
-        rows = batches(session, kind, viewer, filters)
+        rows = batches(session, kind, viewer, filters, locale)
         lines = csv_lines(kind, rows, locale) if fmt == "csv" else jsonl_lines(kind, rows)
         for text in lines:
             yield text.encode("utf-8")

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import event
 
+from app import audit as audit_log
 from app.exports import service
 from app.exports.kinds import KINDS
 from app.models import KpiResult, Membership, NeedStatus, ResultPhase, Stage, utcnow
@@ -117,7 +118,7 @@ def test_rows_are_read_in_batches_and_written_as_they_arrive(session):
             selects.append(statement)
 
     kind, filters = KINDS["engagements"], KINDS["engagements"].filters()
-    batches = service.batches(session, kind, maker, filters, size=2)
+    batches = service.batches(session, kind, maker, filters, "ko", size=2)
     out = service.csv_lines(kind, batches, "ko")
     event.listen(session.connection(), "before_cursor_execute", count)
     try:
@@ -149,13 +150,28 @@ def test_needs_suppliers_results_and_audit_follow_their_pages(browser, session):
         ("defect_rate", 1.5, 3.0)
     ]
     staff = make_staff(session)
+    audit_log.record(
+        session, staff, "need.published", engagement.need, after={"region": "gn-gimhae"}
+    )
+    session.commit()
     browser.login(staff)
     applied = lines(browser.get("/exports/suppliers.jsonl?membership=applied"))
     assert [s["name"] for s in applied] == ["신청공급사"]
     assert "비전공급사" in {s["name"] for s in lines(browser.get("/exports/suppliers.jsonl"))}
     audit = rows(browser.get(f"/exports/audit.csv?organization_id={maker.organization_id}"))
-    assert audit[0][:3] == ["항목", "일시", "작업자"]
-    assert all(r[5] == str(maker.organization_id) for r in audit[1:])
+    assert audit[0][:3] == ["일시", "작업", "유형"]
+    assert len(audit) > 1 and all(r[4] == maker.organization.name for r in audit[1:])
+    # the same words as the audit page, one renderer: no codes, no ids, Seoul time
+    assert all("." not in r[1] and r[0].endswith("+09:00") for r in audit[1:])
+    assert any("김해" in r[6] and "gn-gimhae" not in r[6] for r in audit[1:])
+    assert browser.get(
+        f"/coordinator/audit.csv?organization_id={maker.organization_id}"
+    ).content == (
+        browser.get(f"/exports/audit.csv?organization_id={maker.organization_id}").content
+    )
+    fields = lines(browser.get(f"/exports/audit.jsonl?organization_id={maker.organization_id}"))
+    assert {f["organization_id"] for f in fields} == {maker.organization_id}
+    assert all("." in f["action_code"] and f["action"] != f["action_code"] for f in fields)
 
 
 def test_the_list_pages_link_their_export_with_their_filters(browser, session):
