@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from app.auth import CurrentUser, DbSession, roles
 from app.matches.importer import CSV_MODELS, InvalidImport, import_csv
 from app.models import Role
-from app.web import Form, accepts_uploads, render
+from app.web import Form, accepts_uploads, render, request_locale
 
 router = APIRouter(prefix="/coordinator", dependencies=roles(Role.coordinator, Role.admin))
 
@@ -48,5 +48,6 @@ def import_file(request: Request, form: Form, session: DbSession, user: CurrentU
             session, user, kind, name, text, admit=typed["admit"], dry_run=typed["dry_run"]
         )
     except InvalidImport as exc:
-        return _page(request, {"form": typed, "problems": exc.problems}, 422)
+        problems = exc.problems_in(request_locale(request))
+        return _page(request, {"form": typed, "problems": problems}, 422)
     return _page(request, {"form": typed, "done": {"count": count, "dry_run": typed["dry_run"]}})

@@ -51,6 +51,7 @@ from app.needs.schemas import (
     TechniqueCode,
 )
 from app.schemas import MultiLine, OneLine
+from app.web import error_message
 from seed.loader import split_languages
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), OneLine]
@@ -118,10 +119,57 @@ class NeedLine(NeedIn):
         return NeedIn.model_validate(self.model_dump(include=set(NeedIn.model_fields)))
 
 
+@dataclass(frozen=True)
+class Detail:
+    """What is wrong, in any language: a field's validation error (pydantic's, put in the
+    forms' words) or a message (an English msgid with its parameters)."""
+
+    message: str = ""
+    params: tuple[tuple[str, Any], ...] = ()
+    place: str = ""  # the field, as the file names it
+    error: Any = None  # a pydantic error dict
+
+    def text(self, locale: str) -> str:
+        body = _error_text(self.error, locale) if self.error else self._message(locale)
+        return f"{self.place}: {body}" if self.place else body
+
+    def _message(self, locale: str) -> str:
+        return gettext(locale, self.message, **dict(self.params))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One refused line (or file): where, then what (a line may have several details)."""
+
+    where: str
+    details: tuple[Detail, ...]
+
+    def text(self, locale: str) -> str:
+        what = "; ".join(d.text(locale) for d in self.details)
+        return f"{self.where}: {what}" if self.where else what
+
+    def at(self, where: str) -> "Problem":
+        return Problem(f"{where}: {self.where}" if self.where else where, self.details)
+
+
+def problem(message: str, where: str = "", **params: Any) -> Problem:
+    return Problem(where, (Detail(message, tuple(params.items())),))
+
+
 class InvalidImport(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    """Nothing was imported: `items` say why, in any language (`problems_in(locale)`);
+    `problems` is the English the command line prints."""
+
+    def __init__(self, items: list[Problem]) -> None:
+        self.items = items
+        super().__init__("\n".join(self.problems))
+
+    @property
+    def problems(self) -> list[str]:
+        return self.problems_in("en")
+
+    def problems_in(self, locale: str) -> list[str]:
+        return [p.text(locale) for p in self.items]
 
 
 @dataclass(frozen=True)
@@ -147,8 +195,10 @@ def validate_rows(source: str, records: Iterable[tuple[int, Any]], model: type[R
             if isinstance(record, Exception):
                 raise record
             rows.append(Line(where, model.model_validate(record)))
-        except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
-            problems.append(f"{where}: {_short(exc)}")
+        except ValidationError as exc:
+            problems.append(Problem(where, tuple(_detail(e) for e in exc.errors()[:3])))
+        except ValueError as exc:  # JSONDecodeError is a ValueError
+            problems.append(problem("Not a JSON object: %(error)s", where, error=str(exc)))
     if problems:
         raise InvalidImport(problems)
     return rows
@@ -182,26 +232,27 @@ def csv_records(text: str, model: type[BaseModel]) -> Iterator[tuple[int, Any]]:
             yield reader.line_num, record
 
 
-def _short(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(_problem(e) for e in exc.errors()[:3])
-    return str(exc)
+def _detail(error: Any) -> Detail:
+    return Detail(place=".".join(map(str, error["loc"])), error=error)
 
 
-def _problem(error: Any) -> str:
-    place = ".".join(map(str, error["loc"]))
+def _error_text(error: Any, locale: str) -> str:
+    """A field's error in the forms' words, with the two an import needs most said exactly:
+    a misspelt field and an unknown code (quoted as the file has it)."""
     if error["type"] == "extra_forbidden":
-        return f"{place}: unknown field"
-    if error["type"] == "literal_error":
-        return f"{place}: unknown code {error['input']!r}"
-    return f"{place}: {error['msg']}"
+        return gettext(locale, "unknown field")
+    if error["type"] in ("literal_error", "enum"):
+        return gettext(locale, "unknown code %(code)s", code=repr(error["input"]))
+    return error_message(error, locale)
 
 
 def operator_for(session: Session, email: str) -> User:
     """The account the audit log names for the import: an active coordinator or admin."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.is_active or user.role not in STAFF:
-        raise InvalidImport([f"operator {email}: not an active coordinator or admin account"])
+        raise InvalidImport(
+            [problem("operator %(email)s: not an active coordinator or admin account", email=email)]
+        )
     return user
 
 
@@ -211,7 +262,9 @@ def _org(session: Session, kind: OrgKind, external_id: str, name: str) -> Organi
         org = Organization(kind=kind, external_id=external_id, name=name)
         session.add(org)
     elif org.kind is not kind:
-        raise InvalidImport([f"{external_id}: already used by a {org.kind.value}"])
+        used = {OrgKind.supplier: "already used by a supplier"}
+        message = used.get(org.kind, "already used by a manufacturer")
+        raise InvalidImport([problem("%(id)s: " + message, id=external_id)])
     org.name = name
     return org
 
@@ -293,7 +346,12 @@ def upsert_need(session: Session, operator: User, row: NeedLine, drafts: bool) -
         if _same(need, data):
             return
         raise InvalidImport(
-            [f"need {row.external_id} is published: change it by an amendment on its page"]
+            [
+                problem(
+                    "need %(id)s is published: change it by an amendment on its page",
+                    id=row.external_id,
+                )
+            ]
         )
     if need is None:
         need = needs.new_need(
@@ -315,9 +373,13 @@ def _owner(session: Session, operator: User, row: NeedLine) -> Organization:
     key = row.manufacturer or DEFAULT_MANUFACTURER
     org = session.scalar(select(Organization).where(Organization.external_id == key))
     if org is None and row.manufacturer:
-        raise InvalidImport([f"need {row.external_id}: unknown manufacturer {key}"])
+        raise InvalidImport(
+            [problem("need %(id)s: unknown manufacturer %(key)s", id=row.external_id, key=key)]
+        )
     if org is not None and org.kind is not OrgKind.manufacturer:
-        raise InvalidImport([f"need {row.external_id}: {key} is not a manufacturer"])
+        raise InvalidImport(
+            [problem("need %(id)s: %(key)s is not a manufacturer", id=row.external_id, key=key)]
+        )
     return org or upsert_manufacturer(
         session, operator, ManufacturerIn(external_id=key, name="Imported needs (unassigned)")
     )
@@ -355,7 +417,7 @@ def import_rows(
     """Write validated lines (suppliers, then manufacturers, then needs) in one savepoint;
     any problem rolls it back and is reported with its line. `dry_run`: every write is made
     and checked as for real, then rolled back all the same."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     savepoint = session.begin_nested()
     for line in parsed.get("suppliers", []):
         _write(problems, line, upsert_supplier, session, operator, line.row, admit)
@@ -372,7 +434,7 @@ def import_rows(
     return {kind: len(rows) for kind, rows in parsed.items()}
 
 
-def _write(problems: list[str], line: Line, write: Any, *args: Any) -> None:
+def _write(problems: list[Problem], line: Line, write: Any, *args: Any) -> None:
     """Run one line's write; a refusal is recorded against the line (the savepoint is
     rolled back at the end, so what it wrote does not stay)."""
     if problems:  # a later line may depend on an earlier one: report the first refusal only
@@ -380,9 +442,9 @@ def _write(problems: list[str], line: Line, write: Any, *args: Any) -> None:
     try:
         write(*args)
     except InvalidImport as exc:
-        problems += [f"{line.where}: {p}" for p in exc.problems]
+        problems += [p.at(line.where) for p in exc.items]
     except AppError as exc:
-        problems.append(f"{line.where}: {gettext('en', exc.message, **exc.params)}")
+        problems.append(problem(exc.message, line.where, **exc.params))
 
 
 CSV_MODELS: dict[str, type[BaseModel]] = {"suppliers": SupplierIn, "manufacturers": ManufacturerIn}
@@ -404,6 +466,8 @@ def import_csv(
     try:
         rows = validate_rows(filename, csv_records(text, model), model)
     except csv.Error as exc:
-        raise InvalidImport([f"{filename}: not a CSV file ({exc})"]) from exc
+        raise InvalidImport(
+            [problem("not a CSV file (%(error)s)", filename, error=str(exc))]
+        ) from exc
     counts = import_rows(session, operator, {kind: rows}, admit=admit, dry_run=dry_run)
     return counts[kind]

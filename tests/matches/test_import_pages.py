@@ -32,8 +32,14 @@ def test_a_dry_run_checks_every_line_and_writes_nothing(browser, session):
     assert session.scalar(audited.select_from(AuditEntry)) == 0
 
 
-def test_problems_are_reported_by_line_as_the_command_reports_them(browser, session):
-    browser.login(make_staff(session))
+def test_problems_are_reported_by_line_in_the_readers_language(browser, session):
+    staff = make_staff(session)
+    browser.login(staff)
+    korean = parse(send(browser, BAD, dry_run="1").text).texts["import-problems"]
+    assert "suppliers.csv:2: region: 알 수 없는 코드 'atlantis'" in korean
+    assert "unknown" not in korean
+    staff.locale = "en"
+    session.commit()
     response = send(browser, BAD, dry_run="1")
     assert response.status_code == 422
     problems = parse(response.text).texts["import-problems"]
