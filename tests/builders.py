@@ -168,6 +168,7 @@ def make_engagement(
 ) -> Engagement:
     """An engagement in consulting, started the way approval starts one; `agreed`: both
     parties have confirmed its first agreement version (the gate into design asks for it)."""
+    from app.agreements.service import consulting_begins
     from app.engagements.service import start_engagement
 
     need = make_need(session, manufacturer, status=NeedStatus.closed, **need_fields)
@@ -179,6 +180,7 @@ def make_engagement(
             supplier.id,
             manufacturer.id,
         )
+        consulting_begins(engagement)
     session.flush()
     return engagement
 

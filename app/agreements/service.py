@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from app.agreements.schemas import AmendIn
 from app.audit import record
-from app.engagements.service import get_engagement, is_staff, party_of
+from app.engagements.service import get_engagement, is_staff, party_of, today
 from app.errors import Conflict, Forbidden, Invalid
-from app.models import Agreement, Engagement, Payment, PaymentKind, User, utcnow
+from app.models import Agreement, Engagement, Payment, PaymentKind, Stage, User, utcnow
 from app.money import Won
 
 STALE = "The agreement was amended since you read it: read the new version first."
@@ -46,9 +46,19 @@ def confirm(session: Session, user: User, engagement_id: int, number: int) -> Ag
     setattr(agreement, f"{side}_confirmed_at", utcnow())
     setattr(agreement, f"{side}_confirmed_by_id", user.id)
     engagement.updated_at = utcnow()
+    if agreement.confirmed():
+        consulting_begins(engagement)
     after = {"number": agreement.number, "side": side, "both": agreement.confirmed()}
     record(session, user, "agreement.confirmed", engagement, after=after)
     return agreement
+
+
+def consulting_begins(engagement: Engagement) -> None:
+    """Consulting starts the day the agreement is first confirmed by both sides (the
+    programme's rule: no work before the 협약); a later version confirmed again keeps it."""
+    for row in engagement.stages:
+        if row.stage is Stage.consulting and row.actual_start is None:
+            row.actual_start = today()
 
 
 def amend(session: Session, user: User, engagement_id: int, data: AmendIn) -> Agreement:

@@ -129,7 +129,9 @@ def _flags() -> tuple[ColumnElement[bool], ...]:
 
 
 def stage_rows(session: Session, scope: Scope) -> list[figures.StageRow]:
-    """Each engagement's stage rows. The consulting stage starts when the engagement does."""
+    """Each engagement's stage rows. Consulting starts when the agreement is confirmed by
+    both parties; until then (and for engagements started before that rule) the day the
+    engagement did."""
     query = (
         select(Engagement.id, Engagement.stage, Engagement.created_at, EngagementStage)
         .join(EngagementStage, EngagementStage.engagement_id == Engagement.id)
@@ -138,9 +140,8 @@ def stage_rows(session: Session, scope: Scope) -> list[figures.StageRow]:
     rows = []
     for engagement_id, current, created_at, row in session.execute(query):
         start = row.actual_start
-        if row.stage is Stage.consulting:
-            begun = created_at.astimezone(SEOUL).date()
-            start = min(start, begun) if start else begun
+        if row.stage is Stage.consulting and start is None:
+            start = created_at.astimezone(SEOUL).date()
         rows.append(
             figures.StageRow(engagement_id, current.value, row.stage.value, start, row.actual_end)
         )

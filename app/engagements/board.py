@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.engagements import gates
 from app.engagements.service import (
     OPEN_STAGES,
+    SEOUL,
     current_stage_row,
     engaged_suppliers,
     is_overdue,
@@ -111,7 +112,7 @@ def days_in_stage(engagement: Engagement, on: date) -> int:
         since = row.actual_start
     else:
         moment = engagement.closed_at or engagement.created_at
-        since = moment.date()
+        since = moment.astimezone(SEOUL).date()  # days as `today()` counts them, in Seoul
     return max((on - since).days, 0)
 
 

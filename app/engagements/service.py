@@ -49,13 +49,9 @@ def start_engagement(
         manufacturer_org_id=need.organization_id,
         award_id=award.id if award else None,
         proposal_id=proposal.id if proposal else None,
-        # Consulting starts the day the engagement does (the dashboard's stage times use it).
-        stages=[
-            EngagementStage(
-                stage=stage, actual_start=today() if stage is Stage.consulting else None
-            )
-            for stage in WORK_STAGES
-        ],
+        # Consulting starts when both parties have confirmed the agreement
+        # (`app.agreements.service.confirm`), or at its sign-off if that comes first.
+        stages=[EngagementStage(stage=stage) for stage in WORK_STAGES],
         kpis=[
             EngagementKpi(
                 position=k.position,

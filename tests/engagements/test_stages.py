@@ -146,10 +146,17 @@ def test_moves_set_actual_dates_and_closing_counts_in_track_records(session) -> 
     assert track_records(session, [c.supplier.organization_id])[c.supplier.organization_id] > 0
 
 
-def test_consulting_starts_the_day_the_engagement_does(session) -> None:
+def test_consulting_starts_the_day_both_parties_confirm_the_agreement(session) -> None:
+    from app.agreements.service import confirm
     from app.engagements.service import today
+    from tests.builders import make_engagement
 
     c = cast(session)
-    rows = {row.stage: row for row in c.engagement.stages}
+    engagement = make_engagement(session, c.manufacturer, c.supplier, agreed=False)
+    rows = {row.stage: row for row in engagement.stages}
+    assert all(rows[s].actual_start is None for s in OPEN_STAGES)
+    confirm(session, c.supplier, engagement.id, 1)
+    assert rows[Stage.consulting].actual_start is None  # one side is not the agreement
+    confirm(session, c.manufacturer, engagement.id, 1)
     assert rows[Stage.consulting].actual_start == today()
     assert all(rows[s].actual_start is None for s in OPEN_STAGES if s is not Stage.consulting)
