@@ -473,6 +473,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/suppliers/{org_id}/application/files"): SUPPLIERS,
     ("GET", "/api/suppliers/{org_id}/application/files"): STAFF | {"supplier"},
     ("POST", "/profile/application/files"): {"applicant", "other_supplier", "supplier"},
+    # the world's attachment is a need's file: no supplier removes it (404); the applicant
+    # removing its own is tests/files/test_work_files.py
+    ("POST", "/profile/application/files/{attachment_id:int}/remove"): set(),
     ("POST", "/api/needs/{need_id}/bids/{org_id}/shortlist"): {"manufacturer"},
     ("GET", "/api/needs/{need_id}/proposals"): STAFF | {"manufacturer"},
     ("POST", "/api/needs/{need_id}/proposals"): STAFF,

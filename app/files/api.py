@@ -126,7 +126,8 @@ def download_file(
 
 @router.delete("/files/{attachment_id}", responses=ERRORS, status_code=204)
 def remove_file(attachment_id: RowId, session: DbSession, user: CurrentUser) -> None:
-    """Need files only, by the owner manufacturer; files on bids and results stay."""
+    """Need files by the owner manufacturer, application documents by the supplier; files on
+    bids, answers, results and milestones stay."""
     service.remove_file(session, user, attachment_id)
 
 

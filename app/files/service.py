@@ -392,15 +392,40 @@ def open_file(
     return row, uploads.storage.open(row.sha256)
 
 
-def remove_file(session: Session, viewer: User, attachment_id: int) -> Attachment:
-    """The owner manufacturer takes a file off its need (the blob stays: others may share
-    it). Files on bids and results stay, so every version keeps what it was sent with."""
-    row = session.get(Attachment, attachment_id) if 1 <= attachment_id <= MAX_ID else None
-    if row is None or row.removed_at is not None or row.owner_kind is not AttachmentOwner.need:
-        raise NotFound(NOT_FOUND)
+def _removes_need_file(session: Session, viewer: User, row: Attachment) -> bool:
     if viewer.role is not Role.manufacturer:
-        raise NotFound(NOT_FOUND)
+        return False
     needs.get_own_need(session, viewer, row.owner_id)
+    return True
+
+
+def _removes_application_file(session: Session, viewer: User, row: Attachment) -> bool:
+    """The supplier's own users replace an expired certificate or a wrong document at any
+    time; the coordinators keep what they vetted in the audit log (the blob stays)."""
+    profile = session.get(SupplierProfile, row.owner_id)
+    return (
+        profile is not None
+        and viewer.role is Role.supplier
+        and viewer.organization_id == profile.organization_id
+    )
+
+
+# Who may take a file off its record. Files on bids, answers, results and milestones stay,
+# so every version keeps what it was sent with.
+REMOVERS: dict[AttachmentOwner, Callable[[Session, User, Attachment], bool]] = {
+    AttachmentOwner.need: _removes_need_file,
+    AttachmentOwner.supplier_application: _removes_application_file,
+}
+
+
+def remove_file(session: Session, viewer: User, attachment_id: int) -> Attachment:
+    """The owner takes a file off its need or its application (the blob stays: others may
+    share it); anyone else learns nothing (404)."""
+    row = session.get(Attachment, attachment_id) if 1 <= attachment_id <= MAX_ID else None
+    if row is None or row.removed_at is not None or row.owner_kind not in REMOVERS:
+        raise NotFound(NOT_FOUND)
+    if not REMOVERS[row.owner_kind](session, viewer, row):
+        raise NotFound(NOT_FOUND)
     row.removed_at, row.removed_by_id = utcnow(), viewer.id
     audit.record(session, viewer, "file.removed", row, after=_facts(row))
     return row

@@ -140,6 +140,14 @@ def upload_application_file(
     return upload(request, session, uploads, user, form, target, done, again)
 
 
+@router.post("/profile/application/files/{attachment_id:int}/remove", dependencies=SUPPLIERS)
+def remove_application_file(attachment_id: int, session: DbSession, user: CurrentUser) -> Response:
+    """A wrong or expired document taken off the application (audited; the coordinators'
+    history keeps what was vetted)."""
+    files.remove_file(session, user, attachment_id)
+    return redirect("/profile#application-files")
+
+
 @router.get("/profile/edit", dependencies=OWNERS)
 def edit_profile(request: Request, session: DbSession, user: CurrentUser) -> Response:
     profile = service.own_profile(session, user)

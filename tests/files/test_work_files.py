@@ -1,8 +1,10 @@
 """Deliverables on milestones (the supplier attaches; both parties and staff read) and
 documents on supplier applications (the applicant and staff read; nobody else)."""
 
+from sqlalchemy import select
+
 from app.engagements import work
-from app.models import Membership, Role, Stage
+from app.models import AuditEntry, Membership, Role, Stage
 from tests.builders import make_engagement, make_supplier
 from tests.engagements.helpers import ids
 from tests.files import samples
@@ -127,3 +129,30 @@ def test_application_documents_on_the_profile_and_the_membership_page(
     browser.login(market.owner)
     shown = browser.get(f"/suppliers/{org}")
     assert "ISO 9001 인증서.pdf" not in shown.text and "application-files" not in ids(shown.text)
+
+
+def test_the_applicant_removes_its_own_application_document(browser, session, market) -> None:
+    """On the profile page (a remove button beside each document) and by DELETE in the API;
+    nobody else can, and a removed document is gone for the coordinators too but audited."""
+    applicant = make_supplier(session, "신청공급사", membership=Membership.applied)
+    session.commit()
+    url = f"/api/suppliers/{applicant.organization_id}/application/files"
+    browser.login(applicant)
+    first = upload(browser, url, "만료된 인증서.pdf", samples.PDF).json()
+    second = upload(browser, url, "새 인증서.pdf", samples.PDF).json()
+    for user in (market.staff, market.supplier, market.owner):
+        browser.login(user)
+        assert browser.api("DELETE", f"/api/files/{first['id']}").status_code == 404
+    browser.login(applicant)
+    profile = browser.get("/profile").text
+    remove = f"/profile/application/files/{first['id']}/remove"
+    assert f'action="{remove}"' in profile
+    done = browser.post(remove, {})
+    assert done.status_code == 303 and done.headers["location"] == "/profile#application-files"
+    assert browser.api("DELETE", f"/api/files/{second['id']}").status_code == 204
+    assert browser.client.get(url).json() == []
+    browser.login(market.staff)
+    page = browser.get(f"/coordinator/suppliers/{applicant.organization_id}/membership").text
+    assert "만료된 인증서.pdf" not in page
+    removed = select(AuditEntry.id).where(AuditEntry.action == "file.removed")
+    assert len(list(session.scalars(removed))) == 2
