@@ -7,12 +7,21 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import make_engine
-from app.models import Need, utcnow
+from app.models import Need, Organization, utcnow
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_full_journey import INVITED, MANUFACTURER, SEOUL, fill_bid, post_need, press
+from tests.browser.test_full_journey import (
+    COORDINATOR,
+    INVITED,
+    MANUFACTURER,
+    SEOUL,
+    fill_bid,
+    post_need,
+    press,
+)
 from tests.browser.test_journeys import log_in
 from tests.files import samples
 
@@ -90,3 +99,39 @@ def test_a_drawing_on_a_need_and_a_sealed_proposal_on_a_bid(two, live_env) -> No
     pass_deadline(live_env, need_id)
     m.goto(f"/needs/{need_id}/bids")
     assert downloaded(m, "제안서.pdf") == samples.PDF + b"% proposal\n"
+
+
+def org_id(env: dict[str, str], name: str) -> int:
+    engine = make_engine(env["DATABASE_URL"])
+    with Session(engine) as session:
+        found = session.scalars(select(Organization.id).where(Organization.name == name)).one()
+    engine.dispose()
+    return found
+
+
+def test_application_documents_attached_removed_and_vetted(chromium, live_server, live_env) -> None:  # type: ignore[no-untyped-def]
+    """A supplier attaches two documents to its application on /profile, removes the wrong
+    one; the coordinator opens the right one on the membership page it vets from."""
+    supplier = chromium.new_context(base_url=live_server, locale="ko-KR", accept_downloads=True)
+    staff = chromium.new_context(base_url=live_server, locale="ko-KR", accept_downloads=True)
+    try:
+        s, c = supplier.new_page(), staff.new_page()
+        for page, email in ((s, INVITED[0]), (c, COORDINATOR)):
+            page.set_default_timeout(15_000)
+            log_in(page, email)
+        s.goto("/profile")
+        form = "#application-files form[action='/profile/application/files']"
+        attach(s, form, "잘못 올린 파일.pdf", samples.PDF + b"% wrong\n")
+        attach(s, form, "ISO 9001 인증서.pdf", samples.PDF)
+        wrong = s.locator("#application-files li.file", has_text="잘못 올린 파일.pdf")
+        press(s, wrong.locator("button", has_text="파일 삭제"))
+        names = s.locator("#application-files li.file").all_inner_texts()
+        assert any("ISO 9001 인증서.pdf" in n for n in names)
+        assert not any("잘못 올린 파일.pdf" in n for n in names)
+
+        c.goto(f"/coordinator/suppliers/{org_id(live_env, INVITED[1])}/membership")
+        assert downloaded(c, "ISO 9001 인증서.pdf") == samples.PDF
+        assert c.locator("a", has_text="잘못 올린 파일.pdf").count() == 0
+    finally:
+        supplier.close()
+        staff.close()

@@ -286,8 +286,15 @@ def deliver_and_accept(supplier, manufacturer, url: str) -> None:  # type: ignor
     supplier.fill("#milestone-form #f-title", "현장 진단 보고서")
     supplier.fill("#milestone-form textarea", "라인 촬영 조건과 불량 유형 정리")
     press(supplier, "#milestone-form button")
+    # the deliverable itself, through upload.js, before the milestone is marked delivered
+    from tests.browser.test_files import attach, downloaded
+    from tests.files import samples
+
+    attach(supplier, "#milestones form[action$='/files']", "현장 진단 보고서.pdf", samples.PDF)
+    assert supplier.locator("#milestones li.file", has_text="현장 진단 보고서.pdf").count() == 1
     press(supplier, supplier.locator("#milestones form[action$='/deliver'] button").first)
     manufacturer.goto(url)
+    assert downloaded(manufacturer, "현장 진단 보고서.pdf") == samples.PDF
     press(manufacturer, manufacturer.locator("#milestones form[action$='/accept'] button").first)
     confirm(manufacturer)
     assert "수락" in manufacturer.locator("#milestones tbody").inner_text()
