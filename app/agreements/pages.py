@@ -13,13 +13,13 @@ from app.agreements import payments, service
 from app.agreements.schemas import AmendIn, ConfirmIn, PaymentIn
 from app.agreements.settlement import load_settlement
 from app.auth import CurrentUser, DbSession, roles
-from app.engagements.service import get_engagement
+from app.engagements.pages import section_form
 from app.files import service as files
 from app.files.download import UploadsDep
 from app.files.pages import upload
 from app.i18n import Msgid
 from app.models import Role, User
-from app.web import Ask, Form, accepts_uploads, confirm_step, flash, form_dict, render, submit
+from app.web import Ask, Form, accepts_uploads, render
 
 router = APIRouter(
     dependencies=roles(Role.manufacturer, Role.supplier, Role.coordinator, Role.admin)
@@ -58,26 +58,27 @@ def _act(
     action: Callable[[Any], object],
     ask: Ask | None = None,
 ) -> Response:
-    """One form of the page, then back to its section (with a message once confirmed); on
-    errors the page again with what was typed and why."""
+    """One form of the agreement page, back to its section (with a message once done)."""
     engagement_id, name = ids
-    data = form_dict(form)
-    back = f"/engagements/{engagement_id}/agreement#{name}"
 
-    def act(parsed: Any) -> Response | str:
-        action(parsed)
-        return flash(request, back, DONE[name]) if name in DONE else back
-
-    def again(errors: dict[str, str], status: int) -> Response:
+    def again(data: dict[str, Any], errors: dict[str, str], status: int) -> Response:
         return _page(request, session, user, engagement_id, (name, errors, data), status)
 
-    def step(parsed: Any) -> Response | None:
-        if ask is None:
-            return None
-        get_engagement(session, user, engagement_id)  # nothing to confirm for others
-        return confirm_step(request, form, ask)
-
-    return submit(request, session, model, data, act, again, ask=step)
+    back = f"/engagements/{engagement_id}/agreement#{name}"
+    message = DONE.get(name)
+    return section_form(
+        request,
+        form,
+        session,
+        user,
+        engagement_id,
+        back,
+        model,
+        action,
+        again,
+        (lambda parsed: ask) if ask is not None else None,
+        (lambda parsed: message) if message is not None else None,
+    )
 
 
 DONE = {

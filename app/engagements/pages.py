@@ -95,6 +95,42 @@ def detail(request: Request, engagement_id: int, session: DbSession, user: Curre
     return _detail_page(request, session, user, engagement_id)
 
 
+def section_form(
+    request: Request,
+    form: FormData,
+    session: DbSession,
+    user: User,
+    engagement_id: int,
+    back: str,
+    model: type[BaseModel],
+    action: Callable[[Any], object],
+    again: Callable[[dict[str, Any], dict[str, str], int], Response],
+    question: Callable[[Any], Ask] | None = None,
+    done: Callable[[Any], Msgid] | None = None,
+) -> Response:
+    """One form of an engagement's pages (its detail, its agreement), then back to `back`
+    (its section, with the `done` message for the parsed form, if any); on errors
+    `again(data, errors, status)`: the page with what was typed and why it was refused. With
+    a `question` (for the parsed form) a binding step is confirmed first, and only by those
+    who may read the engagement."""
+    data = form_dict(form)
+
+    def act(parsed: Any) -> Response | str:
+        action(parsed)
+        return flash(request, back, done(parsed)) if done else back
+
+    def ask(parsed: Any) -> Response | None:
+        if question is None:
+            return None
+        service.get_engagement(session, user, engagement_id)  # nothing to confirm for others
+        return confirm_step(request, form, question(parsed))
+
+    def retry(errors: dict[str, str], status: int) -> Response:
+        return again(data, errors, status)
+
+    return submit(request, session, model, data, act, retry, ask=ask)
+
+
 def _act(
     request: Request,
     form: FormData,
@@ -106,26 +142,16 @@ def _act(
     action: Callable[[Any], object],
     confirm: tuple[Callable[[Any], Ask], Callable[[Any], Msgid]] | None = None,
 ) -> Response:
-    """One detail-page form, then back to its section; on errors, the detail page again with
-    what was typed and why it was refused. With `confirm` (the question and the success
-    message for the parsed form) a binding step is confirmed first."""
-    data = form_dict(form)
-    back = f"/engagements/{engagement_id}#{name}"
+    """One detail-page form, back to its section (`#name`)."""
 
-    def act(parsed: Any) -> Response | str:
-        action(parsed)
-        return flash(request, back, confirm[1](parsed)) if confirm else back
-
-    def again(errors: dict[str, str], status: int) -> Response:
+    def again(data: dict[str, Any], errors: dict[str, str], status: int) -> Response:
         return _detail_page(request, session, user, engagement_id, (name, errors, data), status)
 
-    def ask(parsed: Any) -> Response | None:
-        if confirm is None:
-            return None
-        service.get_engagement(session, user, engagement_id)  # nothing to confirm for others
-        return confirm_step(request, form, confirm[0](parsed))
-
-    return submit(request, session, model, data, act, again, ask=ask)
+    back = f"/engagements/{engagement_id}#{name}"
+    question, done = confirm or (None, None)
+    return section_form(
+        request, form, session, user, engagement_id, back, model, action, again, question, done
+    )
 
 
 class Empty(BaseModel):
