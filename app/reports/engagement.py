@@ -138,7 +138,7 @@ def payments(report: Report, d: Detail, locale: str) -> None:
     if agreement is None or paid is None:
         report.line(gettext(locale, "The engagement has no agreement yet."), muted=True)
         return
-    head = [gettext(locale, k) for k in ("Agreement", "Agreed", "Paid", "Remaining")]
+    head = [gettext(locale, k) for k in ("Funding", "Agreed", "Paid", "Remaining")]
     rows = [
         [gettext(locale, "Government subsidy"), won(paid.subsidy_agreed, locale)]
         + [won(paid.subsidy_disbursed, locale), won(paid.subsidy_remaining, locale)],

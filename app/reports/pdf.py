@@ -64,7 +64,10 @@ class Report:
         self.pdf.set_font(FONT, size=9)
         options = {"col_widths": tuple(widths)} if widths else {}
         with self.pdf.table(
-            first_row_as_headings=bool(head), headings_style=HEADINGS, **options
+            first_row_as_headings=bool(head),
+            headings_style=HEADINGS,
+            text_align="LEFT",  # fpdf2 justifies by default: "선택된      수요"
+            **options,
         ) as table:  # type: ignore[arg-type]
             for cells in ([list(head)] if head else []) + [list(r) for r in rows]:
                 row = table.row()
@@ -93,6 +96,7 @@ class Report:
             self.pdf.set_xy(left + width * 0.3 + length + 2, y)
             self.pdf.cell(width * 0.2, 6, f"{number(value)}{unit}")
             self.pdf.set_xy(left, y + 7)
+        self.pdf.set_fill_color(255, 255, 255)  # tables after a chart must not take its blue
         self.pdf.ln(2)
 
     def output(self) -> bytes:

@@ -53,6 +53,6 @@ def programme_report(session: Session, settings: Settings, filters: Filters, loc
     report.table(*tables.stages(d.stage_times, locale))
     _outcomes(report, d, locale)
     report.heading(gettext(locale, "Concentration of engagements"))
-    report.table(*tables.concentration(d.concentration, locale))
+    report.table(*tables.concentration(d.concentration, locale), widths=(3, 2, 2, 2, 2, 2, 2, 2))
     report.table(*tables.suppliers(d.concentration.by_supplier[:15], locale), widths=(1, 4, 2, 2))
     return report.output()

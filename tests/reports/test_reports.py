@@ -92,3 +92,16 @@ def test_the_engagement_report_carries_the_split_and_each_payment(browser, sessi
     assert "협약과지급" in text
     assert "8,625만원" in text and "4,000만원" in text and "AI바우처-2026-0042" in text
     assert "4,625만원" in text  # the subsidy still to disburse
+
+
+def test_a_table_after_a_chart_is_not_filled_with_the_charts_blue(tmp_path) -> None:
+    """The payments table follows the KPI chart: its rows were drawn on the bars' blue."""
+    from app.config import get_settings
+    from app.reports.pdf import BAR, Report
+
+    settings = get_settings()
+    report = Report(settings.report_font, settings.report_font_index, "성과보고서")
+    report.bars([("에너지 사용량", 15.2)], "%")
+    assert report.pdf.fill_color is not None
+    assert tuple(round(c * 255) for c in report.pdf.fill_color.colors) != BAR
+    assert tuple(round(c * 255) for c in report.pdf.fill_color.colors) == (255, 255, 255)
