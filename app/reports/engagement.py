@@ -111,7 +111,8 @@ def kpis(report: Report, d: Detail, locale: str) -> None:
         result = latest_verified(kpi)
         gain = improvement(kpi, result.value) if result else None
         rows.append(
-            [_metric(kpi.metric, locale), kpi.unit, number(kpi.baseline, 2), number(kpi.target, 2)]
+            [_metric(kpi.metric, locale), formats.unit(kpi.unit, locale)]
+            + [number(kpi.baseline, 2), number(kpi.target, 2)]
             + [number(result.value, 2) if result else "—", number(gain)]
         )
     report.table(head, rows, widths=(3, 1, 2, 2, 2, 2))
