@@ -9,14 +9,14 @@ names every action and field; `app.vocab` the coded values).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit_labels as labels
-from app import vocab
+from app import formats, vocab
 from app.audit import Entry
 from app.i18n import gettext, normalize_locale
 from app.models import (
@@ -36,7 +36,7 @@ from app.models import (
 )
 from app.profiles.readiness import BUDGET, DATA, STAFF
 from app.schemas import ChangeOut
-from app.web import SEOUL, env
+from app.web import env
 
 VOCABULARIES: dict[str, dict[str, vocab.Term]] = {
     "industry": vocab.INDUSTRIES,
@@ -285,7 +285,7 @@ def _text(entity_type: str, key: str, value: Any, locale: str) -> str:
 
 def _scalar(value: Any, locale: str) -> str:
     if isinstance(value, float):
-        return f"{value:g}"
+        return formats.number(value, locale, 2)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     return str(value)
@@ -297,10 +297,8 @@ def _when(value: Any, locale: str) -> str:
     except ValueError:
         return str(value)
     if len(str(value)) <= 10:  # a date, not a moment
-        return date.isoformat(parsed.date())
-    if parsed.tzinfo is None:
-        return parsed.strftime("%Y-%m-%d %H:%M")
-    return parsed.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M KST")
+        return formats.day(parsed.date(), locale)
+    return formats.when(parsed, locale)
 
 
 def _money(value: Any, locale: str) -> str:
@@ -316,10 +314,9 @@ def _kpi(value: Any, locale: str) -> str:
     if not isinstance(value, dict):
         return str(value)
     metric = _text("", "metric", value.get("metric"), locale)
-    unit = value.get("unit") or ""
-    baseline, target = value.get("baseline"), value.get("target")
-    start = f"{_scalar(baseline, locale)}{unit} → " if baseline is not None else ""
-    return f"{metric} {start}{_scalar(target, locale) if target is not None else '—'}{unit}"
+    unit, baseline = value.get("unit") or "", value.get("baseline")
+    start = f"{formats.measure(baseline, unit, locale)} → " if baseline is not None else ""
+    return f"{metric} {start}{formats.measure(value.get('target'), unit, locale)}"
 
 
 def _week(value: Any, locale: str) -> str:

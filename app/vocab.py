@@ -233,3 +233,74 @@ def lower_is_better(metric: str, baseline: float | None, target: float | None) -
 def meets_target(metric: str, baseline: float | None, target: float, value: float) -> bool:
     """The measured value reached the target, in the direction that is better."""
     return value <= target if lower_is_better(metric, baseline, target) else value >= target
+
+
+# KPI units: one code per way of measuring, so the dashboard compares like with like. The
+# unit column keeps a code; a spelling nobody mapped yet stays as typed (and shows as typed).
+KPI_UNITS = _terms(
+    [
+        ("percent", "%", "%"),
+        ("ppm", "ppm", "ppm"),
+        ("count", "건", "cases"),
+        ("count_per_month", "건/월", "cases/month"),
+        ("count_per_year", "건/년", "cases/year"),
+        ("people", "명", "people"),
+        ("minutes_per_item", "분/건", "min/item"),
+        ("hours", "시간", "hours"),
+        ("hours_per_day", "시간/일", "hours/day"),
+        ("hours_per_year", "시간/년", "hours/year"),
+        ("days", "일", "days"),
+        ("days_per_item", "일/건", "days/item"),
+        ("weeks", "주", "weeks"),
+        ("manwon_per_year", "만원/년", "KRW 10k/year"),
+        ("kwh_per_month", "kWh/월", "kWh/month"),
+        ("kw", "kW", "kW"),
+    ]
+)
+
+# Spellings found in needs and engagements, and the code each means (migration 2026_12_06).
+UNIT_SPELLINGS = {
+    "%": "percent",
+    "ppm": "ppm",
+    "건": "count",
+    "회": "count",
+    "개": "count",
+    "건/월": "count_per_month",
+    "회/월": "count_per_month",
+    "개/월": "count_per_month",
+    "near misses/month": "count_per_month",
+    "건/년": "count_per_year",
+    "로트/년": "count_per_year",
+    "incidents/year": "count_per_year",
+    "returns/year": "count_per_year",
+    "명": "people",
+    "분/건": "minutes_per_item",
+    "분/매": "minutes_per_item",
+    "분/패널": "minutes_per_item",
+    "min/batch": "minutes_per_item",
+    "시간": "hours",
+    "h": "hours",
+    "시간/일": "hours_per_day",
+    "h/day": "hours_per_day",
+    "시간/년": "hours_per_year",
+    "h/year": "hours_per_year",
+    "일": "days",
+    "days": "days",
+    "일/건": "days_per_item",
+    "days/report": "days_per_item",
+    "주": "weeks",
+    "weeks": "weeks",
+    "만원/년": "manwon_per_year",
+    "만원/year": "manwon_per_year",
+    "kwh/month": "kwh_per_month",
+    "kwh/월": "kwh_per_month",
+    "kw": "kw",
+}
+
+
+def unit_code(text: str) -> str:
+    """The code a typed unit means; an unknown spelling is kept as typed."""
+    cleaned = text.strip()
+    if cleaned in KPI_UNITS:
+        return cleaned
+    return UNIT_SPELLINGS.get(" ".join(cleaned.lower().split()), cleaned)

@@ -17,19 +17,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from app import vocab
+from app import formats, vocab
 from app.db import unique_or_conflict
 from app.errors import AppError
-from app.i18n import Msgid, gettext, normalize_locale, template_gettext
+from app.i18n import DEFAULT_LOCALE, Msgid, gettext, normalize_locale, template_gettext
+from app.models import utcnow
 from app.money import manwon, won
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -53,16 +54,38 @@ def export_url(name: str, fmt: str, params: Mapping[str, Any]) -> str:
 
 
 env.globals["export_url"] = export_url
-SEOUL = ZoneInfo("Asia/Seoul")
-
-
-def _seoul(value: datetime) -> str:
-    return value.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M KST")
-
-
 env.filters["money"] = manwon  # bids, budgets: 만원
 env.filters["won"] = won
-env.filters["seoul"] = _seoul
+
+
+def _in_locale(format_: Callable[..., str]) -> Callable[..., str]:
+    """A formatter as a filter that reads the page's locale: `{{ need.deadline_at | when }}`."""
+
+    @pass_context
+    def filter_(context: Context, value: Any, *args: Any) -> str:
+        return format_(value, *args, locale=context.get("locale", DEFAULT_LOCALE))
+
+    return filter_
+
+
+def _countdown(value: datetime | None, locale: str) -> str:
+    return formats.countdown(value, utcnow(), locale)
+
+
+def _digits(format_: Callable[..., str]) -> Callable[..., str]:
+    return lambda value, digits=1, *, locale: format_(value, locale, digits)
+
+
+for _name, _format in {
+    "when": formats.when,
+    "day": formats.day,
+    "number": _digits(formats.number),
+    "signed": _digits(formats.signed),
+    "unit": formats.unit,
+    "measure": lambda value, code, *, locale: formats.measure(value, code, locale),
+    "countdown": _countdown,
+}.items():
+    env.filters[_name] = _in_locale(_format)
 
 
 def request_locale(request: Request) -> str:

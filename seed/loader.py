@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import vocab
 from app.accounts.business import check_digit
 from app.accounts.service import hasher
 from app.models import (
@@ -204,7 +205,7 @@ def need_from(row: dict[str, Any], org: Organization) -> Need:
         NeedKpi(
             position=i,
             metric=k["metric"],
-            unit=k.get("unit", ""),
+            unit=vocab.unit_code(k.get("unit", "")),
             baseline=k.get("baseline"),
             target=k.get("target"),
         )

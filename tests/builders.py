@@ -103,7 +103,7 @@ def make_need(
         published_at=utcnow() if status is not NeedStatus.draft else None,
         **values,
     )
-    need.kpis.append(NeedKpi(metric="defect_rate", unit="%", baseline=3.0, target=1.0))
+    need.kpis.append(NeedKpi(metric="defect_rate", unit="percent", baseline=3.0, target=1.0))
     session.add(need)
     session.flush()
     return need

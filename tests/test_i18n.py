@@ -1,10 +1,14 @@
 """Every message a user can read has a Korean translation (English msgids are the source)."""
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 
 from app.i18n import translations
+from app.models import utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 ERRORS = (
@@ -78,3 +82,39 @@ def test_features_agree_on_shared_messages() -> None:
                     )
                 seen.setdefault(key, (po_path.name, text))
     assert not clashes, "one translation per msgid across app/locales/ko:\n" + "\n".join(clashes)
+
+
+# Rendered pages speak the formatting layer (app/formats.py): no "2026-12-02 15:40 KST" and,
+# on the dashboards, no figure with more than two decimals ("25.8333" days).
+RAW_KST = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?\s*KST")
+LONG_DECIMAL = re.compile(r"\d\.\d{3,}")
+KOREAN_MOMENT = re.compile(r"\d{4}\.\d\d\.\d\d\([월화수목금토일]\) \d\d:\d\d")
+ENGLISH_MOMENT = re.compile(
+    r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [A-Z][a-z]{2} \d{1,2}, \d{4}, \d\d:\d\d"
+)
+
+
+def visible(html: str) -> str:
+    """The page's text, not its attributes (chart data, ISO datetime attributes)."""
+    from tests.dashboard.helpers import Page
+
+    return " ".join(Page(html).text)
+
+
+@pytest.mark.parametrize("locale", ["ko", "en"])
+def test_pages_show_dates_and_figures_the_readers_way(browser, session, locale) -> None:
+    from tests.builders import make_need
+    from tests.dashboard.helpers import arrange
+
+    p = arrange(session)
+    p.coordinator.locale = p.m1.locale = locale
+    need = make_need(session, p.m1, deadline_at=utcnow() + timedelta(days=2, hours=3, minutes=5))
+    browser.login(p.coordinator)
+    dashboard = visible(browser.get("/coordinator/dashboard").text)
+    assert not LONG_DECIMAL.findall(dashboard)
+    assert not RAW_KST.findall(dashboard)
+    page = visible(browser.login(p.m1).get(f"/needs/{need.id}").text)
+    assert not RAW_KST.findall(page)
+    moment = KOREAN_MOMENT if locale == "ko" else ENGLISH_MOMENT
+    assert moment.search(page)
+    assert ("마감까지 2일 3시간" if locale == "ko" else "2 days 3 hours left") in page

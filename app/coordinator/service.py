@@ -17,6 +17,7 @@ from app.config import get_settings
 from app.coordinator.schemas import AuditFilters, MembershipChange, OrgFilters
 from app.db import Page, expect_version, paginate
 from app.errors import Conflict, NotFound
+from app.formats import SEOUL
 from app.models import (
     AuditEntry,
     ManufacturerProfile,
@@ -27,7 +28,6 @@ from app.models import (
     User,
     utcnow,
 )
-from app.web import SEOUL
 
 PAGE_SIZE = 20
 TRAIL_SIZE = 20

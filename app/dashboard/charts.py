@@ -178,12 +178,12 @@ def concentration(figures: Concentration, locale: str) -> str:
 
 
 def outcomes(rows: list[MetricOutcome], locale: str) -> str:
-    shown = [r for r in rows if r.mean_improvement_pct is not None]
+    shown = [r for r in rows if r.median_improvement_pct is not None]
     labels = [label_of(vocab.KPI_METRICS, r.metric, locale) for r in reversed(shown)]
     chart = pygal.HorizontalBar(
         **_config(
             locale,
-            gettext(locale, "Mean improvement against baseline (%)"),
+            gettext(locale, "Median improvement against each firm's baseline (%)"),
             width=760,
             height=120 + 44 * max(len(shown), 1),
         ),
@@ -192,7 +192,7 @@ def outcomes(rows: list[MetricOutcome], locale: str) -> str:
         value_formatter=lambda v: f"{v:+.1f}%",
     )
     chart.x_labels = labels
-    chart.add("%", [r.mean_improvement_pct for r in reversed(shown)])
+    chart.add("%", [r.median_improvement_pct for r in reversed(shown)])
     return _render(chart)
 
 

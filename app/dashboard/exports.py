@@ -5,7 +5,7 @@ from datetime import date
 
 from fastapi.responses import Response
 
-from app import vocab, web
+from app import formats, vocab, web
 from app.dashboard.labels import _, label_of, step_label
 from app.dashboard.schemas import (
     BreakdownRow,
@@ -117,15 +117,16 @@ def outcomes(rows_in: list[OutcomeRow], locale: str) -> Table:
         _("KPI"),
         _("Unit"),
         _("KPIs with a verified result"),
-        _("Baseline total"),
-        _("Result total"),
-        _("Change against baseline"),
+        _("With a baseline to compare"),
+        _("Median baseline"),
+        _("Median result"),
+        _("Median improvement (%)"),
         _("Mean improvement (%)"),
     ]
     rows = [
-        [label_of(vocab.KPI_METRICS, r.metric, locale), r.unit, str(r.kpis)]
-        + [num(r.baseline_total, 2), num(r.result_total, 2), num(r.change_total, 2)]
-        + [num(r.mean_improvement_pct)]
+        [label_of(vocab.KPI_METRICS, r.metric, locale), formats.unit(r.unit, locale)]
+        + [str(r.kpis), str(r.comparable), num(r.median_baseline, 2), num(r.median_result, 2)]
+        + [num(r.median_improvement_pct), num(r.mean_improvement_pct)]
         for r in rows_in
     ]
     return [gettext(locale, h) for h in head], rows
@@ -136,11 +137,12 @@ def metric_outcomes(rows_in: list[MetricOutcome], locale: str) -> Table:
         _("KPI"),
         _("KPIs with a verified result"),
         _("With a baseline to compare"),
+        _("Median improvement (%)"),
         _("Mean improvement (%)"),
     ]
     rows = [
         [label_of(vocab.KPI_METRICS, r.metric, locale), str(r.kpis), str(r.comparable)]
-        + [num(r.mean_improvement_pct)]
+        + [num(r.median_improvement_pct), num(r.mean_improvement_pct)]
         for r in rows_in
     ]
     return [gettext(locale, h) for h in head], rows

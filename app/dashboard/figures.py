@@ -186,29 +186,36 @@ def _mean(values: list[float | None]) -> float | None:
     return fmean(known) if known else None
 
 
+def _median(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return float(median(known)) if known else None
+
+
 def outcome_rows(facts: Iterable[KpiFact]) -> list[OutcomeRow]:
+    """One row per metric and unit code; units that differ are never compared."""
     groups: dict[tuple[str, str], list[KpiFact]] = defaultdict(list)
     for fact in facts:
         groups[(fact.metric, fact.unit)].append(fact)
     rows = []
     for (metric, unit), group in sorted(groups.items()):
-        baseline = sum(f.baseline for f in group)
-        result = sum(f.value for f in group)
+        changes = [improvement_pct(f) for f in group]
         rows.append(
             OutcomeRow(
                 metric=metric,
                 unit=unit,
                 kpis=len(group),
-                baseline_total=baseline,
-                result_total=result,
-                change_total=result - baseline,
-                mean_improvement_pct=_mean([improvement_pct(f) for f in group]),
+                comparable=sum(c is not None for c in changes),
+                median_baseline=float(median(f.baseline for f in group)),
+                median_result=float(median(f.value for f in group)),
+                median_improvement_pct=_median(changes),
+                mean_improvement_pct=_mean(changes),
             )
         )
     return rows
 
 
 def outcomes_by_metric(facts: Iterable[KpiFact]) -> list[MetricOutcome]:
+    """Relative changes pool across units: a percentage is a percentage."""
     groups: dict[str, list[float | None]] = defaultdict(list)
     for fact in facts:
         groups[fact.metric].append(improvement_pct(fact))
@@ -217,6 +224,7 @@ def outcomes_by_metric(facts: Iterable[KpiFact]) -> list[MetricOutcome]:
             metric=metric,
             kpis=len(values),
             comparable=sum(v is not None for v in values),
+            median_improvement_pct=_median(values),
             mean_improvement_pct=_mean(values),
         )
         for metric, values in sorted(groups.items())

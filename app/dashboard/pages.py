@@ -42,7 +42,7 @@ def _filters(request: Request) -> tuple[Filters, dict[str, str], dict[str, str]]
 
 
 def _page(request: Request, name: str, context: dict[str, Any]) -> Response:
-    extra = {"step_names": STEPS, "today": service.today().isoformat()}
+    extra = {"step_names": STEPS, "today": service.today()}
     return render(request, f"dashboard/{name}.html", {**context, **extra})
 
 

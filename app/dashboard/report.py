@@ -57,8 +57,7 @@ def public_dashboard(session: Session, settings: Settings) -> PublicDashboardOut
         funnel=figures.funnel(facts),
         progress=service.progress(session, settings),
         outcomes_by_metric=figures.outcomes_by_metric(kpis),
-        accident_reduction_pct=accidents(kpis, settings).mean_reduction_pct,
-        accident_goal_pct=settings.programme_accident_reduction_goal,
+        **_accident_fields(accidents(kpis, settings)),
     )
 
 
@@ -76,9 +75,16 @@ def sponsor_dashboard(
         funnel=figures.funnel(facts),
         stage_times=figures.stage_times(stages),
         outcomes_by_metric=figures.outcomes_by_metric(kpis),
-        accident_reduction_pct=accidents(kpis, settings).mean_reduction_pct,
-        accident_goal_pct=settings.programme_accident_reduction_goal,
+        **_accident_fields(accidents(kpis, settings)),
     )
+
+
+def _accident_fields(a: Accidents) -> dict[str, float | int | None]:
+    return {
+        "accident_reduction_pct": a.mean_reduction_pct,
+        "accident_kpis": a.comparable,
+        "accident_goal_pct": a.goal_reduction_pct,
+    }
 
 
 def accidents(kpis: list[figures.KpiFact], settings: Settings) -> Accidents:
@@ -87,6 +93,8 @@ def accidents(kpis: list[figures.KpiFact], settings: Settings) -> Accidents:
     return Accidents(
         kpis=len(reported),
         rows=figures.outcome_rows(reported),
+        comparable=by_metric[0].comparable if by_metric else 0,
+        median_reduction_pct=by_metric[0].median_improvement_pct if by_metric else None,
         mean_reduction_pct=by_metric[0].mean_improvement_pct if by_metric else None,
         goal_reduction_pct=settings.programme_accident_reduction_goal,
     )

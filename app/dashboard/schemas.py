@@ -119,21 +119,25 @@ class ConcentrationOut(Concentration):
 
 
 class OutcomeRow(BaseModel):
-    """Verified KPI results of one metric and unit: the latest verified phase of each KPI."""
+    """Verified KPI results of one metric and unit code: the latest verified phase of each
+    KPI. Firms differ in size, so their figures are never summed: each KPI's change relative
+    to its own baseline counts once, and the typical (median) firm is shown."""
 
     metric: str
-    unit: str
+    unit: str  # a code of vocab.KPI_UNITS, or text nobody mapped
     kpis: int
-    baseline_total: float
-    result_total: float
-    change_total: float  # result minus baseline, summed
-    mean_improvement_pct: float | None  # relative to baseline, positive = better
+    comparable: int  # with a non-zero baseline, so a relative change exists
+    median_baseline: float
+    median_result: float
+    median_improvement_pct: float | None  # relative to each KPI's baseline, positive = better
+    mean_improvement_pct: float | None
 
 
 class MetricOutcome(BaseModel):
     metric: str
     kpis: int
     comparable: int  # with a non-zero baseline, so a relative change exists
+    median_improvement_pct: float | None
     mean_improvement_pct: float | None
 
 
@@ -142,6 +146,8 @@ class Accidents(BaseModel):
 
     kpis: int
     rows: list[OutcomeRow]
+    comparable: int  # KPIs with a non-zero baseline: the n of the reduction
+    median_reduction_pct: float | None
     mean_reduction_pct: float | None
     goal_reduction_pct: float
 
@@ -213,7 +219,8 @@ class PublicDashboardOut(BaseModel):
     funnel: list[FunnelStep]
     progress: Progress
     outcomes_by_metric: list[MetricOutcome]
-    accident_reduction_pct: float | None
+    accident_reduction_pct: float | None  # the mean over accident KPIs with a baseline
+    accident_kpis: int  # ... how many: its n
     accident_goal_pct: float
 
 
@@ -224,5 +231,6 @@ class SponsorDashboardOut(BaseModel):
     funnel: list[FunnelStep]
     stage_times: list[StageTime]
     outcomes_by_metric: list[MetricOutcome]
-    accident_reduction_pct: float | None
+    accident_reduction_pct: float | None  # the mean over accident KPIs with a baseline
+    accident_kpis: int  # ... how many: its n
     accident_goal_pct: float

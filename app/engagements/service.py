@@ -3,7 +3,6 @@ verified results. This module starts engagements, counts the open ones (they use
 supplier's capacity) and reads them; the track record is `app.track_record`."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.audit import record
 from app.db import Page, paginate
 from app.errors import NotFound
+from app.formats import SEOUL
 from app.models import (
     Agreement,
     AuditEntry,
@@ -30,7 +30,6 @@ from app.models import (
 
 OPEN_STAGES = (Stage.consulting, Stage.design, Stage.demonstration, Stage.deployment)
 WORK_STAGES = OPEN_STAGES
-SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def start_engagement(

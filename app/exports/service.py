@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.errors import Forbidden, Invalid, NotFound
 from app.exports.kinds import KINDS, ExportKind
+from app.formats import SEOUL
 from app.i18n import gettext
 from app.models import User
-from app.web import SEOUL, csv_cell
+from app.web import csv_cell
 
 Format = Literal["csv", "jsonl"]
 BATCH = 500

@@ -16,12 +16,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app import audit, vocab
+from app import audit, formats, vocab
 from app.config import get_settings
 from app.errors import Conflict, Invalid
 from app.i18n import gettext
 from app.models import Need, NeedAmendment, User, utcnow
-from app.web import SEOUL
 
 
 def _(message: str) -> str:
@@ -188,7 +187,7 @@ def shown(field: str, value: Any, locale: str) -> str:
     if value is None or value == []:
         return "—"
     if field == "deadline_at":
-        return datetime.fromisoformat(value).astimezone(SEOUL).strftime("%Y-%m-%d %H:%M KST")
+        return formats.when(datetime.fromisoformat(value), locale)
     if field == "kpis":
         return "; ".join(_kpi(row, locale) for row in value)
     if field in CODES:
@@ -206,8 +205,5 @@ def _kpi(row: dict[str, Any], locale: str) -> str:
     metric = row.get("metric", "")
     name = vocab.KPI_METRICS[metric].label(locale) if metric in vocab.KPI_METRICS else metric
     unit = row.get("unit") or ""
-    return f"{name} {_number(row.get('baseline'))} → {_number(row.get('target'))}{unit}"
-
-
-def _number(value: Any) -> str:
-    return "—" if value is None else f"{value:g}"
+    shown = [formats.measure(row.get(k), unit, locale) for k in ("baseline", "target")]
+    return f"{name} {shown[0]} → {shown[1]}"

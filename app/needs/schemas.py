@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -15,9 +15,8 @@ from pydantic import (
 )
 
 from app import vocab
+from app.formats import SEOUL
 from app.schemas import MAX_ID, Input, LongText, Money, MultiLine, OneLine, ShortText, Title
-
-SEOUL = ZoneInfo("Asia/Seoul")
 
 IndustryCode = Literal[tuple(vocab.INDUSTRIES)]  # type: ignore[valid-type]
 ProcessCode = Literal[tuple(vocab.PROCESSES)]  # type: ignore[valid-type]
@@ -29,7 +28,14 @@ MetricCode = Literal[tuple(vocab.KPI_METRICS)]  # type: ignore[valid-type]
 # "awaiting_selection" an open need whose deadline has passed.
 StatusCode = Literal["draft", "awaiting_check", "open", "awaiting_selection", "closed"]
 Measure = Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False)]
-Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), OneLine]
+# A unit code (vocab.KPI_UNITS); a known spelling ("만원/year") becomes its code, any other
+# text is kept as typed so nothing a manufacturer wrote is lost.
+Unit = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=20),
+    OneLine,
+    AfterValidator(vocab.unit_code),
+]
 Requirement = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), OneLine
 ]

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app import vocab
+from app import formats, vocab
 from app.i18n import gettext, normalize_locale
 from app.matches.reasons import level_label
 from app.models import Role
 from app.needs import amendments
-from app.web import SEOUL
 
 
 def _(message: str) -> str:
@@ -278,8 +277,7 @@ def _localised(params: dict[str, Any], locale: str) -> dict[str, Any]:
     if isinstance(values.get("fields"), list):
         values["fields"] = amendments.labels(values["fields"], locale)
     if "deadline" in values:
-        moment = datetime.fromisoformat(values["deadline"]).astimezone(SEOUL)
-        values["deadline"] = moment.strftime("%Y-%m-%d %H:%M KST")
+        values["deadline"] = formats.when(datetime.fromisoformat(values["deadline"]), locale)
     return values
 
 

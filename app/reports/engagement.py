@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session, object_session
 
-from app import vocab
+from app import formats, vocab
 from app.agreements.service import payments_of
 from app.config import Settings
 from app.engagements.detail import Detail, load_detail
@@ -49,14 +49,10 @@ def summary(report: Report, d: Detail, locale: str) -> None:
             (gettext(locale, "Manufacturer"), e.manufacturer.name),
             (gettext(locale, "Supplier"), e.supplier.name),
             (gettext(locale, "Stage"), STAGE_NAMES[e.stage].label(locale)),
-            (gettext(locale, "Started on"), e.created_at.date().isoformat()),
-            (gettext(locale, "Closed on"), e.closed_at.date().isoformat() if e.closed_at else "—"),
+            (gettext(locale, "Started on"), formats.day(e.created_at, locale)),
+            (gettext(locale, "Closed on"), formats.day(e.closed_at, locale)),
         ]
     )
-
-
-def _day(value: object) -> str:
-    return value.isoformat() if value is not None else "—"  # type: ignore[attr-defined]
 
 
 def stages(report: Report, d: Detail, locale: str) -> None:
@@ -69,8 +65,12 @@ def stages(report: Report, d: Detail, locale: str) -> None:
         gettext(locale, "Ended on"),
     ]
     rows = [
-        [STAGE_NAMES[s.stage].label(locale), _day(s.planned_start), _day(s.planned_end)]
-        + [_day(s.actual_start), _day(s.actual_end)]
+        [
+            STAGE_NAMES[s.stage].label(locale),
+            formats.day(s.planned_start, locale),
+            formats.day(s.planned_end, locale),
+        ]
+        + [formats.day(s.actual_start, locale), formats.day(s.actual_end, locale)]
         for s in d.engagement.stages
     ]
     report.table(head, rows)
@@ -86,10 +86,10 @@ def milestones(report: Report, d: Detail, locale: str) -> None:
         gettext(locale, "Accepted on"),
     ]
     rows = [
-        [m.title, STAGE_NAMES[m.stage].label(locale), _day(m.due_date)]
+        [m.title, STAGE_NAMES[m.stage].label(locale), formats.day(m.due_date, locale)]
         + [
-            _day(m.delivered_at and m.delivered_at.date()),
-            _day(m.accepted_at and m.accepted_at.date()),
+            formats.day(m.delivered_at, locale),
+            formats.day(m.accepted_at, locale),
         ]
         for m in d.engagement.milestones
     ]
@@ -111,7 +111,8 @@ def kpis(report: Report, d: Detail, locale: str) -> None:
         result = latest_verified(kpi)
         gain = improvement(kpi, result.value) if result else None
         rows.append(
-            [_metric(kpi.metric, locale), kpi.unit, number(kpi.baseline, 2), number(kpi.target, 2)]
+            [_metric(kpi.metric, locale), formats.unit(kpi.unit, locale)]
+            + [number(kpi.baseline, 2), number(kpi.target, 2)]
             + [number(result.value, 2) if result else "—", number(gain)]
         )
     report.table(head, rows, widths=(3, 1, 2, 2, 2, 2))
@@ -154,7 +155,7 @@ def payments(report: Report, d: Detail, locale: str) -> None:
     kinds = {"subsidy": "Subsidy disbursed", "copay": "Co-payment received"}
     head = [gettext(locale, k) for k in ("Date", "Payments", "Milestone", "Amount", "Reference")]
     rows = [
-        [p.paid_on.isoformat(), gettext(locale, kinds[p.kind.value]), p.milestone.title]
+        [formats.day(p.paid_on, locale), gettext(locale, kinds[p.kind.value]), p.milestone.title]
         + [won(p.amount, locale), p.reference]
         for p in tranches
     ]

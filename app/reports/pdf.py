@@ -8,6 +8,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from app import formats
 from app.errors import AppError
 
 FONT = "korean"
@@ -104,7 +105,5 @@ class Report:
 
 
 def number(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """app/formats.py's figure (its separators read the same in Korean and English)."""
+    return formats.number(value, "en", digits)

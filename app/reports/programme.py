@@ -32,11 +32,11 @@ def _outcomes(report: Report, d: DashboardOut, locale: str) -> None:
     report.table(*tables.outcomes(d.outcomes, locale))
     items = [
         (vocab.KPI_METRICS[m.metric].label(locale) if m.metric in vocab.KPI_METRICS else m.metric,
-         m.mean_improvement_pct)
+         m.median_improvement_pct)
         for m in d.outcomes_by_metric
-        if m.mean_improvement_pct is not None
+        if m.median_improvement_pct is not None
     ]  # fmt: skip
-    report.line(gettext(locale, "Mean improvement (%)"), muted=True)
+    report.line(gettext(locale, "Median improvement (%)"), muted=True)
     report.bars([(label, float(value)) for label, value in items], "%")
 
 

@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.cohorts.service import member_org_ids
 from app.engagements.service import active_engagements
+from app.formats import SEOUL
 from app.matches import service as matches
 from app.matches.cache import IndexCache
 from app.matches.service import Suggestion
@@ -31,7 +31,6 @@ from app.rounds.schemas import MAX_NEEDS, NeedFilters
 from matching import assignment
 
 CANDIDATES = 30  # per need, from the engine's ranking: the solver chooses among these
-SEOUL = ZoneInfo("Asia/Seoul")
 COORDINATOR_PICKS = ("forced", "added")
 BELOW_MINIMUM = "below_minimum_fit"
 Pair = tuple[int, int]  # (need id, supplier organisation id)

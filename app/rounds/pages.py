@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.auth import CurrentUser, DbSession, roles
+from app.formats import SEOUL
 from app.i18n import Msgid
 from app.matches.pages import Cache
 from app.models import Role, utcnow
@@ -14,7 +15,6 @@ from app.rounds.candidates import open_needs
 from app.rounds.schemas import NeedFilters, PairIn, RoundIn, SolveIn, VersionIn, WithdrawIn
 from app.schemas import RowId
 from app.web import (
-    SEOUL,
     Ask,
     Form,
     confirm_step,

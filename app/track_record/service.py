@@ -19,11 +19,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.formats import SEOUL
 from app.models import (
     REVIEW_WINDOW,
     Engagement,
@@ -35,7 +35,6 @@ from app.models import (
     utcnow,
 )
 
-SEOUL = ZoneInfo("Asia/Seoul")
 DAMPING = 3
 TRACK_LIMIT = 20  # lines per supplier: the newest verified results
 PHASE_ORDER = {ResultPhase.demonstration: 0, ResultPhase.deployment: 1, ResultPhase.follow_up: 2}

@@ -165,7 +165,7 @@ def mailbox() -> Iterator[tuple[object, int]]:
 def fill_goal(page: object) -> None:
     """What publishing asks of every need: a budget and a goal KPI with a target."""
     page.select_option("select[name=kpi-0-metric]", "defect_rate")  # type: ignore[attr-defined]
-    page.fill("input[name=kpi-0-unit]", "%")  # type: ignore[attr-defined]
+    page.select_option("select[name=kpi-0-unit]", "percent")  # type: ignore[attr-defined]
     page.fill("input[name=kpi-0-baseline]", "2.5")  # type: ignore[attr-defined]
     page.fill("input[name=kpi-0-target]", "0.5")  # type: ignore[attr-defined]
     page.fill("#f-budget_min", "3000")  # type: ignore[attr-defined]

@@ -72,10 +72,10 @@ def post_need(page, deadline: datetime) -> int:  # type: ignore[no-untyped-def]
     page.select_option("#f-process", "press")
     page.check("input[name=ai_techniques][value=vision_inspection]")
     for row, (metric, unit, baseline, target) in enumerate(
-        [("defect_rate", "%", "2.5", "0.5"), ("inspection_accuracy", "%", "85", "98")]
+        [("defect_rate", "percent", "2.5", "0.5"), ("inspection_accuracy", "percent", "85", "98")]
     ):
         page.select_option(f"select[name=kpi-{row}-metric]", metric)
-        page.fill(f"input[name=kpi-{row}-unit]", unit)
+        page.select_option(f"select[name=kpi-{row}-unit]", unit)
         page.fill(f"input[name=kpi-{row}-baseline]", baseline)
         page.fill(f"input[name=kpi-{row}-target]", target)
     page.fill("#f-budget_min", "4000")

@@ -82,9 +82,12 @@ def test_the_menu_opens_without_script_and_the_comparison_scrolls_in_its_box(pho
     log_in(phone, "contact@daegwang-autotech.example.kr")
     phone.goto("/")
     nav = phone.locator(".mainnav a[href='/needs/mine']")
-    assert not nav.is_visible()
+    assert not nav.is_visible() and not phone.locator("#bell").is_visible()
     phone.click("#menu-button")
     assert nav.is_visible()
+    bell = phone.locator("#bell").bounding_box()  # inside the opened menu, on the screen
+    assert bell is not None and bell["x"] >= 0 and bell["x"] + bell["width"] <= PHONE["width"]
+    fits(phone)
     href = phone.locator("#home-bids_to_compare li.home-item a").first.get_attribute("href")
     phone.goto(href or "")
     table = phone.locator("#comparison")

@@ -40,6 +40,7 @@ def test_public_api_needs_no_login_and_names_no_one(browser, p) -> None:
         "progress",
         "outcomes_by_metric",
         "accident_reduction_pct",
+        "accident_kpis",
         "accident_goal_pct",
     }
     for private in ("창원정밀공업", "비전원", SECRET, "98765"):

@@ -113,24 +113,26 @@ def test_improvement_follows_the_target_or_the_metric() -> None:
     assert figures.improvement_pct(kpi("productivity", 0, 40, 30)) is None
 
 
-def test_outcome_totals_by_metric_and_unit() -> None:
+def test_outcomes_compare_each_firm_with_itself_by_metric_and_unit() -> None:
+    """A big firm's baseline does not swamp a small one's: relative changes per KPI, then
+    the median (and the mean with its n); units that differ are separate rows."""
     facts = [
-        kpi("energy", 1000, 800, 900, "kWh"),
-        kpi("energy", 500, 400, 400, "kWh"),
-        kpi("energy", 0, 5, 3, "%"),
+        kpi("energy", 1000, 800, 900, "kwh_per_month"),
+        kpi("energy", 500, 400, 400, "kwh_per_month"),
+        kpi("energy", 100_000, 90_000, 99_000, "kwh_per_month"),
+        kpi("energy", 0, 5, 3, "percent"),
         kpi("defect_rate", 2, 1, 1),
     ]
     rows = {(r.metric, r.unit): r for r in figures.outcome_rows(facts)}
-    kwh = rows[("energy", "kWh")]
-    assert (kwh.kpis, kwh.baseline_total, kwh.result_total, kwh.change_total) == (
-        2,
-        1500,
-        1300,
-        -200,
-    )
+    kwh = rows[("energy", "kwh_per_month")]
+    assert (kwh.kpis, kwh.comparable, kwh.median_baseline, kwh.median_result) == (3, 3, 1000, 900)
+    assert kwh.median_improvement_pct == pytest.approx(10)  # 10%, 20% and 1% saved
+    assert kwh.mean_improvement_pct == pytest.approx(31 / 3)
+    rows = {(r.metric, r.unit): r for r in figures.outcome_rows(facts[:2] + facts[3:])}
+    kwh = rows[("energy", "kwh_per_month")]
     assert kwh.mean_improvement_pct == pytest.approx(15)
-    assert rows[("energy", "%")].mean_improvement_pct is None
-    by_metric = {m.metric: m for m in figures.outcomes_by_metric(facts)}
+    assert rows[("energy", "percent")].mean_improvement_pct is None
+    by_metric = {m.metric: m for m in figures.outcomes_by_metric(facts[:2] + facts[3:])}
     assert (by_metric["energy"].kpis, by_metric["energy"].comparable) == (3, 2)
     assert by_metric["energy"].mean_improvement_pct == pytest.approx(15)
     assert by_metric["defect_rate"].mean_improvement_pct == pytest.approx(50)

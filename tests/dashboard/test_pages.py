@@ -27,9 +27,11 @@ def test_coordinator_dashboard_shows_the_figures_and_charts(browser, p) -> None:
     page = Page(response.text)
     assert page.column("funnel-table", "공고된 수요") == "8"
     assert page.column("funnel-table", "종료") == "1"
-    assert page.column("funnel-table", "후보 선정", 2) == "75.0%"
+    assert page.column("funnel-table", "후보 선정", 2) == "75%"
     assert page.column("stages-table", "현장 맞춤형 설계", 3) == "13"
-    assert page.column("outcomes-table", "불량률", 6) == "+50.0%"
+    assert page.column("outcomes-table", "불량률", 5) == "+50%"  # the median firm
+    assert page.column("outcomes-table", "불량률", 6) == "+50% (n=2)"  # the mean, with its n
+    assert page.column("stages-table", "현장 맞춤형 설계", 4).endswith(")")  # mean (n=…)
     assert page.column("accidents-table", "건/년", 4) == "32.5%"
     assert "conc-hhi" in page.ids and "summary" in page.ids
     assert len(page.charts) == 9
@@ -69,7 +71,7 @@ def test_every_table_downloads_as_csv_with_a_bom(browser, p) -> None:
     suppliers = rows_of(browser.get("/coordinator/dashboard.csv?table=suppliers"))
     assert suppliers[1] == ["1", "비전원", "2", "50"]
     outcomes = rows_of(browser.get("/coordinator/dashboard.csv?table=outcomes"))
-    assert ["에너지 사용량", "kWh", "1", "1000", "900", "-100", "10"] in outcomes
+    assert ["에너지 사용량", "kWh", "1", "1", "1000", "900", "10", "10"] in outcomes
     assert browser.get("/coordinator/dashboard.csv?table=bids").status_code == 422
 
 
@@ -87,7 +89,7 @@ def test_public_page_shows_aggregates_and_nothing_private(browser, p) -> None:
     assert response.status_code == 200
     page = Page(response.text)
     assert page.column("funnel-table", "공고된 수요") == "8"
-    assert page.column("outcomes-metric-table", "에너지 사용량", 2) == "+10.0%"
+    assert page.column("outcomes-metric-table", "에너지 사용량", 2) == "+10%"
     for private in ("창원정밀공업", "김해기계", "비전원", SECRET, "98765", "터빈 협력사"):
         assert private not in response.text
     outcomes = browser.get("/programme.csv?table=outcomes")
@@ -156,7 +158,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(browser, session
     written = hostile[: len(orgs)]
     assert sorted(cells[1:]) == sorted("'" + name for name in written)
     outcomes = rows_of(browser.get("/coordinator/dashboard.csv?table=outcomes"))
-    assert ["에너지 사용량", "kWh", "1", "1000", "900", "-100", "10"] in outcomes  # numbers stay
+    assert ["에너지 사용량", "kWh", "1", "1", "1000", "900", "10", "10"] in outcomes  # numbers stay
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

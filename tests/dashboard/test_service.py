@@ -126,21 +126,23 @@ def test_verified_outcomes_by_kpi_and_accidents(session, settings, p) -> None:
     rows = {(r.metric, r.unit): r for r in d.outcomes}
     assert set(rows) == {("defect_rate", "%"), ("energy", "kWh"), ("accidents", "건/년")}
     defects = rows[("defect_rate", "%")]
-    assert (defects.kpis, defects.baseline_total, defects.result_total) == (2, 6.0, 2.5)
+    assert (defects.kpis, defects.comparable) == (2, 2)
     assert defects.mean_improvement_pct == pytest.approx(50)  # 75% and 25%
-    assert rows[("energy", "kWh")].change_total == pytest.approx(-100)  # 100 kWh saved
+    assert defects.median_improvement_pct == pytest.approx(50)
+    assert (defects.median_baseline, defects.median_result) == (3.0, 1.25)
     metric = {m.metric: m.mean_improvement_pct for m in d.outcomes_by_metric}
     assert metric == pytest.approx({"accidents": 32.5, "defect_rate": 50, "energy": 10})
     assert d.accidents.kpis == 2
     assert d.accidents.mean_reduction_pct == pytest.approx(32.5)  # 40% and 25% fewer
-    assert (d.accidents.rows[0].baseline_total, d.accidents.rows[0].result_total) == (14, 9)
+    assert (d.accidents.comparable, d.accidents.median_reduction_pct) == (2, pytest.approx(32.5))
+    assert (d.accidents.rows[0].median_baseline, d.accidents.rows[0].median_result) == (7, 4.5)
     assert d.accidents.goal_reduction_pct == 20
 
 
 def test_public_summary_is_aggregates_only(session, settings, p) -> None:
     d = report.public_dashboard(session, settings)
     assert [s.count for s in d.funnel] == [8, 6, 5, 4, 4, 3, 2, 2, 1]
-    assert d.accident_reduction_pct == pytest.approx(32.5)
+    assert (d.accident_reduction_pct, d.accident_kpis) == (pytest.approx(32.5), 2)
     text = d.model_dump_json()
     for private in ("창원정밀공업", "김해기계", "비전원", "대외비", "98765", "두산후원"):
         assert private not in text

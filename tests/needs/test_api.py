@@ -13,7 +13,9 @@ def test_create_get_update_publish_close(browser, session) -> None:
     body = created.json()
     assert body["status"] == "draft" and body["version"] == 1
     assert body["confidential_notes"] == "Budget can stretch to 7000"
-    assert body["kpis"] == [{"metric": "defect_rate", "unit": "%", "baseline": 3.0, "target": 1.0}]
+    assert body["kpis"] == [  # "%" is stored as its code (vocab.KPI_UNITS)
+        {"metric": "defect_rate", "unit": "percent", "baseline": 3.0, "target": 1.0}
+    ]
     url = f"/api/needs/{body['id']}"
     assert browser.api("GET", url).json()["title"] == "Press line defect inspection"
     updated = browser.api("PUT", url, api_body(title="Press dent inspection", version=1))

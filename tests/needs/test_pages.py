@@ -29,7 +29,7 @@ def test_deadline_is_typed_in_seoul_time_and_stored_in_utc(browser, session) -> 
     need = session.get(Need, int(response.headers["location"].rsplit("/", 1)[1]))
     assert need.deadline_at == datetime(2031, 3, 2, 0, 30, tzinfo=UTC)
     page = browser.get(f"/needs/{need.id}")
-    assert "2031-03-02 09:30 KST" in page.text
+    assert "2031.03.02(일) 09:30" in page.text
     edit = Landmarks(browser.get(f"/needs/{need.id}/edit").text)
     assert edit.values["deadline_at"] == "2031-03-02T09:30"
 

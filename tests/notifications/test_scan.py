@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from app import formats
 from app.bids import dialogue
 from app.models import utcnow
 from app.notifications import worker
@@ -29,7 +30,7 @@ def test_deadline_near_tells_invited_and_bidders_once(session) -> None:
     assert recipients(session, "deadline_near") == {invited.id, bidder.id}
     notice = notices(session, bidder, "deadline_near")[0]
     assert notice.link == f"/needs/{need.id}/bid"
-    assert "KST" in describe(notice.kind, notice.params, "en")
+    assert formats.when(need.deadline_at, "en") in describe(notice.kind, notice.params, "en")
     assert notices(session, other) == []
 
 
