@@ -136,12 +136,72 @@ def bench_pages(
     seconds: Annotated[float, typer.Option(min=1, max=60, help="per phase")] = 4.0,
     delay: Annotated[float, typer.Option(min=0.01, max=5, help="slow statement, s")] = 0.3,
     database_url: Annotated[str | None, typer.Option(help="default: a fresh SQLite file")] = None,
+    throughput: Annotated[
+        bool, typer.Option(help="instead: main pages' req/s beside a bare Jinja2 page")
+    ] = False,
+    connections: Annotated[int, typer.Option(min=1, max=256, help="with --throughput")] = 32,
+    rounds: Annotated[int, typer.Option(min=1, max=20, help="with --throughput")] = 3,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Fast page latency (p50/p99) alone and while slow form posts run, one worker."""
+    """Fast page latency (p50/p99) alone and while slow form posts run, one worker. With
+    --throughput: logged-in req/s of the main pages at 32 connections over the demo data,
+    beside a bare FastAPI + Jinja2 20-row page, interleaved in rounds of `seconds` each."""
+    if throughput:
+        _bench_throughput(connections, rounds, seconds, database_url, as_json)
+        return
     from app.pagesbench import Mix, run
 
     for phase, figures in run(Mix(slow, fast, seconds, delay), database_url).items():
         typer.echo(f"{phase:15} " + "  ".join(f"{k} {v}" for k, v in figures.items()))
+
+
+snapshot_cli = typer.Typer(
+    help="Index snapshots in the shared object store (AXMATCH_FILE_STORE=s3)."
+)
+cli.add_typer(snapshot_cli, name="snapshot")
+
+
+@snapshot_cli.command("push")
+def snapshot_push() -> None:
+    """Bring this machine's index copy in step with the database and upload it (run it on one
+    machine after a reindex, and from cron: a new machine then replays less of the log)."""
+    from app.db import Database
+    from app.matches import shared
+
+    settings = get_settings()
+    db = Database.from_url(settings.database_url)
+    try:
+        names = shared.push(settings, db)
+    finally:
+        db.engine.dispose()
+    typer.echo(f"snapshot: pushed {len(names)} index files and meta.json")
+
+
+@snapshot_cli.command("pull")
+def snapshot_pull() -> None:
+    """Download the latest snapshot into AXMATCH_DATA_DIR before this machine's app starts."""
+    from app.matches import shared
+
+    if shared.pull(get_settings()):
+        typer.echo("snapshot: pulled; the app replays the change log after it")
+    else:
+        typer.echo("snapshot: none usable in the store; the app builds its index from the database")
+
+
+def _bench_throughput(
+    connections: int, rounds: int, seconds: float, database_url: str | None, as_json: bool
+) -> None:
+    import json
+
+    from app.pagethroughput import Load, run
+
+    figures = run(Load(connections, min(4, connections), seconds, rounds), database_url)
+    if as_json:
+        typer.echo(json.dumps(figures, ensure_ascii=False))
+        return
+    for name, f in figures["pages"].items():
+        typer.echo(f"{name:40} {f['req_per_s']:8} req/s  {f['vs_bare']:6}x bare  "
+                   f"(rounds {f['min']}-{f['max']})")  # fmt: skip
 
 
 def _register_matching_commands() -> None:

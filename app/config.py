@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     file_store: Literal["disk", "s3"] = Field("disk", alias="AXMATCH_FILE_STORE")
     s3_bucket: str = Field("", alias="AXMATCH_S3_BUCKET", max_length=63)
     s3_prefix: str = Field("files/", alias="AXMATCH_S3_PREFIX", max_length=200)
+    # Index snapshots shared by the app machines (`axmatch snapshot push|pull`), same bucket.
+    s3_index_prefix: str = Field("index/", alias="AXMATCH_S3_INDEX_PREFIX", max_length=200)
     s3_endpoint_url: str = Field("", alias="AXMATCH_S3_ENDPOINT_URL", max_length=300)
     s3_region: str = Field("", alias="AXMATCH_S3_REGION", max_length=50)
     s3_access_key_id: str = Field("", alias="AXMATCH_S3_ACCESS_KEY_ID")

@@ -31,7 +31,7 @@ class Mix:
     delay: float = 0.3
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -145,7 +145,7 @@ def run(mix: Mix, database_url: str | None = None) -> dict[str, dict[str, float]
     settings = get_settings().model_copy(update=update)
     db = Database.from_url(url)
     _slow_need_inserts(db.engine, mix.delay)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_app(settings, db), host="127.0.0.1", port=port, log_level="error"
     )

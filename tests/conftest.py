@@ -4,7 +4,9 @@ DATABASE_URL picks the backend (SQLite in a temp folder by default; CI also runs
 """
 
 import os
+import socket
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,3 +127,45 @@ def scratch_url(tmp_path: Path) -> Iterator[str]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     yield url.set(database=name).render_as_string(hide_password=False)
+
+
+def _free_port() -> int:
+    """A port nobody listens on now (two test runs on one machine must not share one)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A real S3-compatible server on 127.0.0.1 (moto's server mode, from PyPI): the S3
+    store is tested over HTTP through boto3, as it runs in production."""
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_settings(s3_server: str, settings: Settings, tmp_path: Path) -> Settings:
+    """Settings for the S3 store, with a bucket of this test's own."""
+    import boto3
+
+    bucket = f"axmatch-test-{uuid.uuid4().hex[:12]}"
+    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", **keys)
+    client.create_bucket(Bucket=bucket)
+    return settings.model_copy(
+        update={
+            "data_dir": tmp_path,
+            "file_store": "s3",
+            "s3_bucket": bucket,
+            "s3_endpoint_url": s3_server,
+            "s3_region": "us-east-1",
+            "s3_access_key_id": "testing",
+            "s3_secret_access_key": "testing",
+        }
+    )

@@ -206,6 +206,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     },  # 409 unless rejected/expired
     ("GET", "/api/coordinator/audit"): STAFF,
     ("GET", "/api/coordinator/organizations"): STAFF,
+    ("GET", "/api/coordinator/organizations/choices"): STAFF,
     ("GET", "/api/coordinator/organizations/{org_id}"): STAFF,
     ("POST", "/api/coordinator/suppliers/{org_id}/membership"): STAFF,
     ("GET", "/api/manufacturers/{org_id}"): STAFF | {"manufacturer"},

@@ -15,7 +15,18 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.models import Bid, Membership, Need, Role, User, utcnow
+from app.models import (
+    Bid,
+    Cohort,
+    CohortMember,
+    ConflictKind,
+    ConflictOfInterest,
+    Membership,
+    Need,
+    Role,
+    User,
+    utcnow,
+)
 from app.notifications.service import Notice, notify
 from tests.builders import (
     Browser,
@@ -26,6 +37,7 @@ from tests.builders import (
     make_staff,
     make_supplier,
 )
+from tests.cohorts.helpers import make_cohort, make_sponsor
 
 
 @contextmanager
@@ -51,6 +63,7 @@ class World:
     coordinator: User
     admin: User
     focus: Need
+    cohort: Cohort
     counter: int = 0
 
     def need(self) -> None:
@@ -62,6 +75,27 @@ class World:
     def supplier_org(self) -> None:
         other = make_supplier(self.session, self._name("AI"))
         make_case_study(self.session, other)
+
+    def cohort_member(self) -> None:
+        member = make_manufacturer(self.session, self._name("협력"))
+        self.cohort.members.append(CohortMember(manufacturer_org_id=member.organization_id))
+        self.session.flush()
+
+    def my_case_study(self) -> None:
+        make_case_study(self.session, self.supplier, title=self._name("사례"))
+
+    def conflict(self) -> None:
+        self.session.add(
+            ConflictOfInterest(
+                supplier_org_id=make_supplier(self.session, self._name("충돌AI")).organization_id,
+                manufacturer_org_id=make_manufacturer(
+                    self.session, self._name("충돌제조")
+                ).organization_id,
+                kind=ConflictKind.declared,
+                reason="같은 대표",
+            )
+        )
+        self.session.flush()
 
     def application(self) -> None:
         make_supplier(self.session, self._name("신청"), membership=Membership.applied)
@@ -127,6 +161,12 @@ PAGES: list[tuple[str, str, Callable[[World], None]]] = [
     ("/needs/{focus}", "coordinator", World.bid_on_focus),
     ("/coordinator/dashboard", "coordinator", World.engagement),
     ("/programme", "coordinator", World.engagement),
+    ("/suppliers/{supplier}", "manufacturer", World.my_case_study),
+    ("/profile", "supplier", World.my_case_study),
+    ("/coordinator/conflicts", "coordinator", World.conflict),
+    ("/coordinator/conflicts?supplier_q=AI", "coordinator", World.supplier_org),
+    ("/coordinator/rounds/new", "coordinator", World.need),
+    ("/coordinator/cohorts/{cohort}", "coordinator", World.cohort_member),
 ]
 
 
@@ -141,6 +181,7 @@ def world(session: Session) -> World:
         make_staff(session),
         make_staff(session, Role.admin),
         focus,
+        make_cohort(session, make_sponsor(session)),
     )
 
 
@@ -154,7 +195,8 @@ def test_query_count_does_not_grow_with_rows(
     add: Callable[[World], None],
 ) -> None:
     browser.login(getattr(world, reader))
-    path = path.format(focus=world.focus.id)
+    ids = {"focus": world.focus.id, "cohort": world.cohort.id}
+    path = path.format(**ids, supplier=world.supplier.organization_id)
     for _ in range(2):
         add(world)
     browser.get(path)  # warm: first-request work (caches, vocabularies) is not per row

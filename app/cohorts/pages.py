@@ -21,6 +21,8 @@ from app.web import Ask, Form, confirm_step, flash, form_dict, render, request_l
 router = APIRouter(prefix="/coordinator/cohorts", dependencies=roles(Role.coordinator, Role.admin))
 sponsor_router = APIRouter(dependencies=roles(Role.sponsor))
 Search = Annotated[str, Query(max_length=100), OneLine]
+PageNumber = Annotated[int, Query(ge=1, le=10_000)]
+MEMBERS_SHOWN = 50  # a cohort may hold a whole province's manufacturers
 
 
 def _typed(data: dict[str, Any]) -> dict[str, Any]:
@@ -70,12 +72,14 @@ def _detail(
     cohort: Cohort,
     status: int = 200,
     q: str = "",
+    page: int = 1,
     **extra: Any,
 ) -> Response:
     q = q.strip()
     context = {
         "cohort": cohort,
-        "members": service.members(session, cohort.id),
+        "members": service.members_page(session, cohort.id, page, MEMBERS_SHOWN),
+        "query": {"q": q} if q else {},  # the members' pager keeps the search
         "q": q,
         "candidates": service.pick_candidates(session, cohort.id, q) if q else [],
         "sponsor_users": accounts.org_users(session, cohort.sponsor_org_id),
@@ -89,9 +93,15 @@ def _detail(
 
 @router.get("/{cohort_id}")
 def cohort_detail(
-    request: Request, cohort_id: RowId, session: DbSession, user: CurrentUser, q: Search = ""
+    request: Request,
+    cohort_id: RowId,
+    session: DbSession,
+    user: CurrentUser,
+    q: Search = "",
+    page: PageNumber = 1,
 ) -> Response:
-    return _detail(request, session, user, service.get_cohort(session, user, cohort_id), q=q)
+    cohort = service.get_cohort(session, user, cohort_id)
+    return _detail(request, session, user, cohort, q=q, page=page)
 
 
 @router.post("/{cohort_id}")

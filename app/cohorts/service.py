@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit
 from app.accounts import service as accounts
 from app.cohorts.schemas import CohortIn, CohortUpdate, MembersIn
-from app.db import expect_version
+from app.db import Page, expect_version
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import (
     Cohort,
@@ -92,6 +92,26 @@ def members(
     )
     rows = [(org, profile) for org, profile in session.execute(query)]
     return sorted(rows, key=lambda row: (normalize_name(row[0].name), row[0].id))  # ㈜ aside
+
+
+def members_page(
+    session: Session, cohort_id: int, page: int, per_page: int
+) -> Page[tuple[Organization, ManufacturerProfile | None]]:
+    """One page of `members`, in the same order: every member's name is read to sort them
+    (a cohort may hold a whole province), only the page's rows and profiles are loaded."""
+    names = select(Organization.id, Organization.name).join(
+        CohortMember, CohortMember.manufacturer_org_id == Organization.id
+    )
+    found = session.execute(names.where(CohortMember.cohort_id == cohort_id)).all()
+    found.sort(key=lambda row: (normalize_name(row.name), row.id))
+    ids = [row.id for row in found[(page - 1) * per_page : page * per_page]]
+    query = (
+        select(Organization, ManufacturerProfile)
+        .outerjoin(ManufacturerProfile, ManufacturerProfile.organization_id == Organization.id)
+        .where(Organization.id.in_(ids))
+    )
+    rows = {org.id: (org, profile) for org, profile in session.execute(query)}
+    return Page([rows[i] for i in ids], len(found), page, per_page)
 
 
 def sponsors(session: Session) -> list[Organization]:

@@ -15,6 +15,8 @@ from app.coordinator.schemas import (
     AuditFilters,
     AuditOut,
     AuditPageOut,
+    ChoiceFilters,
+    ChoiceOut,
     MemberOut,
     MembershipChange,
     MembershipOut,
@@ -23,7 +25,7 @@ from app.coordinator.schemas import (
     OrgOut,
     OrgPageOut,
 )
-from app.models import Role, SupplierProfile, User, utcnow
+from app.models import OrgKind, Role, SupplierProfile, User, utcnow
 from app.schemas import RowId
 
 AppSettings = Annotated[Settings, Depends(get_settings)]
@@ -87,6 +89,16 @@ def organizations(filters: Annotated[OrgFilters, Query()], session: DbSession) -
     page = service.list_organizations(session, filters)
     items = [org_out(row) for row in page.items]
     return OrgPageOut(items=items, total=page.total, page=page.page, pages=page.pages)
+
+
+@router.get("/organizations/choices")
+def organization_choices(
+    filters: Annotated[ChoiceFilters, Query()], session: DbSession
+) -> list[ChoiceOut]:
+    """A picker's matches (at most 20, by name): the typeahead on forms that name an
+    organisation; nothing without `q`."""
+    rows = service.organization_choices(session, OrgKind(filters.kind), filters.q)
+    return [ChoiceOut(id=i, name=n) for i, n in rows]
 
 
 @router.get("/applications")

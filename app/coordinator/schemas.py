@@ -20,6 +20,7 @@ Reason = Annotated[
 Search = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), OneLine]
 PageNumber = Annotated[int, Field(ge=1, le=10_000)]
 RegionCode = Annotated[str, StringConstraints(max_length=32, pattern=r"^[a-z0-9-]+$"), OneLine]
+OrgKindCode = Literal["manufacturer", "supplier", "support_group", "sponsor"]
 ActionCode = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z_.]+$"), OneLine]
 
 
@@ -31,13 +32,23 @@ class Filters(BaseModel):
 
 
 class OrgFilters(Filters):
-    kind: Annotated[
-        Literal["manufacturer", "supplier", "support_group", "sponsor"] | None, Blankable
-    ] = None
+    kind: Annotated[OrgKindCode | None, Blankable] = None
     membership: Annotated[MembershipCode | None, Blankable] = None
     region: Annotated[RegionCode | None, Blankable] = None
     q: Annotated[Search | None, Blankable] = None
     page: PageNumber = 1
+
+
+class ChoiceFilters(Filters):
+    """A picker's search: organisations of one kind whose name contains `q`."""
+
+    kind: OrgKindCode
+    q: Annotated[Search | None, Blankable] = None
+
+
+class ChoiceOut(BaseModel):
+    id: int
+    name: str
 
 
 class AuditFilters(Filters):

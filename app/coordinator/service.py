@@ -30,6 +30,7 @@ from app.models import (
 )
 
 PAGE_SIZE = 20
+CHOICES = 20  # a picker's matches: a search, never the whole country
 TRAIL_SIZE = 20
 
 MOVES: dict[tuple[Membership, Membership], str] = {
@@ -96,6 +97,22 @@ def list_organizations(session: Session, filters: OrgFilters) -> Page[OrgRow]:
     page = paginate(session, query, filters.page, PAGE_SIZE, rows=True)
     page = replace(page, items=[OrgRow(*row) for row in page.items])
     return page
+
+
+def organization_choices(
+    session: Session, kind: OrgKind, q: str | None, chosen: int | None = None
+) -> list[tuple[int, str]]:
+    """(id, name) of at most CHOICES organisations of `kind` whose name contains `q` (none
+    without `q`), by name; the `chosen` one first when it is of that kind (a form re-shown)."""
+    of_kind = select(Organization.id, Organization.name).where(Organization.kind == kind)
+    rows: list[tuple[int, str]] = []
+    if chosen is not None:
+        rows += [(i, n) for i, n in session.execute(of_kind.where(Organization.id == chosen))]
+    if q:
+        query = of_kind.where(Organization.name.icontains(q, autoescape=True))
+        query = query.order_by(Organization.name, Organization.id).limit(CHOICES)
+        rows += [(i, n) for i, n in session.execute(query) if i != chosen]
+    return rows
 
 
 def applications(session: Session, page: int = 1) -> Page[OrgRow]:

@@ -9,7 +9,7 @@ A refused upload leaves neither a row nor a blob.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -429,3 +429,11 @@ def remove_file(session: Session, viewer: User, attachment_id: int) -> Attachmen
     row.removed_at, row.removed_by_id = utcnow(), viewer.id
     audit.record(session, viewer, "file.removed", row, after=_facts(row))
     return row
+
+
+def object_store_client(settings: Settings) -> Any:
+    """The shared object store's boto3 client (AXMATCH_S3_*): index snapshots live in the
+    documents' bucket under their own prefix (app/matches/shared.py)."""
+    from app.files.s3 import S3Storage
+
+    return S3Storage.from_settings(settings).client

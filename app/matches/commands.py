@@ -188,6 +188,9 @@ def bench_command(
         bool, typer.Option("--round", help="only an assignment round: --round-needs x --suppliers")
     ] = False,
     round_needs: Annotated[int, typer.Option(min=10, max=20_000)] = 2000,
+    pages: Annotated[
+        bool, typer.Option("--pages", help="also page throughput beside a bare Jinja2 page")
+    ] = False,
 ) -> None:
     """Matching speed at DESIGN.md's scale: encode and reindex rates, raw vs service vs HTTP
     latency, supplier -> needs, index memory, edit-to-visibility across workers. With
@@ -202,4 +205,10 @@ def bench_command(
         report(run_round(RoundScale(needs=round_needs, suppliers=suppliers)), as_json)
         return
     scale = Scale(suppliers, 610_000 if national else manufacturers, needs)
-    report(run(scale, queries, model, database_url), as_json)
+    figures = run(scale, queries, model, database_url)
+    if pages:  # over the demo data, not the bench's generated records (see app/pagethroughput)
+        from app.pagethroughput import Load
+        from app.pagethroughput import run as page_throughput
+
+        figures["page_throughput"] = page_throughput(Load())["pages"]
+    report(figures, as_json)

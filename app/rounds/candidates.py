@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.cohorts.service import member_org_ids
+from app.db import Page, paginate
 from app.engagements.service import active_engagements
 from app.formats import SEOUL
 from app.matches import service as matches
@@ -82,6 +83,13 @@ def open_needs(
         query = query.where(Need.id.in_(list(ids)))
     query = query.options(selectinload(Need.organization)).limit(MAX_NEEDS)
     return list(session.scalars(query))
+
+
+def open_needs_page(session: Session, filters: NeedFilters, page: int, per_page: int) -> Page[Need]:
+    """One page of `open_needs`, counted: what the new-round form shows."""
+    members = member_org_ids(session, filters.cohort_id) if filters.cohort_id else None
+    query = open_needs_query(filters, members).options(selectinload(Need.organization))
+    return paginate(session, query, page, per_page)
 
 
 def capacity_left(session: Session, orgs: list[int]) -> dict[int, int]:

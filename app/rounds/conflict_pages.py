@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.auth import CurrentUser, DbSession, roles
+from app.coordinator.service import organization_choices
 from app.models import OrgKind, Role
 from app.rounds import conflicts
 from app.rounds.schemas import ConflictFilters, ConflictIn, ConflictRemove
@@ -15,6 +16,13 @@ from app.web import Form, form_dict, render, submit
 router = APIRouter(
     prefix="/coordinator/conflicts", dependencies=roles(Role.coordinator, Role.admin)
 )
+
+
+def _choices(
+    session: DbSession, kind: OrgKind, q: str | None, form: dict[str, Any]
+) -> list[tuple[int, str]]:
+    chosen = str(form.get(f"{kind.value}_org_id") or "")
+    return organization_choices(session, kind, q, int(chosen) if chosen.isdigit() else None)
 
 
 def _page(
@@ -28,8 +36,8 @@ def _page(
     context = {
         "result": conflicts.list_conflicts(session, filters),
         "filters": filters.model_dump(exclude_none=True, exclude={"page"}),
-        "suppliers": conflicts.organisations(session, OrgKind.supplier),
-        "manufacturers": conflicts.organisations(session, OrgKind.manufacturer),
+        "suppliers": _choices(session, OrgKind.supplier, filters.supplier_q, form),
+        "manufacturers": _choices(session, OrgKind.manufacturer, filters.manufacturer_q, form),
         "form": {"kind": "declared", **form},
         "errors": errors,
         "done": request.query_params.get("done"),

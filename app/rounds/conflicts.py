@@ -122,12 +122,3 @@ def conflicted(
         ConflictOfInterest.manufacturer_org_id.in_(list(manufacturer_orgs)),
     )
     return {(s, m) for s, m in session.execute(query)}
-
-
-def organisations(session: Session, kind: OrgKind) -> list[Organization]:
-    """Choices for the declaration form."""
-    return list(
-        session.scalars(
-            select(Organization).where(Organization.kind == kind).order_by(Organization.name)
-        )
-    )

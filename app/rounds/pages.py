@@ -11,7 +11,7 @@ from app.i18n import Msgid
 from app.matches.pages import Cache
 from app.models import Role, utcnow
 from app.rounds import release, service
-from app.rounds.candidates import open_needs
+from app.rounds.candidates import open_needs_page
 from app.rounds.schemas import NeedFilters, PairIn, RoundIn, SolveIn, VersionIn, WithdrawIn
 from app.schemas import RowId
 from app.web import (
@@ -27,6 +27,7 @@ from app.web import (
 
 router = APIRouter(prefix="/coordinator/rounds", dependencies=roles(Role.coordinator, Role.admin))
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
+NEEDS_SHOWN = 50  # a page of the needs; the round may take every need the filters select
 
 
 @router.get("")
@@ -41,13 +42,17 @@ def _new_page(
     form: dict[str, Any],
     errors: dict[str, str],
     status: int = 200,
+    page: int = 1,
 ) -> Response:
-    needs = open_needs(session, filters)
+    needs = open_needs_page(session, filters, page, NEEDS_SHOWN)
     chosen = form.get("need_ids")
+    shown = filters.model_dump(mode="json")
     context = {
-        "filters": filters.model_dump(mode="json"),
+        "filters": shown,
+        "query": {name: value for name, value in shown.items() if value},  # the pager's links
         "needs": needs,
-        "chosen": {str(i) for i in chosen} if chosen is not None else {str(n.id) for n in needs},
+        "chosen": {str(i) for i in chosen or ()} if chosen is not None else _ids(needs.items),
+        "scope": form.get("scope") or "all",
         "cohorts": service.cohorts(session),
         "form": {**service.default_settings(), **form},
         "month": utcnow().astimezone(SEOUL).strftime("%Y-%m"),
@@ -56,11 +61,18 @@ def _new_page(
     return render(request, "rounds/new.html", context, status)
 
 
+def _ids(needs: list[Any]) -> set[str]:
+    return {str(need.id) for need in needs}
+
+
 @router.get("/new")
 def new_round(
-    request: Request, filters: Annotated[NeedFilters, Query()], session: DbSession
+    request: Request,
+    filters: Annotated[NeedFilters, Query()],
+    session: DbSession,
+    page: PageNumber = 1,
 ) -> Response:
-    return _new_page(request, session, filters, {}, {})
+    return _new_page(request, session, filters, {}, {}, page=page)
 
 
 @router.post("")
@@ -68,6 +80,8 @@ def create_round(
     request: Request, form: Form, session: DbSession, cache: Cache, user: CurrentUser
 ) -> Response:
     data = form_dict(form, list_fields=("need_ids",))
+    if data.pop("scope", None) == "all":  # every need the filters select, not this page's ticks
+        data.pop("need_ids", None)
     filters, _ = validate_form(NeedFilters, data, request_locale(request))
     shown = filters or NeedFilters()
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from app.coordinator.schemas import Search
 from app.needs.schemas import IndustryCode, RegionCode
 from app.schemas import MAX_ID, Input, MultiLine, Title
 
@@ -120,6 +121,8 @@ class ConflictFilters(BaseModel):
 
     org_id: Annotated[Id | None, Blankable] = None
     page: Annotated[int, Field(ge=1, le=10_000)] = 1
+    supplier_q: Annotated[Search | None, Blankable] = None  # the pickers' no-script search
+    manufacturer_q: Annotated[Search | None, Blankable] = None
 
 
 class ConflictOut(BaseModel):

@@ -73,3 +73,18 @@ def test_edit_invite_and_delete(browser, session) -> None:
     gone = browser.confirm(f"{url}/delete", {"version": str(cohort.version)})
     assert gone.status_code == 303
     assert session.scalar(select(Cohort.id).where(Cohort.id == cohort.id)) is None
+
+
+def test_the_members_list_is_paged_in_name_order(browser, session, monkeypatch) -> None:
+    from app.cohorts import pages
+
+    monkeypatch.setattr(pages, "MEMBERS_SHOWN", 2)
+    names = ["㈜다온정밀", "가람기계", "나래단조"]  # ㈜ aside: 가람, 나래, 다온
+    members = {name: partner(session, name) for name in names}
+    cohort = make_cohort(session, make_sponsor(session), *members.values())
+    url = f"/coordinator/cohorts/{cohort.id}"
+    browser.login(make_staff(session))
+    first, second = Page(browser.get(url).text), Page(browser.get(f"{url}?page=2").text)
+    shown = [f"member-{members[n].organization_id}" for n in ("가람기계", "나래단조", "㈜다온정밀")]
+    assert set(shown[:2]) <= first.ids and shown[2] not in first.ids
+    assert shown[2] in second.ids and shown[0] not in second.ids

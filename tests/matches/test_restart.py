@@ -22,7 +22,9 @@ from tests.notifications.conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def start(
+    url: str, data_dir: Path, port: int, extra: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -30,6 +32,7 @@ def start(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
         "AXMATCH_EMBEDDING_MODEL": "fake",
         "AXMATCH_WORKER_IN_APP": "0",
         "AXMATCH_INDEX_SAVE_SECONDS": "3600",  # no save after the writes: the worst case
+        **(extra or {}),
     }
     command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
     server = subprocess.Popen(
