@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -60,6 +61,12 @@ def _seoul(value: datetime) -> str:
     return value.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M KST")
 
 
+def lines(text: str | None) -> Markup:
+    """User text with its line breaks kept: escaped first, then each break becomes <br>."""
+    return Markup("<br>\n").join(escape(line) for line in (text or "").splitlines())
+
+
+env.filters["lines"] = lines
 env.filters["money"] = manwon  # bids, budgets: 만원
 env.filters["won"] = won
 env.filters["seoul"] = _seoul

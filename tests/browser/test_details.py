@@ -1,0 +1,71 @@
+"""Issue 14 item 6's detail pages in Chromium, in Korean and English, at 1280 and 390 px:
+the engagement's stepper, a supplier application as a coordinator vets it and the welcome
+page after sign-up. A page fails when it is wider than its viewport."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.browser.conftest import shot
+from tests.browser.test_journeys import log_in
+
+pytestmark = pytest.mark.browser
+COORDINATOR = "coordinator@gn-ai.example.kr"
+SIZES = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+CASES = [(locale, size) for locale in ("ko", "en") for size in SIZES]
+WORDS = {
+    "ko": {"current": "진행 중", "done": "완료"},
+    "en": {"current": "In progress", "done": "Done"},
+}
+
+
+@pytest.fixture
+def viewer(chromium, live_server: str, request: pytest.FixtureRequest) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """One context per journey at the case's size; English users are set back to Korean."""
+    locale, size = request.param
+    context = chromium.new_context(base_url=live_server, locale="ko-KR", viewport=SIZES[size])
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.case = (locale, size)
+    yield page
+    if locale == "en" and "/login" not in page.url:
+        set_language(page, "ko")
+    context.close()
+
+
+def set_language(page, locale: str) -> None:  # type: ignore[no-untyped-def]
+    """The header's language button (inside the phone menu, so posted as the button would)."""
+    token = page.locator("form[action='/lang'] input[name=csrftoken]").get_attribute("value")
+    page.request.post("/lang", form={"locale": locale, "csrftoken": token})
+    page.reload()
+    assert page.locator("html").get_attribute("lang") == locale
+
+
+def fits(page) -> None:  # type: ignore[no-untyped-def]
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    width = page.viewport_size["width"]
+    assert wide <= width, f"{page.url} is {wide} px wide at {width} px"
+
+
+def sign_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, email)
+    if page.case[0] == "en":
+        set_language(page, "en")
+
+
+@pytest.mark.parametrize("viewer", CASES, indirect=True, ids=lambda c: "-".join(c))
+def test_the_engagement_stepper(viewer) -> None:  # type: ignore[no-untyped-def]
+    locale, size = viewer.case
+    sign_in(viewer, COORDINATOR)
+    viewer.goto("/engagements/board")
+    card = viewer.locator("#column-demonstration a[href^='/engagements/']").first
+    viewer.goto(card.get_attribute("href"))
+    steps = viewer.locator("#stepper li.step")
+    assert steps.count() == 4
+    current = viewer.locator("#stepper li[aria-current=step]")
+    assert current.get_attribute("id") == "stage-demonstration"
+    assert WORDS[locale]["current"] in current.inner_text()
+    assert WORDS[locale]["done"] in viewer.locator("#stage-consulting").inner_text()
+    assert "—" not in viewer.locator("#stepper").inner_text()
+    fits(viewer)
+    shot(viewer, f"details-stepper-{locale}-{size}")
