@@ -69,3 +69,28 @@ def test_the_engagement_stepper(viewer) -> None:  # type: ignore[no-untyped-def]
     assert "—" not in viewer.locator("#stepper").inner_text()
     fits(viewer)
     shot(viewer, f"details-stepper-{locale}-{size}")
+
+
+VETTED = {
+    "ko": ("사업자등록번호", "신청자", "레퍼런스·구축 사례"),
+    "en": ("Business registration number", "Applicant", "References and case studies"),
+}
+
+
+@pytest.mark.parametrize("viewer", CASES, indirect=True, ids=lambda c: "-".join(c))
+def test_an_application_as_a_coordinator_vets_it(viewer) -> None:  # type: ignore[no-untyped-def]
+    locale, size = viewer.case
+    sign_in(viewer, COORDINATOR)
+    viewer.goto("/coordinator/applications")
+    card = viewer.locator("section.application").first
+    text = card.inner_text()
+    for label in VETTED[locale]:
+        assert label in text, label
+    assert card.locator(".applicant").inner_text().strip() != ""
+    assert card.locator(".specialties .tag").count() >= 1  # labels, not codes
+    fits(viewer)
+    shot(viewer, f"details-applications-{locale}-{size}")
+    viewer.goto(card.locator("h2 a").get_attribute("href"))
+    assert viewer.locator("#org-profile").count() == 1
+    assert viewer.locator("#org-audit-link").count() == 1
+    fits(viewer)
