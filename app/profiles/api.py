@@ -19,6 +19,7 @@ from app.profiles.schemas import (
     ProfileOut,
     ReadinessOut,
     ReadinessPartOut,
+    ReadinessStepOut,
     SupplierPageOut,
     SupplierProfileOut,
     SupplierQuery,
@@ -68,7 +69,14 @@ def manufacturer_out(profile: ManufacturerProfile) -> ManufacturerProfileOut:
             "organization_id": profile.organization_id,
             "name": profile.organization.name,
             "business_number": profile.organization.business_number,
-            "readiness": ReadinessOut(score=score.score, parts=parts),
+            "readiness": ReadinessOut(
+                score=score.score,
+                parts=parts,
+                band=score.band,
+                next_steps=[
+                    ReadinessStepOut(key=s.key, points=s.points) for s in score.next_steps()
+                ],
+            ),
             "updated_at": profile.updated_at,
             "version": profile.version,
         }

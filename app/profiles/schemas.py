@@ -225,9 +225,18 @@ class ReadinessPartOut(BaseModel):
     max_points: int
 
 
+class ReadinessStepOut(BaseModel):
+    key: str = Field(description="The part this step raises")
+    points: int = Field(description="At most this many points more")
+
+
 class ReadinessOut(BaseModel):
     score: int
     parts: list[ReadinessPartOut]
+    band: Literal["basics", "pilot", "ready"] = Field(
+        description="What the score means: below 40 basics, 40-69 a focused pilot, 70+ ready"
+    )
+    next_steps: list[ReadinessStepOut] = Field(description="The largest gain first")
 
 
 class ManufacturerProfileOut(BaseModel):
