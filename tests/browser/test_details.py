@@ -94,3 +94,31 @@ def test_an_application_as_a_coordinator_vets_it(viewer) -> None:  # type: ignor
     assert viewer.locator("#org-profile").count() == 1
     assert viewer.locator("#org-audit-link").count() == 1
     fits(viewer)
+
+
+FIRST_STEP = {"ko": "역량 프로필 완성하기", "en": "Complete your capability profile"}
+
+
+@pytest.mark.parametrize("viewer", CASES, indirect=True, ids=lambda c: "-".join(c))
+def test_the_welcome_page_after_sign_up(viewer) -> None:  # type: ignore[no-untyped-def]
+    from tests.builders import business_number
+
+    locale, size = viewer.case
+    n = CASES.index((locale, size))
+    viewer.goto("/register")
+    viewer.check("input[name=kind][value=supplier]")
+    viewer.fill("#f-organization_name", f"환영비전{n}")
+    viewer.fill("#f-business_number", business_number(777_000 + n))
+    viewer.fill("#f-name", "정환영")
+    viewer.fill("#f-email", f"welcome{n}@welcome-vision.example.kr")
+    viewer.fill("#f-password", "strong-password-9")
+    viewer.check("#f-consent")
+    with viewer.expect_navigation():
+        viewer.locator("form[action='/register'] button[type=submit]").click()
+    assert viewer.url.endswith("/welcome")
+    if locale == "en":
+        set_language(viewer, "en")
+    assert viewer.locator("#welcome-steps li").count() == 5
+    assert FIRST_STEP[locale] in viewer.locator("#welcome-profile").inner_text()
+    fits(viewer)
+    shot(viewer, f"details-welcome-{locale}-{size}")
