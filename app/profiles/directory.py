@@ -67,10 +67,17 @@ def _conditions(viewer: User, filters: SupplierQuery) -> list[ColumnElement[bool
 
 
 def search_suppliers(
-    session: Session, viewer: User, filters: SupplierQuery
+    session: Session, viewer: User, filters: SupplierQuery, fits: dict[int, float] | None = None
 ) -> Page[SupplierProfile]:
-    """Suppliers `viewer` may see that match every filter, ordered by name (`name_order`)."""
-    return paginate(session, suppliers_query(viewer, filters), filters.page, filters.per_page)
+    """Suppliers `viewer` may see that match every filter, ordered by name (`name_order`), or
+    by `fits` (fit scores by organisation id; the unranked follow, in name order)."""
+    query = suppliers_query(viewer, filters)
+    if fits is None:
+        return paginate(session, query, filters.page, filters.per_page)
+    found = list(session.scalars(query))  # already in name order: the sort below keeps it
+    found.sort(key=lambda p: -fits.get(p.organization_id, float("-inf")))
+    start = (filters.page - 1) * filters.per_page
+    return Page(found[start : start + filters.per_page], len(found), filters.page, filters.per_page)
 
 
 def suppliers_query(viewer: User, filters: SupplierQuery) -> Select[tuple[SupplierProfile]]:

@@ -171,6 +171,9 @@ class SupplierQuery(BaseModel):
     region: Region | None = None
     in_province: bool = False
     membership: MembershipCode | None = None
+    # "fit": a manufacturer's view, best fit to one of its open needs first (`need`)
+    sort: Literal["name", "fit"] = "name"
+    need: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
     page: Annotated[int, Field(ge=1, le=10_000)] = 1
     per_page: Annotated[int, Field(ge=1, le=100)] = 20
 
