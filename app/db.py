@@ -24,6 +24,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
+    String,
     create_engine,
     event,
     func,
@@ -31,7 +32,10 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.errors import Conflict
 from app.i18n import Msgid
@@ -206,6 +210,25 @@ class Page(Generic[T]):
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+class by_code_point(FunctionElement[str]):  # noqa: N801 (used like func.lower)
+    """A string compared by Unicode code point, alike on both databases: SQLite compares so
+    by default, PostgreSQL with COLLATE "C" (UTF-8 byte order). Hangul syllables in code
+    point order are in 가나다 order."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(by_code_point)
+def _code_points(element: by_code_point, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(by_code_point, "postgresql")
+def _code_points_postgresql(element: by_code_point, compiler: SQLCompiler, **kw: Any) -> str:
+    return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'
 
 
 def paginate(

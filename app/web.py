@@ -22,6 +22,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -54,6 +55,14 @@ def export_url(name: str, fmt: str, params: Mapping[str, Any]) -> str:
 
 
 env.globals["export_url"] = export_url
+
+
+def lines(text: str | None) -> Markup:
+    """User text with its line breaks kept: escaped first, then each break becomes <br>."""
+    return Markup("<br>\n").join(escape(line) for line in (text or "").splitlines())
+
+
+env.filters["lines"] = lines
 env.filters["money"] = manwon  # bids, budgets: 만원
 env.filters["won"] = won
 

@@ -183,6 +183,7 @@ EXPORTS = {
 EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/"): EVERYONE,
     ("GET", "/account"): SIGNED_IN,
+    ("GET", "/welcome"): SIGNED_IN,
     ("POST", "/account/invitations"): SIGNED_IN,
     ("POST", "/account/tokens"): SIGNED_IN,
     ("POST", "/account/tokens/{token_id}/revoke"): {"manufacturer"},

@@ -15,6 +15,7 @@ from app.accounts.schemas import (
     Registration,
     TokenIn,
 )
+from app.accounts.welcome import welcome_steps
 from app.auth import SESSION_COOKIE, CurrentUser, DbSession, OptionalUser
 from app.config import get_settings
 from app.errors import AppError, Invalid
@@ -70,13 +71,20 @@ def register(request: Request, form: Form, session: DbSession, user: OptionalUse
 
     def act(parsed: Registration) -> Response:
         new_user = service.register(session, parsed, request_locale(request))
-        return _login_response(request, service.start_session(session, new_user), "/profile")
+        return _login_response(request, service.start_session(session, new_user), "/welcome")
 
     def again(errors: dict[str, str], status: int) -> Response:
         shown = {k: v for k, v in data.items() if k != "password"}
         return render(request, "accounts/register.html", {"form": shown, "errors": errors}, status)
 
     return submit(request, session, Registration, data, act, again, field=_email_field)
+
+
+@router.get("/welcome")
+def welcome_page(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    """What next, after sign-up (and whenever it is opened again): steps per role."""
+    steps = welcome_steps(session, user)
+    return render(request, "accounts/welcome.html", {"steps": steps})
 
 
 LOGIN_DONE = {

@@ -15,6 +15,7 @@ from app.coordinator.schemas import (
     OrgFilters,
     PageFilter,
 )
+from app.coordinator.vetting import vetting
 from app.exports.api import respond as export_respond
 from app.exports.kinds import KINDS
 from app.files import service as files
@@ -66,14 +67,8 @@ def organization(
 ) -> Response:
     detail = service.get_organization(session, user, org_id)
     saved = request.query_params.get("saved") == "membership"
-    context = {
-        "detail": detail,
-        "saved": saved,
-        "history": audit_view.describe(session, user, detail.membership_history),
-        "trail": audit_view.describe(session, user, detail.audit),
-    }
-    if detail.supplier:
-        context["application_files"] = files.application_files(session, user, org_id)
+    profile = vetting(session, [detail.row.org])[org_id]
+    context = {"detail": detail, "saved": saved, "v": profile}
     return render(request, "coordinator/organization.html", context)
 
 
@@ -94,7 +89,9 @@ def applications(
     request: Request, filters: Annotated[PageFilter, Query()], session: DbSession
 ) -> Response:
     result = service.applications(session, filters.page)
-    return render(request, "coordinator/applications.html", {"result": result, "query": {}})
+    profiles = vetting(session, [row.org for row in result.items])
+    context = {"result": result, "query": {}, "vetting": profiles}
+    return render(request, "coordinator/applications.html", context)
 
 
 def _membership_page(

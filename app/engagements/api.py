@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from app import audit_view
+from app import audit_view, vocab
 from app.audit_view import Line
 from app.auth import CurrentUser, DbSession, roles
 from app.engagements import outcomes, service, stages, work
@@ -38,7 +38,7 @@ from app.engagements.schemas import (
     WaitingOut,
 )
 from app.i18n import normalize_locale
-from app.models import Engagement, ResultPhase, Role, Stage
+from app.models import Engagement, KpiResult, ResultPhase, Role, Stage
 from app.schemas import MoneyOut, RowId
 
 STAFF = roles(Role.coordinator, Role.admin)
@@ -74,9 +74,10 @@ def detail_out(detail: Detail) -> EngagementOut:
     e = detail.engagement
     kpis = [
         KpiOut(
-            results=[ResultOut.model_validate(r, from_attributes=True) for r in k.results],
+            results=[result_out(r, detail.met.get(r.id)) for r in k.results],
             **{f: getattr(k, f) for f in ("id", "metric", "unit", "baseline", "target")},
             acceptance=k.acceptance,
+            lower_is_better=vocab.lower_is_better(k.metric, k.baseline, k.target),
         )
         for k in e.kpis
     ]
@@ -94,6 +95,12 @@ def detail_out(detail: Detail) -> EngagementOut:
         notes=[NoteOut.model_validate(n, from_attributes=True) for n in detail.notes],
         reviews=[ReviewOut.model_validate(r, from_attributes=True) for r in detail.reviews],
         timeline=[event_out(line) for line in detail.history],
+    )
+
+
+def result_out(result: KpiResult, met: bool | None = None) -> ResultOut:
+    return ResultOut.model_validate(result, from_attributes=True).model_copy(
+        update={"target_met": met}
     )
 
 
@@ -259,7 +266,7 @@ def verify_result(
     engagement_id: RowId, result_id: RowId, session: DbSession, user: CurrentUser
 ) -> ResultOut:
     result = outcomes.verify_result(session, user, engagement_id, result_id)
-    return ResultOut.model_validate(result, from_attributes=True)
+    return result_out(result, outcomes.target_met(result))
 
 
 @router.post(

@@ -11,8 +11,15 @@ from app.agreements.service import payments_of
 from app.audit import Entry, readable
 from app.audit_view import Line
 from app.engagements import gates
-from app.engagements.outcomes import visible_reviews
-from app.engagements.service import get_engagement, is_overdue, is_staff, party_of, timeline
+from app.engagements.outcomes import target_met, visible_reviews
+from app.engagements.service import (
+    WORK_STAGES,
+    get_engagement,
+    is_overdue,
+    is_staff,
+    party_of,
+    timeline,
+)
 from app.engagements.stages import next_moves
 from app.files import service as files
 from app.i18n import Msgid, gettext, normalize_locale
@@ -22,11 +29,40 @@ from app.models import (
     AttachmentOwner,
     Engagement,
     EngagementNote,
+    EngagementStage,
     Membership,
     Review,
     Stage,
     User,
 )
+
+
+@dataclass
+class Step:
+    """One stage of the stepper: done, current, stopped (cancelled there) or upcoming."""
+
+    stage: Stage
+    state: str
+    row: EngagementStage | None  # its planned and actual dates and sign-off
+
+
+def steps_of(engagement: Engagement) -> list[Step]:
+    rows = {row.stage: row for row in engagement.stages}
+    here, state = _position(engagement, rows)
+    return [
+        Step(stage, "done" if i < here else state if i == here else "upcoming", rows.get(stage))
+        for i, stage in enumerate(WORK_STAGES)
+    ]
+
+
+def _position(engagement: Engagement, rows: dict[Stage, EngagementStage]) -> tuple[int, str]:
+    """The index of the stage the engagement is in (past the end once closed) and its state."""
+    if engagement.stage is Stage.cancelled:  # stopped in the last stage it had started
+        started = [i for i, s in enumerate(WORK_STAGES) if s in rows and rows[s].actual_start]
+        return (started[-1] if started else 0), "stopped"
+    if engagement.stage in WORK_STAGES:
+        return WORK_STAGES.index(engagement.stage), "current"
+    return len(WORK_STAGES), "current"  # closed: every stage done
 
 
 @dataclass
@@ -60,6 +96,8 @@ class Detail:
     evidence: dict[int, list[Attachment]]  # files on each KPI result, by result id
     deliverables: dict[int, list[Attachment]]  # files on each milestone, by milestone id
     paid: Totals | None  # the agreement's split and what is paid of it; None: no agreement
+    steps: list[Step]  # the stepper: the four work stages and where the engagement is
+    met: dict[int, bool | None]  # each verified result against its target, by result id
 
 
 def notes_of(session: Session, engagement: Engagement) -> list[EngagementNote]:
@@ -88,7 +126,14 @@ def load_detail(session: Session, user: User, engagement_id: int) -> Detail:
         evidence=evidence_of(session, engagement),
         deliverables=deliverables_of(session, engagement),
         paid=paid_of(session, engagement),
+        steps=steps_of(engagement),
+        met=verdicts(engagement),
     )
+
+
+def verdicts(engagement: Engagement) -> dict[int, bool | None]:
+    results = (r for k in engagement.kpis for r in k.results if r.verified_at is not None)
+    return {r.id: target_met(r) for r in results}
 
 
 def paid_of(session: Session, engagement: Engagement) -> Totals | None:

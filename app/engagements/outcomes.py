@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import vocab
 from app.audit import record
 from app.db import unique_or_conflict
 from app.engagements.service import OPEN_STAGES, get_engagement, is_staff, party_of
@@ -83,6 +84,32 @@ def recordable_phases(engagement: Engagement) -> list[ResultPhase]:
         return []
     reached = PATH.index(engagement.stage)
     return [phase for phase, stage in PHASE_STAGE.items() if PATH.index(stage) <= reached]
+
+
+def open_phases(engagement: Engagement) -> list[ResultPhase]:
+    """What the result form offers: reached phases some KPI has no verified result for."""
+    return [
+        phase
+        for phase in recordable_phases(engagement)
+        if any(not _verified(kpi, phase) for kpi in engagement.kpis)
+    ]
+
+
+def open_kpis(engagement: Engagement, phases: list[ResultPhase]) -> list[EngagementKpi]:
+    """The KPIs still missing a verified result in one of `phases`."""
+    return [k for k in engagement.kpis if any(not _verified(k, p) for p in phases)]
+
+
+def _verified(kpi: EngagementKpi, phase: ResultPhase) -> bool:
+    return any(r.phase is phase and r.verified_at is not None for r in kpi.results)
+
+
+def target_met(result: KpiResult) -> bool | None:
+    """Met or missed against the KPI's target, in its better direction; None: no target."""
+    kpi = result.kpi
+    if kpi.target is None:
+        return None
+    return vocab.meets_target(kpi.metric, kpi.baseline, kpi.target, result.value)
 
 
 def _kpi(engagement: Engagement, kpi_id: int) -> EngagementKpi:

@@ -85,8 +85,10 @@ def _detail_page(
     detail = load_detail(session, user, engagement_id)
     name, errors, form = failed or ("", {}, {})
     context = {"d": detail, "e": detail.engagement, "failed": name, "errors": errors}
-    phases = outcomes.recordable_phases(detail.engagement)
-    context |= {"form": form, "phases": phases, "work_stages": service.WORK_STAGES}
+    phases = outcomes.open_phases(detail.engagement)
+    open_kpis = outcomes.open_kpis(detail.engagement, phases)
+    context |= {"form": form, "phases": phases, "open_kpis": open_kpis}
+    context["work_stages"] = service.WORK_STAGES
     return render(request, "engagements/detail.html", context, status)
 
 

@@ -142,6 +142,9 @@ class ResultOut(BaseModel):
     recorded_at: datetime
     verified_at: datetime | None
     rejected_reason: str | None
+    target_met: bool | None = Field(
+        None, description="Verified and met (true) or missed (false) its KPI's target"
+    )
 
 
 class KpiOut(BaseModel):
@@ -151,6 +154,7 @@ class KpiOut(BaseModel):
     baseline: float | None
     target: float | None
     acceptance: bool
+    lower_is_better: bool = Field(description="The target is reached by going down")
     results: list[ResultOut]
 
 

@@ -152,6 +152,17 @@ def suggest_suppliers(
     return [replace(i, flags=[*i.flags, UNCERTIFIED_FLAG]) if i.id in lacking else i for i in items]
 
 
+def supplier_fits(
+    session: Session, cache: IndexCache, viewer: User, need_id: int
+) -> dict[int, float]:
+    """Fit scores of the suppliers ranked for a need, by organisation id (below the minimum
+    too): what the directory sorts by when a manufacturer asks for its best fits first."""
+    items = suggest_suppliers(
+        session, cache, viewer, need_id, CANDIDATE_SUPPLIERS, below_minimum=True
+    )
+    return {item.id: item.score for item in items}
+
+
 def _need_query(
     session: Session, cache: IndexCache, viewer: User, need_id: int
 ) -> tuple[matching.NeedProfile, np.ndarray]:

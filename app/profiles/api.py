@@ -9,8 +9,10 @@ from app import vocab
 from app.auth import CurrentUser, DbSession, roles
 from app.coordinator import membership
 from app.engagements.schemas import TrackLineOut
+from app.matches.pages import Cache
 from app.models import CaseStudy, ManufacturerProfile, Role, SupplierProfile, User
 from app.profiles import service
+from app.profiles.fit import fit_order
 from app.profiles.schemas import (
     CaseStudyIn,
     CaseStudyOut,
@@ -19,6 +21,7 @@ from app.profiles.schemas import (
     ProfileOut,
     ReadinessOut,
     ReadinessPartOut,
+    ReadinessStepOut,
     SupplierPageOut,
     SupplierProfileOut,
     SupplierQuery,
@@ -68,7 +71,14 @@ def manufacturer_out(profile: ManufacturerProfile) -> ManufacturerProfileOut:
             "organization_id": profile.organization_id,
             "name": profile.organization.name,
             "business_number": profile.organization.business_number,
-            "readiness": ReadinessOut(score=score.score, parts=parts),
+            "readiness": ReadinessOut(
+                score=score.score,
+                parts=parts,
+                band=score.band,
+                next_steps=[
+                    ReadinessStepOut(key=s.key, points=s.points) for s in score.next_steps()
+                ],
+            ),
             "updated_at": profile.updated_at,
             "version": profile.version,
         }
@@ -154,10 +164,15 @@ def delete_case_study(case_id: Id, session: DbSession, user: CurrentUser) -> Res
 
 @router.get("/suppliers", dependencies=DIRECTORY)
 def list_suppliers(
-    filters: Annotated[SupplierQuery, Query()], session: DbSession, user: CurrentUser
+    filters: Annotated[SupplierQuery, Query()],
+    session: DbSession,
+    user: CurrentUser,
+    cache: Cache,
 ) -> SupplierPageOut:
-    """Suppliers you may see (manufacturers: admitted ones), filtered and paged."""
-    page = service.search_suppliers(session, user, filters)
+    """Suppliers you may see (manufacturers: admitted ones), filtered and paged; by name, or
+    with `sort=fit` (a manufacturer with an open need) best fit to `need` first."""
+    order = fit_order(session, cache, user, filters)
+    page = service.search_suppliers(session, user, filters, order.scores)
     items = [summary_out(p) for p in page.items]
     return SupplierPageOut(
         items=items, total=page.total, page=page.page, per_page=page.per_page, pages=page.pages

@@ -18,9 +18,11 @@ from app.files import service as files
 from app.files.download import UploadsDep
 from app.files.pages import upload
 from app.i18n import Msgid
+from app.matches.pages import Cache
 from app.models import Role, SupplierProfile, User
 from app.profiles import readiness as scoring
 from app.profiles import service
+from app.profiles.fit import fit_order
 from app.profiles.schemas import (
     CaseStudyIn,
     ManufacturerProfileIn,
@@ -263,15 +265,18 @@ def _page_url(filters: dict[str, str], page: int) -> str:
 
 
 @router.get("/suppliers", dependencies=DIRECTORY)
-def directory(request: Request, session: DbSession, user: CurrentUser) -> Response:
+def directory(request: Request, session: DbSession, user: CurrentUser, cache: Cache) -> Response:
     fields = SupplierQuery.model_fields
     data = {k: v.strip() for k, v in request.query_params.items() if k in fields and v.strip()}
     filters, errors = validate_form(SupplierQuery, data, request_locale(request))
-    results = service.search_suppliers(session, user, filters) if filters else None
+    order = fit_order(session, cache, user, filters) if filters else None
+    scores = order.scores if order else None
+    results = service.search_suppliers(session, user, filters, scores) if filters else None
     context = {
         "form": data,
         "errors": errors,
         "results": results,
+        "order": order,
         "staff": service.is_staff(user),
         "page_url": lambda page: _page_url({k: v for k, v in data.items() if k != "page"}, page),
     }

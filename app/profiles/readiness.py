@@ -14,12 +14,17 @@ Data and staff weigh most because the province's survey names missing data and m
 in-house AI skill as what stops projects; budget next (the up-front cost). The
 smart-factory level and systems say whether data can be collected at all. Unknown codes
 score 0, so the function never fails on old or odd rows.
+
+What a score means is its band (below 40: start with the basics; 40-69: a focused pilot;
+70 and up: ready for a full project), and how to raise it are the parts short of their
+maximum, the largest gain first.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.i18n import Msgid
 from app.vocab import Term
 
 SF_POINTS = {"none": 0, "basic": 6, "intermediate1": 12, "intermediate2": 19, "advanced": 25}
@@ -45,6 +50,47 @@ BUDGET = {
 }
 
 
+# (lowest score, band, what it means), highest first.
+BANDS = (
+    (70, "ready", Msgid("Ready for an AI project")),
+    (40, "pilot", Msgid("Ready for a focused pilot")),
+    (0, "basics", Msgid("Start with the basics")),
+)
+MEANINGS = {
+    "ready": Msgid(
+        "Data, staff and budget are largely in place: suppliers can propose a full project."
+    ),
+    "pilot": Msgid(
+        "A small, focused pilot is realistic; closing the gaps below makes proposals firmer."
+    ),
+    "basics": Msgid(
+        "Collecting data and naming someone in-house come first; the support group's "
+        "readiness programme helps with both before an AI project."
+    ),
+}
+STEPS = {
+    "sf_level": Msgid(
+        "Raise the smart-factory level (for example through a smart-factory project): up to "
+        "+%(points)s points"
+    ),
+    "systems": Msgid(
+        "Put systems that record production in place (MES, ERP, PLC, sensors) and list them "
+        "in your profile: up to +%(points)s points"
+    ),
+    "data": Msgid(
+        "Collect and store production data systematically (defects, machine states, "
+        "energy): up to +%(points)s points"
+    ),
+    "staff": Msgid(
+        "Name someone in-house for the project, part-time at least: up to +%(points)s points"
+    ),
+    "budget": Msgid(
+        "Secure the budget for your co-payment (the subsidy covers the rest): up to "
+        "+%(points)s points"
+    ),
+}
+
+
 class Assessment(Protocol):
     """What the score reads; a ManufacturerProfile or any object with these fields."""
 
@@ -64,6 +110,13 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Step:
+    key: str  # the part it raises
+    points: int  # at most this many points more
+    message: Msgid  # with %(points)s
+
+
+@dataclass(frozen=True)
 class Readiness:
     score: int
     parts: tuple[Part, ...]
@@ -71,6 +124,24 @@ class Readiness:
     @property
     def max_score(self) -> int:
         return sum(part.max_points for part in self.parts)
+
+    @property
+    def band(self) -> str:
+        return next(band for low, band, _ in BANDS if self.score >= low)
+
+    @property
+    def band_name(self) -> Msgid:
+        return next(name for _, band, name in BANDS if band == self.band)
+
+    @property
+    def meaning(self) -> Msgid:
+        return MEANINGS[self.band]
+
+    def next_steps(self) -> list[Step]:
+        """The parts short of their maximum, the largest gain first."""
+        short = [p for p in self.parts if p.points < p.max_points]
+        short.sort(key=lambda p: p.points - p.max_points)
+        return [Step(p.key, p.max_points - p.points, STEPS[p.key]) for p in short]
 
 
 def _answer(key: str, table: dict[str, int], answer: str) -> Part:

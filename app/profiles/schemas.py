@@ -171,6 +171,9 @@ class SupplierQuery(BaseModel):
     region: Region | None = None
     in_province: bool = False
     membership: MembershipCode | None = None
+    # "fit": a manufacturer's view, best fit to one of its open needs first (`need`)
+    sort: Literal["name", "fit"] = "name"
+    need: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
     page: Annotated[int, Field(ge=1, le=10_000)] = 1
     per_page: Annotated[int, Field(ge=1, le=100)] = 20
 
@@ -225,9 +228,18 @@ class ReadinessPartOut(BaseModel):
     max_points: int
 
 
+class ReadinessStepOut(BaseModel):
+    key: str = Field(description="The part this step raises")
+    points: int = Field(description="At most this many points more")
+
+
 class ReadinessOut(BaseModel):
     score: int
     parts: list[ReadinessPartOut]
+    band: Literal["basics", "pilot", "ready"] = Field(
+        description="What the score means: below 40 basics, 40-69 a focused pilot, 70+ ready"
+    )
+    next_steps: list[ReadinessStepOut] = Field(description="The largest gain first")
 
 
 class ManufacturerProfileOut(BaseModel):

@@ -253,7 +253,8 @@ def run_engagement(people, need_id: int) -> int:  # type: ignore[no-untyped-def]
     m.goto(url)
     assert m.locator("#reviews blockquote").count() == 2  # shown once both sides wrote
     c.goto(url)
-    assert c.locator("#stages tr td:nth-child(4)").all_inner_texts().count("—") == 0
+    assert c.locator("#stepper li[data-state=done]").count() == 4  # each with its sign-off
+    assert c.locator("#stepper .step-signed").count() == 4
     shot(c, "journey-4-engagement")
     return engagement
 
