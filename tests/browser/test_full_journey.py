@@ -130,10 +130,19 @@ def finder_finds_and_bids(page, need_id: int) -> None:  # type: ignore[no-untype
     assert INVITED[1] not in page.locator("main").inner_text()
 
 
-def answer_question(page, need_id: int) -> None:  # type: ignore[no-untyped-def]
+def answer_question(page, need_id: int, asker) -> None:  # type: ignore[no-untyped-def]
+    """The manufacturer answers and attaches a drawing to the answer; the supplier who asked
+    downloads it from the questions page."""
+    from tests.browser.test_files import attach, downloaded
+    from tests.files import samples
+
     page.goto(f"/needs/{need_id}/questions")
     page.fill(".answer-form textarea", "야간 조는 분당 40개입니다.")
     press(page, ".answer-form button")
+    form = "form[action*='/questions/'][action$='/files']"
+    attach(page, form, "야간 조 지그 도면.pdf", samples.PDF + b"% jig\n")
+    asker.goto(f"/needs/{need_id}/questions")
+    assert downloaded(asker, "야간 조 지그 도면.pdf") == samples.PDF + b"% jig\n"
 
 
 def test_from_need_to_verified_track_record(people) -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +153,7 @@ def test_from_need_to_verified_track_record(people) -> None:  # type: ignore[no-
     shot(m, "journey-1-need")
     invite(m, need_id, INVITED[1])
     invited_supplier_bids_and_asks(people["invited"], need_id)
-    answer_question(m, need_id)
+    answer_question(m, need_id, people["invited"])
     finder_finds_and_bids(people["finder"], need_id)
     m.goto(f"/needs/{need_id}/bids")
     assert m.locator("#sealed").count() == 1 and m.locator("#bid-count").count() == 0
@@ -231,6 +240,7 @@ def run_engagement(people, need_id: int) -> int:  # type: ignore[no-untyped-def]
     assert "검증된 실증 결과" in c.locator("#engagement-error").inner_text()  # the KPI gate
     # 97.5% inspection accuracy against a 98% target: the demonstration fell short
     record_results(supplier, url, "demonstration", {"불량률": "0.4", "검사 정확도": "97.5"})
+    evidence_opened_before_verifying(supplier, c, url)
     verify_all(c, url)
     c.goto(url)
     try_move(c, "deployment")
@@ -312,6 +322,19 @@ def record_results(page, url: str, phase: str, values: dict[str, str]) -> None: 
         evidence = f"{PHASES[phase]} 기간 1만 개 검사 기록 (시험 성적서 첨부)"
         page.fill("#result-form #f-evidence", evidence)
         press(page, "#result-form button")
+
+
+def evidence_opened_before_verifying(supplier, coordinator, url: str) -> None:  # type: ignore[no-untyped-def]
+    """The supplier attaches the test report to a recorded result; the coordinator opens it
+    from the KPI table before verifying."""
+    from tests.browser.test_files import attach, downloaded
+    from tests.files import samples
+
+    supplier.goto(url)
+    first = "#kpis form[action*='/results/'][action$='/files'] >> nth=0 >>"  # the first result's
+    attach(supplier, first, "실증 시험 성적서.pdf", samples.PDF + b"% test report\n")
+    coordinator.goto(url)
+    assert downloaded(coordinator, "실증 시험 성적서.pdf") == samples.PDF + b"% test report\n"
 
 
 def verify_all(page, url: str) -> None:  # type: ignore[no-untyped-def]
