@@ -91,6 +91,7 @@ class VectorIndex:
         self._base_ids = _base_ids(base) if base is not None else np.zeros(0, np.int64)
         self._hidden = np.zeros(0, np.int64)  # base ids removed or replaced since the base
         self._selector: faiss.IDSelector | None = None
+        self._hidden_set: faiss.IDSelector | None = None  # kept alive: _selector points at it
 
     @property
     def kind(self) -> str:
@@ -180,7 +181,8 @@ class VectorIndex:
     def _search_approximate(self, rows: npt.NDArray[np.float32], k: int) -> tuple[Scores, Ids]:
         assert self._base is not None
         if self._selector is None and len(self._hidden):
-            self._selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(self._hidden))
+            self._hidden_set = faiss.IDSelectorBatch(self._hidden)
+            self._selector = faiss.IDSelectorNot(self._hidden_set)
         params = faiss.SearchParametersIVF()
         params.nprobe = self.nprobe
         if self._selector is not None:
