@@ -118,6 +118,9 @@ def _cmdline(pid: int) -> bytes:
 def start_workers(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)]
     command += ["--host", "127.0.0.1", "--log-level", "warning", "--workers", str(workers)]
+    # uvicorn restarts a worker that misses its 5 s health ping; one loading the index on a
+    # busy 2-core machine can miss it, and each restart began the load again.
+    command += ["--timeout-worker-healthcheck", "120"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     for _ in range(600):
         try:
