@@ -148,22 +148,7 @@ def generate(session, scale: Scale, seed: int = 7) -> None:  # type: ignore[no-u
         }
         for i in range(scale.manufacturers)
     ]
-    mfrs = [
-        {
-            "organization_id": o["id"],
-            "region": rng.choice(list(vocab.REGIONS)),
-            "industry": rng.choice(list(vocab.INDUSTRIES)),
-            "sf_level": rng.choice(list(vocab.SF_LEVELS)),
-            "systems": [],
-            "description": "",
-            "version": 1,
-            "updated_at": utcnow(),
-            "readiness_data": "none",
-            "readiness_staff": "none",
-            "readiness_budget": "none",
-        }
-        for o in mfr_orgs
-    ]
+    mfrs = [_manufacturer_row(rng, o["id"]) for o in mfr_orgs]
     for model, rows in (
         (Organization, orgs + mfr_orgs),
         (SupplierProfile, profiles),
@@ -173,6 +158,35 @@ def generate(session, scale: Scale, seed: int = 7) -> None:  # type: ignore[no-u
     ):
         for start in range(0, len(rows), 5000):
             session.execute(insert(model), rows[start : start + 5000])
+
+
+def _manufacturer_row(rng: random.Random, org_id: int) -> dict:
+    region, industry = rng.choice(list(vocab.REGIONS)), rng.choice(list(vocab.INDUSTRIES))
+    return {
+        "organization_id": org_id,
+        "region": region,
+        "industry": industry,
+        "sf_level": rng.choice(list(vocab.SF_LEVELS)),
+        "systems": [],
+        "description": manufacturer_description(rng, region, industry),
+        "version": 1,
+        "updated_at": utcnow(),
+        "readiness_data": "none",
+        "readiness_staff": "none",
+        "readiness_budget": "none",
+    }
+
+
+def manufacturer_description(rng: random.Random, region: str, industry: str) -> str:
+    """A Korean company profile as the programme's records read: where, what, how, and what
+    it wants from AI (so a coordinator's search has something to find)."""
+    processes = rng.sample(list(vocab.PROCESSES), 2)
+    wish = PHRASES[rng.choice(list(PHRASES))][0]
+    return (
+        f"{vocab.REGIONS[region].ko} 소재 {vocab.INDUSTRIES[industry].ko} 기업입니다. "
+        f"{vocab.PROCESSES[processes[0]].ko}·{vocab.PROCESSES[processes[1]].ko} 공정을 운영하며 "
+        f"종업원 {rng.randint(5, 300)}명입니다. {wish}하는 방안을 찾고 있습니다."
+    )
 
 
 def _need_rows(rng: random.Random, scale: Scale, first_mfr: int) -> list[dict]:

@@ -25,7 +25,7 @@ from app.accounts.service import create_api_token, create_staff, create_user
 from app.cli import alembic_config
 from app.config import Settings, get_settings
 from app.db import Database
-from app.matches import engine, service
+from app.matches import benchindex, engine, service
 from app.matches.bench import Scale, generate, percentiles, timed
 from app.matches.cache import IndexCache
 from app.matches.store import NEED, SUPPLIER, all_owner_ids, need_record, sync
@@ -203,7 +203,13 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the bench server did not start")
 
 
+_PORTS = [int(p) for p in os.environ.get("AXMATCH_BENCH_PORTS", "").split(",") if p]
+
+
 def free_port() -> int:
+    """The next of AXMATCH_BENCH_PORTS (a shared machine hands out ports), else any free one."""
+    if _PORTS:
+        return _PORTS.pop(0)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -246,7 +252,13 @@ def edit_visibility(db: Database, port: int, token: str) -> float:
     return float("nan")
 
 
-def run(scale: Scale, queries: int, model: str | None, database_url: str | None) -> dict[str, Any]:
+def run(
+    scale: Scale,
+    queries: int,
+    model: str | None,
+    database_url: str | None,
+    national: bool = False,
+) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="axmatch-bench-"))
     os.environ.update(
         {
@@ -265,17 +277,28 @@ def run(scale: Scale, queries: int, model: str | None, database_url: str | None)
     figures["raw_encode_per_s"] = round(raw_encode_rate(db, settings), 1)
     figures["reindex_per_s"] = round(reindex_rate(db, settings), 1)
     figures["reindex_ratio"] = round(figures["reindex_per_s"] / figures["raw_encode_per_s"], 2)
+    if national:
+        rate = benchindex.embed_manufacturers(db, engine.embedder(settings))
+        figures["manufacturers_embedded_per_s"] = round(rate, 1)
     cache = engine.new_index_cache(settings)
+    started = time.perf_counter()
     with db.transaction(write=False) as session:
         cache.rebuild(session)
-    figures["index_vectors"] = {k: len(cache.indexes[k]) for k in (SUPPLIER, NEED)}
+    figures["index_build_s"] = round(time.perf_counter() - started, 1)
+    figures["index_vectors"] = {k: len(i) for k, i in cache.indexes.items()}
+    figures["index_kinds"] = {k: i.kind for k, i in cache.indexes.items()}
     figures["index_memory_mb"] = round(
-        sum(len(i) * i.dim * 4 for i in cache.indexes.values()) / 1e6, 1
+        sum(len(i) * i.dim * 4 for i in cache.indexes.values() if not i.approximate) / 1e6, 1
     )
     texts = query_texts(db, queries)
     env = dict(os.environ, AXMATCH_WORKER_IN_APP="false")  # a web worker, as in production
+    token = api_token(db)
+    if national:
+        figures.update(benchindex.index_figures(db, cache, texts))
+        ports = [free_port() for _ in benchindex.WORKERS]
+        figures.update(benchindex.worker_figures(env, ports, token, texts))
     ports = [free_port(), free_port()]
-    token, servers = api_token(db), [start_server(env, p) for p in ports]
+    servers = [start_server(env, p) for p in ports]
     try:
         figures.update(latencies(db, cache, ports[0], token, texts))
         figures["supplier_to_needs"] = percentiles(supplier_to_needs(db, cache, min(queries, 100)))

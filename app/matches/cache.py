@@ -7,6 +7,12 @@ database's (counts and a digest of the vectors' text hashes per kind); otherwise
 from the database. Then every `poll_seconds` it applies the rows it does not contain, and it
 saves itself again (in a background thread) every `save_seconds` while it changes, so a
 restart replays little. A `reindex` logged by another process makes it reload.
+
+A kind with `matching.APPROXIMATE_FROM` vectors or more (the national manufacturers) is
+approximate (`matching.VectorIndex.settle`) and mapped read-only from its snapshot file, so
+every worker on the machine shares one copy; the log's writes go to its small delta.
+Searches run outside `lock` (FAISS releases the GIL): `_readers` lets a change wait for the
+searches in flight instead of every search waiting for every other.
 """
 
 import gc
@@ -14,7 +20,8 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -53,6 +60,29 @@ def content_hash(vector_id: int, text_sha256: str) -> int:
     return int.from_bytes(digest, "big")
 
 
+class _Readers:
+    """Searches in flight. A reader enters while holding the cache lock (so never while a
+    change is made, which holds it throughout); a change waits until none is left."""
+
+    def __init__(self) -> None:
+        self._count, self._idle = 0, threading.Condition()
+
+    def enter(self) -> None:
+        with self._idle:
+            self._count += 1
+
+    def leave(self) -> None:
+        with self._idle:
+            self._count -= 1
+            self._idle.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._idle:
+            self._idle.wait_for(lambda: self._count == 0)
+            yield
+
+
 class IndexCache:
     def __init__(
         self,
@@ -65,6 +95,7 @@ class IndexCache:
         self.folder = folder / self.model.replace("/", "_").replace("@", "_v")
         self.poll_seconds, self.save_seconds = poll_seconds, save_seconds
         self.lock = threading.Lock()
+        self._readers = _Readers()
         self._reset()
         self.loaded, self.checked_at = False, 0.0
         self.origin = ""  # "disk" or "database": where the last (re)load came from
@@ -93,7 +124,8 @@ class IndexCache:
     def ensure_fresh(self, session: Session) -> None:
         with self.lock:
             if not self.loaded:
-                self._start(session)
+                with self._readers.writing():
+                    self._start(session)
             elif time.monotonic() - self.checked_at >= self.poll_seconds:
                 self._apply_changes(session)
             self._save_in_background()
@@ -126,16 +158,17 @@ class IndexCache:
         ).where(self.watermark.unseen())
         fresh = [row for row in session.execute(query) if not self.watermark.contains(row.id)]
         rebuilds = [row.id for row in fresh if row.owner_kind == REBUILD]
-        if self.loaded and rebuilds and max(rebuilds) > self.last_rebuild:
-            log.info("index cache: a reindex was logged; reloading")
-            self._reset()
-            self.last_rebuild, self.loaded = max(rebuilds), False
-            self._start(session)
-            return
-        for kind in KINDS:
-            owners = sorted({row.owner_id for row in fresh if row.owner_kind == kind})
-            if owners:
-                self._reload(session, kind, owners)
+        with self._readers.writing():
+            if self.loaded and rebuilds and max(rebuilds) > self.last_rebuild:
+                log.info("index cache: a reindex was logged; reloading")
+                self._reset()
+                self.last_rebuild, self.loaded = max(rebuilds), False
+                self._start(session)
+                return
+            for kind in KINDS:
+                owners = sorted({row.owner_id for row in fresh if row.owner_kind == kind})
+                if owners:
+                    self._reload(session, kind, owners)
         self.watermark.add((row.id, row.created_at) for row in fresh)
         self.watermark.expire(utcnow())
         self.last_rebuild = max([self.last_rebuild, *rebuilds])
@@ -217,10 +250,15 @@ class IndexCache:
     def supplier_hits(self, query: np.ndarray, k: int) -> matching.UnitHits:
         """The k supplier units nearest one query vector, as arrays."""
         with self.lock:
-            scores, ids = self.indexes[SUPPLIER].search(query, k)
             if self._units is None:
                 self._units = UnitLookup.of(self, SUPPLIER)
-            return self._units.hits(scores[0], ids[0])
+            index, units = self.indexes[SUPPLIER], self._units
+            self._readers.enter()
+        try:
+            scores, ids = index.search(query, k)
+        finally:
+            self._readers.leave()
+        return units.hits(scores[0], ids[0])
 
     def supplier_ids_where(self, keep: Callable[[matching.SupplierProfile], bool]) -> set[int]:
         """Every cached supplier (profile id) for which `keep(record)` holds."""
@@ -269,13 +307,24 @@ class IndexCache:
             query = _vector_rows(self.model, kind).execution_options(yield_per=5000)
             for chunk in session.execute(query).partitions():
                 self._add(kind, [tuple(row) for row in chunk])  # type: ignore[misc]
+            self.indexes[kind].settle()
         self._load_suppliers(session)
         self.origin = "database"
         self._write(self._snapshot())
+        self._share()
         self.saved_at, self.unsaved = time.monotonic(), 0
 
+    def _share(self) -> None:
+        """Swap each approximate index just written for the mapped file (nothing changed
+        since: the lock is held), so this worker shares it with the others too."""
+        for kind, index in self.indexes.items():
+            if index.approximate and not index.delta and self.written_at is not None:
+                mapped = snapshot.mapped(self.folder, kind)
+                if mapped is not None:
+                    self.indexes[kind] = mapped
+
     def rebuild(self, session: Session) -> None:
-        with self.lock:
+        with self.lock, self._readers.writing():
             self._rebuild(session)
             self.loaded = True
             self._settle()
@@ -368,15 +417,17 @@ class IndexCache:
     def search(self, kind: str, queries: np.ndarray, k: int) -> list[list[Match]]:
         """Per query row, the k nearest stored units as (owner id, unit key, cosine)."""
         with self.lock:
-            scores, ids = self.indexes[kind].search(queries, k)
-            return [
-                [
-                    (*self.owner_of[i], float(s))
-                    for s, i in zip(srow, irow, strict=True)
-                    if i in self.owner_of
-                ]
-                for srow, irow in zip(scores.tolist(), ids.tolist(), strict=True)
-            ]
+            index, owner_of = self.indexes[kind], self.owner_of
+            self._readers.enter()
+        try:
+            scores, ids = index.search(queries, k)
+        finally:
+            self._readers.leave()
+        found = [
+            [(owner_of.get(i), s) for s, i in zip(*row, strict=True)]
+            for row in zip(scores.tolist(), ids.tolist(), strict=True)
+        ]
+        return [[(*unit, float(s)) for unit, s in row if unit is not None] for row in found]
 
 
 def _indexed(model: str, kind: str) -> ColumnElement[bool]:

@@ -179,7 +179,10 @@ def bench_command(
     suppliers: Annotated[int, typer.Option(min=10, max=5000)] = 500,
     manufacturers: Annotated[int, typer.Option(min=10, max=1_000_000)] = 160_000,
     needs: Annotated[int, typer.Option(min=10, max=500_000)] = 50_000,
-    national: Annotated[bool, typer.Option(help="610,000 manufacturers")] = False,
+    national: Annotated[
+        bool, typer.Option(help="610,000 manufacturers, embedded and indexed (x --scale)")
+    ] = False,
+    scale: Annotated[float, typer.Option(min=0.001, max=1.0, help="with --national")] = 1.0,
     queries: Annotated[int, typer.Option(min=10, max=5000)] = 200,
     model: Annotated[str | None, typer.Option(help="embedding model (default: settings)")] = None,
     database_url: Annotated[str | None, typer.Option(help="default: a fresh SQLite file")] = None,
@@ -204,8 +207,8 @@ def bench_command(
 
         report(run_round(RoundScale(needs=round_needs, suppliers=suppliers)), as_json)
         return
-    scale = Scale(suppliers, 610_000 if national else manufacturers, needs)
-    figures = run(scale, queries, model, database_url)
+    sized = Scale(suppliers, round(610_000 * scale) if national else manufacturers, needs)
+    figures = run(sized, queries, model, database_url, national)
     if pages:  # over the demo data, not the bench's generated records (see app/pagethroughput)
         from app.pagethroughput import Load
         from app.pagethroughput import run as page_throughput

@@ -123,10 +123,21 @@ def _meta(path: Path) -> dict[str, Any]:
 
 
 def _index(folder: Path, entry: dict[str, str]) -> matching.VectorIndex:
-    data = (folder / Path(entry["name"]).name).read_bytes()
-    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-        raise Damaged(f"{entry['name']} does not match its checksum")
-    return matching.VectorIndex.from_bytes(data)
+    """The index file, checked; an approximate one is mapped (shared with other processes)."""
+    path = folder / Path(entry["name"]).name
+    with open(path, "rb") as data:
+        if hashlib.file_digest(data, "sha256").hexdigest() != entry["sha256"]:
+            raise Damaged(f"{entry['name']} does not match its checksum")
+    return matching.VectorIndex.load(path, shared=True)
+
+
+def mapped(folder: Path, kind: str) -> matching.VectorIndex | None:
+    """The current generation's index of `kind`, mapped (None when it cannot be read)."""
+    try:
+        return _index(folder, _meta(folder / META)["files"][kind])
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        log.warning("index cache in %s: %s not mapped (%s)", folder, kind, exc)
+        return None
 
 
 def _units(rows: list[list[Any]]) -> Units:
