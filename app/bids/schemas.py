@@ -144,11 +144,34 @@ class VersionOut(BaseModel):
     )
 
 
+class AgainstOut(BaseModel):
+    status: Literal["within", "over", "under", "unknown"] = Field(
+        description="within the need's figure, over it, under the budget's minimum, or "
+        "unknown (the need or the bid gives none)"
+    )
+    difference: int = Field(description="How far outside: won for prices, weeks for durations")
+
+
+class DurationOut(AgainstOut):
+    weeks: int | None = Field(description="The bid's timeline, all stages")
+    wanted_weeks: int | None = Field(description="The need's wanted timeline in weeks")
+
+
+class StandingOut(BaseModel):
+    completed_engagements: int
+    case_studies: int = Field(description="Case studies on the supplier's profile")
+    review_average: float | None = Field(description="Mean public review rating, 1..5")
+    review_count: int
+
+
 class ComparisonRow(BaseModel):
     bid: BidOut
     score: float | None
     level: str | None = None  # fit level: high, medium, low; null below minimum or unranked
     level_label: str | None = None
+    price_vs_budget: AgainstOut | None = None
+    duration_vs_timeline: DurationOut | None = None
+    supplier_record: StandingOut | None = None
     reasons: list[str]
     case_studies: list[dict[str, object]]
     track_record: TrackRecordOut
@@ -161,6 +184,10 @@ class BidsOnNeed(BaseModel):
     """Sealed until the deadline: `count` only for staff, `bids` only after the deadline."""
 
     sealed: bool
+    sort: str = Field("price", description="price (cheapest first), fit or duration")
+    preselected_supplier_org_id: int | None = Field(
+        None, description="The shortlisted bid with the best fit; null when none is shortlisted"
+    )
     count: int | None
     bids: list[ComparisonRow]
 
