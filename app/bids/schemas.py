@@ -3,7 +3,13 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from app.engagements.schemas import TrackRecordOut
 from app.files.schemas import AttachmentOut
@@ -39,7 +45,7 @@ class BidIn(Input):
     timeline: list[TimelineRow] = Field(default_factory=list, max_length=4)
     price_total: Money
     price_subsidy: Money = 0
-    price_copay: Money = 0
+    price_copay: Annotated[Money, Field(validate_default=True)] = 0
     case_study_ids: list[Id] = Field(default_factory=list, max_length=10)
     attachments: list[Line] = Field(default_factory=list, max_length=10)
     version: Version | None = None
@@ -51,11 +57,14 @@ class BidIn(Input):
             raise ValueError("Give each stage at most once.")
         return rows
 
-    @model_validator(mode="after")
-    def _split_adds_up(self) -> "BidIn":
-        if self.price_subsidy + self.price_copay != self.price_total:
+    @field_validator("price_copay")
+    @classmethod
+    def _split_adds_up(cls, copay: int, info: ValidationInfo) -> int:
+        """On the co-payment field, so a form marks it (total and subsidy come first)."""
+        total, subsidy = info.data.get("price_total"), info.data.get("price_subsidy")
+        if total is not None and subsidy is not None and subsidy + copay != total:
             raise ValueError("Subsidy and co-payment must add up to the total price.")
-        return self
+        return copay
 
     def body(self) -> dict[str, object]:
         """What identifies a submission for idempotency (the version is not part of it)."""

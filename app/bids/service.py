@@ -18,6 +18,7 @@ from app.accounts.recovery import require_verified
 from app.bids.schemas import BidIn
 from app.db import expect_version
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.i18n import Msgid
 from app.models import (
     Bid,
     BidStatus,
@@ -32,6 +33,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.money import MANWON, Won
 from app.needs import service as needs
 
 FIELDS = (
@@ -142,15 +144,21 @@ def _check_split(need: Need, data: BidIn) -> None:
     most the programme's share of the total with one (the schema checks that it adds up)."""
     if need.subsidy_share is None:
         if data.price_subsidy:
-            raise Invalid("This need has no government programme: the subsidy must be 0.")
+            raise Invalid(NO_PROGRAMME)
         return
     if data.price_subsidy * 100 > data.price_total * need.subsidy_share:
         raise Invalid(
-            "The programme pays at most %(share)s%% of the price: "
-            "a subsidy of at most %(max)s (10,000 KRW).",
+            OVER_SHARE,
             share=need.subsidy_share,
-            max=data.price_total * need.subsidy_share // 100,
+            max=Won(data.price_total * need.subsidy_share // 100 * MANWON),
         )
+
+
+NO_PROGRAMME = Msgid("This need has no government programme: the subsidy must be 0.")
+OVER_SHARE = Msgid(
+    "The programme pays at most %(share)s%% of the price: a subsidy of at most %(max)s."
+)
+SPLIT_REFUSALS = (NO_PROGRAMME, OVER_SHARE)  # what a form marks on the subsidy field
 
 
 def _save(session: Session, viewer: User, need: Need, data: BidIn) -> Bid:
