@@ -199,7 +199,9 @@ class Page(HTMLParser):
         self.hidden: dict[str, str] = {}  # hidden inputs by name (the last of a name wins)
         self.texts: dict[str, str] = {}
         self.hrefs: set[str] = set()  # every link's target
+        self.selected: dict[str, str] = {}  # each select's chosen option value, by its id
         self.stack: list[tuple[str, str | None]] = []
+        self.select: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
@@ -209,6 +211,10 @@ class Page(HTMLParser):
             self.checked.add(str(found["id"]))
         if tag == "input" and found.get("type") == "hidden" and found.get("name"):
             self.hidden[str(found["name"])] = found.get("value") or ""
+        if tag == "select":
+            self.select = found.get("id")
+        if tag == "option" and "selected" in found and self.select:
+            self.selected[self.select] = found.get("value") or ""
         if tag not in VOID:
             self.stack.append((tag, found.get("id")))
             if found.get("id"):

@@ -1,17 +1,20 @@
 """JSON routes for bids: the same service functions as the pages."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Query
 from sqlalchemy.orm import Session
 
 from app.auth import CurrentUser, DbSession, roles
-from app.bids import service
+from app.bids import comparison, service
 from app.bids.schemas import (
+    AgainstOut,
     BidIn,
     BidOut,
     BidsOnNeed,
     ComparisonRow,
+    DurationOut,
+    StandingOut,
     TimelineOut,
     VersionIn,
     VersionOut,
@@ -33,6 +36,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 SUPPLIER = roles(Role.supplier)
 READERS = roles(Role.manufacturer, Role.coordinator, Role.admin)
+Sort = Annotated[Literal["price", "fit", "duration"], Query(description="price, fit or duration")]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=100)]
 
 
@@ -134,23 +138,47 @@ def bid_versions(need_id: RowId, session: DbSession, user: CurrentUser) -> list[
 
 
 @router.get("/needs/{need_id}/bids", dependencies=READERS, responses=ERRORS)
-def bids_on_need(need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser) -> BidsOnNeed:
-    """Sealed until the deadline (staff see only how many); then every live bid side by side."""
-    view, rows = service.compare_bids(session, cache, user, need_id)
+def bids_on_need(
+    need_id: RowId, session: DbSession, cache: Cache, user: CurrentUser, sort: Sort = "price"
+) -> BidsOnNeed:
+    """Sealed until the deadline (staff see only how many); then every live bid side by side,
+    sorted by `sort`, each with its price against the budget and duration against the timeline."""
+    view, rows = comparison.compare_bids(session, cache, user, need_id, sort)
     told = service.outcomes(session, [row.bid for row in rows])
-    items = [
-        ComparisonRow(
-            bid=bid_out(user, row.bid, told[row.bid.id]),
-            score=row.match.score if row.match else None,
-            level=row.match.level if row.match else None,
-            level_label=row.match.level_label if row.match else None,
-            reasons=row.reasons,
-            case_studies=[
-                {"id": s.id, "title": s.title, "outcome": s.outcome} for s in row.studies
-            ],
-            track_record=[TrackLineOut.model_validate(t, from_attributes=True) for t in row.track],
-            supplier_membership=row.membership.value if row.membership else None,
-        )
-        for row in rows
-    ]
-    return BidsOnNeed(sealed=view.sealed, count=view.count, bids=items)
+    items = [comparison_row(user, row, told[row.bid.id]) for row in rows]
+    chosen = comparison.preselected(rows)
+    return BidsOnNeed(
+        sealed=view.sealed,
+        count=view.count,
+        bids=items,
+        sort=sort,
+        preselected_supplier_org_id=chosen,
+    )
+
+
+def comparison_row(user: User, row: comparison.Row, told: str | None) -> ComparisonRow:
+    wanted = comparison.wanted_weeks(row.bid.need)
+    record = row.record
+    return ComparisonRow(
+        bid=bid_out(user, row.bid, told),
+        score=row.match.score if row.match else None,
+        level=row.match.level if row.match else None,
+        level_label=row.match.level_label if row.match else None,
+        price_vs_budget=AgainstOut.model_validate(row.price, from_attributes=True),
+        duration_vs_timeline=DurationOut(
+            status=row.duration.status,
+            difference=row.duration.difference,
+            weeks=row.weeks,
+            wanted_weeks=wanted,
+        ),
+        supplier_record=StandingOut(
+            completed_engagements=record.completed,
+            case_studies=record.case_studies,
+            review_average=record.review_average,
+            review_count=record.review_count,
+        ),
+        reasons=row.reasons,
+        case_studies=[{"id": s.id, "title": s.title, "outcome": s.outcome} for s in row.studies],
+        track_record=[TrackLineOut.model_validate(t, from_attributes=True) for t in row.track],
+        supplier_membership=row.membership.value if row.membership else None,
+    )

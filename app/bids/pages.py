@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from app.auth import CurrentUser, DbSession, roles
 from app.bids import service
 from app.bids.schemas import STAGES, BidIn, VersionIn
+from app.errors import AppError
 from app.files import service as files
 from app.files.download import UploadsDep
 from app.files.pages import upload
@@ -41,7 +42,9 @@ def parse_bid_form(form: FormData) -> tuple[dict[str, Any], dict[str, Any]]:
     raw = form_dict(form, list_fields=("case_study_ids",))
     weeks = {stage: raw.pop(f"weeks-{stage}", None) for stage in STAGES}
     key = raw.pop("idempotency_key", None)
-    data = {k: v for k, v in raw.items() if v is not None and k != "attachments"}
+    skip = ("attachments", "subsidy_share")
+    data = {k: v for k, v in raw.items() if v is not None and k not in skip}
+    data.update(split_from_share(raw))
     data["timeline"] = [{"stage": s, "weeks": w} for s, w in weeks.items() if w]
     data["attachments"] = [
         x.strip() for x in (raw.get("attachments") or "").splitlines() if x.strip()
@@ -50,12 +53,28 @@ def parse_bid_form(form: FormData) -> tuple[dict[str, Any], dict[str, Any]]:
     return raw, data
 
 
+def split_from_share(raw: dict[str, Any]) -> dict[str, int]:
+    """Without script, subsidy and co-payment left empty are computed from the share typed
+    (the programme's rounding: the subsidy rounds down; no share field: no programme, the
+    manufacturer pays all); the service checks the share against the need's."""
+    if raw.get("price_subsidy") is not None or raw.get("price_copay") is not None:
+        return {}
+    try:
+        total, share = int(raw.get("price_total") or ""), int(raw.get("subsidy_share") or 0)
+    except ValueError:
+        return {}
+    subsidy = total * share // 100
+    return {"price_subsidy": subsidy, "price_copay": total - subsidy}
+
+
 def bid_form(bid: Bid) -> dict[str, Any]:
     form: dict[str, Any] = {f: getattr(bid, f) for f in service.FIELDS}
     form.update({f"weeks-{row['stage']}": row["weeks"] for row in bid.timeline})
     form["attachments"] = "\n".join(bid.attachments)
     form["case_study_ids"] = [str(i) for i in bid.case_study_ids]
     form["version"] = bid.version
+    if bid.price_total:
+        form["subsidy_share"] = round(bid.price_subsidy * 100 / bid.price_total)
     return form
 
 
@@ -72,6 +91,7 @@ def _bid_page(
     bid = service.own_bid(session, user, need.id)
     form = form if form is not None else (bid_form(bid) if bid else {})
     form.setdefault("idempotency_key", secrets.token_urlsafe(24))
+    form.setdefault("subsidy_share", need.subsidy_share)
     profile = user.organization.supplier
     attached = files.files_of(session, AttachmentOwner.bid, [bid.id])[bid.id] if bid else []
     context = {
@@ -120,7 +140,11 @@ def submit_bid(
     def again(errors: dict[str, str], status: int) -> Response:
         return _bid_page(request, session, user, need_id, raw, _errors(errors), status)
 
-    return submit(request, session, BidIn, data, act, again)
+    return submit(request, session, BidIn, data, act, again, field=_split_or_form)
+
+
+def _split_or_form(exc: AppError) -> str:
+    return "price_subsidy" if exc.message in service.SPLIT_REFUSALS else "__all__"
 
 
 @router.post("/needs/{need_id:int}/bid/withdraw", dependencies=SUPPLIER)

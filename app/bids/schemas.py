@@ -3,7 +3,13 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from app.engagements.schemas import TrackRecordOut
 from app.files.schemas import AttachmentOut
@@ -39,7 +45,7 @@ class BidIn(Input):
     timeline: list[TimelineRow] = Field(default_factory=list, max_length=4)
     price_total: Money
     price_subsidy: Money = 0
-    price_copay: Money = 0
+    price_copay: Annotated[Money, Field(validate_default=True)] = 0
     case_study_ids: list[Id] = Field(default_factory=list, max_length=10)
     attachments: list[Line] = Field(default_factory=list, max_length=10)
     version: Version | None = None
@@ -51,11 +57,14 @@ class BidIn(Input):
             raise ValueError("Give each stage at most once.")
         return rows
 
-    @model_validator(mode="after")
-    def _split_adds_up(self) -> "BidIn":
-        if self.price_subsidy + self.price_copay != self.price_total:
+    @field_validator("price_copay")
+    @classmethod
+    def _split_adds_up(cls, copay: int, info: ValidationInfo) -> int:
+        """On the co-payment field, so a form marks it (total and subsidy come first)."""
+        total, subsidy = info.data.get("price_total"), info.data.get("price_subsidy")
+        if total is not None and subsidy is not None and subsidy + copay != total:
             raise ValueError("Subsidy and co-payment must add up to the total price.")
-        return self
+        return copay
 
     def body(self) -> dict[str, object]:
         """What identifies a submission for idempotency (the version is not part of it)."""
@@ -144,11 +153,34 @@ class VersionOut(BaseModel):
     )
 
 
+class AgainstOut(BaseModel):
+    status: Literal["within", "over", "under", "unknown"] = Field(
+        description="within the need's figure, over it, under the budget's minimum, or "
+        "unknown (the need or the bid gives none)"
+    )
+    difference: int = Field(description="How far outside: won for prices, weeks for durations")
+
+
+class DurationOut(AgainstOut):
+    weeks: int | None = Field(description="The bid's timeline, all stages")
+    wanted_weeks: int | None = Field(description="The need's wanted timeline in weeks")
+
+
+class StandingOut(BaseModel):
+    completed_engagements: int
+    case_studies: int = Field(description="Case studies on the supplier's profile")
+    review_average: float | None = Field(description="Mean public review rating, 1..5")
+    review_count: int
+
+
 class ComparisonRow(BaseModel):
     bid: BidOut
     score: float | None
     level: str | None = None  # fit level: high, medium, low; null below minimum or unranked
     level_label: str | None = None
+    price_vs_budget: AgainstOut | None = None
+    duration_vs_timeline: DurationOut | None = None
+    supplier_record: StandingOut | None = None
     reasons: list[str]
     case_studies: list[dict[str, object]]
     track_record: TrackRecordOut
@@ -161,6 +193,10 @@ class BidsOnNeed(BaseModel):
     """Sealed until the deadline: `count` only for staff, `bids` only after the deadline."""
 
     sealed: bool
+    sort: str = Field("price", description="price (cheapest first), fit or duration")
+    preselected_supplier_org_id: int | None = Field(
+        None, description="The shortlisted bid with the best fit; null when none is shortlisted"
+    )
     count: int | None
     bids: list[ComparisonRow]
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.auth import CurrentUser, DbSession, roles
-from app.bids import selection, service
+from app.bids import comparison, selection
 from app.bids.schemas import DecisionIn, ProposalIn, SelectIn, VersionIn
 from app.files import service as files
 from app.i18n import Msgid
@@ -39,7 +39,9 @@ def compare_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    view, rows = service.compare_bids(session, cache, user, need_id)
+    sort = request.query_params.get("sort", "price")
+    sort = sort if sort in comparison.SORTS else "price"
+    view, rows = comparison.compare_bids(session, cache, user, need_id, sort)
     need = needs.get_need(session, user, need_id)
     award = selection.latest_award(session, need.id)
     free = not (award is not None and award.status in selection.ACTIVE)
@@ -50,6 +52,9 @@ def compare_page(
         "need": need,
         "view": view,
         "rows": rows,
+        "sort": sort,
+        "sorts": comparison.SORTS,
+        "preselected": comparison.preselected(rows),
         "award": award,
         "engagement_id": engagement,
         "owner": needs.can_edit(user, need),
@@ -113,9 +118,14 @@ def compare_bids(
 
 
 @router.post("/needs/{need_id:int}/bids/{org_id:int}/shortlist", dependencies=MANUFACTURER)
-def shortlist(need_id: RowId, org_id: RowId, session: DbSession, user: CurrentUser) -> Response:
+def shortlist(
+    request: Request, need_id: RowId, org_id: RowId, session: DbSession, user: CurrentUser
+) -> Response:
     selection.toggle_shortlist(session, user, need_id, org_id)
-    return redirect(f"/needs/{need_id}/bids")
+    sort = request.query_params.get("sort")
+    return redirect(
+        f"/needs/{need_id}/bids" + (f"?sort={sort}" if sort in comparison.SORTS else "")
+    )
 
 
 @router.post("/needs/{need_id:int}/award", dependencies=MANUFACTURER)

@@ -18,10 +18,7 @@ from app.accounts.recovery import require_verified
 from app.bids.schemas import BidIn
 from app.db import expect_version
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.matches import service as matches
-from app.matches.cache import IndexCache
-from app.matches.eligibility import standing
-from app.matches.service import Suggestion
+from app.i18n import Msgid
 from app.models import (
     Bid,
     BidStatus,
@@ -29,7 +26,6 @@ from app.models import (
     CaseStudy,
     Engagement,
     IdempotencyKey,
-    Membership,
     Need,
     NeedStatus,
     Role,
@@ -37,8 +33,8 @@ from app.models import (
     User,
     utcnow,
 )
+from app.money import MANWON, Won
 from app.needs import service as needs
-from app.track_record.service import TrackLine, track_record_by_org
 
 FIELDS = (
     "approach",
@@ -148,15 +144,21 @@ def _check_split(need: Need, data: BidIn) -> None:
     most the programme's share of the total with one (the schema checks that it adds up)."""
     if need.subsidy_share is None:
         if data.price_subsidy:
-            raise Invalid("This need has no government programme: the subsidy must be 0.")
+            raise Invalid(NO_PROGRAMME)
         return
     if data.price_subsidy * 100 > data.price_total * need.subsidy_share:
         raise Invalid(
-            "The programme pays at most %(share)s%% of the price: "
-            "a subsidy of at most %(max)s (10,000 KRW).",
+            OVER_SHARE,
             share=need.subsidy_share,
-            max=data.price_total * need.subsidy_share // 100,
+            max=Won(data.price_total * need.subsidy_share // 100 * MANWON),
         )
+
+
+NO_PROGRAMME = Msgid("This need has no government programme: the subsidy must be 0.")
+OVER_SHARE = Msgid(
+    "The programme pays at most %(share)s%% of the price: a subsidy of at most %(max)s."
+)
+SPLIT_REFUSALS = (NO_PROGRAMME, OVER_SHARE)  # what a form marks on the subsidy field
 
 
 def _save(session: Session, viewer: User, need: Need, data: BidIn) -> Bid:
@@ -303,49 +305,3 @@ def case_studies(session: Session, bids: list[Bid]) -> dict[int, CaseStudy]:
     if not ids:
         return {}
     return {c.id: c for c in session.scalars(select(CaseStudy).where(CaseStudy.id.in_(ids)))}
-
-
-@dataclass(frozen=True)
-class Row:
-    """One bid side by side: its match score and reasons, the case studies it cites and the
-    supplier's verified track record."""
-
-    bid: Bid
-    match: Suggestion | None
-    studies: list[CaseStudy]
-    track: list[TrackLine]
-    membership: Membership | None = Membership.admitted  # flagged when not admitted now
-
-    @property
-    def reasons(self) -> list[str]:
-        if self.match is None:
-            return []
-        return [e.sentence for e in self.match.evidence] + [
-            r.label for r in self.match.reasons if not r.ok
-        ]
-
-
-def compare_bids(
-    session: Session, cache: IndexCache, viewer: User, need_id: int
-) -> tuple[BidView, list[Row]]:
-    view = visible_bids(session, viewer, need_id)
-    if view.sealed or viewer.role is Role.supplier or not view.bids:
-        return view, []
-    ranked = matches.suggest_suppliers(
-        session, cache, viewer, need_id, limit=200, below_minimum=True
-    )
-    by_org = {s.id: s for s in ranked}
-    studies = case_studies(session, view.bids)
-    tracks = track_record_by_org(session, [b.supplier_org_id for b in view.bids])
-    members = standing(session, [b.supplier_org_id for b in view.bids])
-    rows = [
-        Row(
-            b,
-            by_org.get(b.supplier_org_id),
-            [studies[i] for i in b.case_study_ids if i in studies],
-            tracks.get(b.supplier_org_id, []),
-            members.get(b.supplier_org_id),
-        )
-        for b in view.bids
-    ]
-    return view, rows

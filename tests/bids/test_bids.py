@@ -176,7 +176,7 @@ def test_the_subsidy_follows_the_needs_programme(browser, session) -> None:
     over = bid_body(price_total=5000, price_subsidy=3600, price_copay=1400)
     refused = browser.api("PUT", f"/api/needs/{funded.id}/bid", over)
     assert refused.status_code == 422 and "70%" in refused.json()["message"]
-    assert "3500" in refused.json()["message"]
+    assert "3,500만 원" in refused.json()["message"]  # in won, not a bare 만원 count
     at_share = bid_body(price_total=5000, price_subsidy=3500, price_copay=1500)
     assert browser.api("PUT", f"/api/needs/{funded.id}/bid", at_share).status_code == 200
     assert browser.api("PUT", f"/api/needs/{unfunded.id}/bid", at_share).status_code == 422

@@ -73,7 +73,7 @@ def test_open_after_deadline_to_owner_and_staff_only(browser, session, market) -
     assert api_view(browser, people["alpha"], need.id) == (200, ["알파의 비전 검사 접근 방식"])
     browser.login(people["owner"])
     page = browser.get(f"/needs/{need.id}/bids")
-    assert page.text.count('class="bid-row') == 2
+    assert page.text.count('class="bid-col') == 2
     browser.login(people["other_manufacturer"])
     assert browser.get(f"/needs/{need.id}/bids").status_code == 404
     for supplier in ("alpha", "beta"):

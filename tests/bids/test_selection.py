@@ -49,7 +49,7 @@ def test_pages_shortlist_select_approve(browser, session, decided) -> None:
     url = f"/needs/{need.id}"
     assert browser.post(f"{url}/bids/{alpha.organization_id}/shortlist").status_code == 303
     page = browser.get(f"{url}/bids")
-    assert 'class="bid-row shortlisted"' in page.text and 'id="select-form"' in page.text
+    assert 'class="bid-col shortlisted"' in page.text and 'id="select-form"' in page.text
     bad = browser.confirm(f"{url}/award", {"supplier_org_id": alpha.organization_id})
     assert bad.status_code == 422 and session.scalar(select(Award)) is None
     form = {"supplier_org_id": alpha.organization_id, "justification": "실적과 가격이 적정"}

@@ -169,8 +169,8 @@ def test_from_need_to_verified_track_record(people) -> None:  # type: ignore[no-
 
 def select_bid(page, need_id: int) -> int:  # type: ignore[no-untyped-def]
     page.goto(f"/needs/{need_id}/bids")
-    assert page.locator("#comparison tr.bid-row").count() == 2
-    row = page.locator("#comparison tr.bid-row", has_text=INVITED[1])
+    assert page.locator("#comparison th.bid-col").count() == 2
+    row = page.locator("#comparison th.bid-col", has_text=INVITED[1])
     org_id = int(row.get_attribute("id").removeprefix("bid-"))
     press(page, f"#shortlist-{org_id}")
     assert page.locator(f"#bid-{org_id}.shortlisted").count() == 1

@@ -94,5 +94,7 @@ def test_the_menu_opens_without_script_and_the_comparison_scrolls_in_its_box(pho
     assert table.count() == 1
     inner, outer = table.evaluate("t => [t.scrollWidth, t.clientWidth]")
     assert inner > outer and outer <= PHONE["width"]  # wider than the phone, scrolled inside
-    first = phone.locator("#comparison tbody tr td").first
-    assert first.evaluate("td => getComputedStyle(td).position") == "sticky"
+    first = phone.locator(
+        "#comparison tbody tr th"
+    ).first  # the attribute column (bids side by side)
+    assert first.evaluate("th => getComputedStyle(th).position") == "sticky"
