@@ -16,6 +16,7 @@ SELF_SERVICE = (
     "/notifications",
     "/api/notifications",
     "/api/notification-preferences",
+    "/welcome",  # what to do next after sign-up, per role
 )
 SPONSOR_ROUTES = {
     ("GET", "/cohorts"),

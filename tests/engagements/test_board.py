@@ -91,8 +91,11 @@ def test_the_page_shows_columns_chips_and_keeps_the_flag_filter(browser, session
     page = browser.get("/engagements/board").text
     assert {f"column-{s.value}" for s in Stage} | {f"card-{c.engagement.id}"} <= ids(page)
     assert "waiting-supplier" in page
-    # the board needs no script of its own (base.html's upload.js only adds progress bars)
-    assert page.count("<script") == page.count('<script src="/static/upload.js"')
+    # the board needs no script of its own (base.html's upload.js adds progress bars and
+    # picker.js searches pickers, on every page)
+    assert page.count("<script") == sum(
+        page.count(f'<script src="/static/{name}"') for name in ("upload.js", "picker.js")
+    )
     filtered = browser.get("/engagements/board?flag=stalled").text
     assert f"card-{c.engagement.id}" not in ids(filtered)
     assert '<option value="stalled" selected>' in filtered
