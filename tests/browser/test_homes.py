@@ -68,3 +68,27 @@ def test_the_coordinator_sees_overdue_and_stalled_cards_on_the_board(page) -> No
     assert page.locator("#f-flag").input_value() == "stalled"
     cards = page.locator(".board-card")
     assert cards.count() >= 1 and cards.count() == page.locator(".board-card.is-stalled").count()
+
+
+def test_the_coordinator_reads_the_history_in_words(page) -> None:  # type: ignore[no-untyped-def]
+    """The audit log over the demo data: entries in words (no action codes, no raw field
+    names, no bare ids), filtered by an action label, at both widths."""
+    log_in(page, "coordinator@gn-ai.example.kr")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto("/coordinator/audit")
+        entries = page.locator(".audit-entry")
+        assert entries.count() >= 5
+        text = page.locator("main").inner_text()
+        for raw in ("supplier_org_id", "need.published", "engagement.started", "_id:"):
+            assert raw not in text, raw
+        fits(page, width)
+        if width == PHONE:  # cards a line wide, not six squeezed columns
+            box = entries.first.locator("td").first.bounding_box()  # "when": a whole line
+            assert box is not None and box["width"] >= 300, box
+        shot(page, f"history-{width}")
+    page.select_option("#f-action", "engagement.started")
+    with page.expect_navigation():
+        page.locator("#audit-filters button").click()
+    assert "action=engagement.started" in page.url
+    assert page.locator(".audit-entry").count() >= 1
