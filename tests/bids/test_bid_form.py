@@ -27,7 +27,7 @@ def test_form_shows_what_the_need_asks_and_loads_the_split_script(browser, sessi
     browser.login(supplier)
     response = browser.get(f"/needs/{need.id}/bid")
     page = parse(response.text)
-    assert "불량률" in page.texts["brief-kpis"] and "1 %" in page.texts["brief-kpis"]
+    assert "불량률" in page.texts["brief-kpis"] and "1%" in page.texts["brief-kpis"]
     assert "MES 연동" in page.texts["brief-must-have"]
     assert "split-summary" in page.texts and "f-subsidy_share" in response.text
     assert '<script src="/static/bid-split.js" defer></script>' in response.text
