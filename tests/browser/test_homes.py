@@ -44,6 +44,50 @@ def test_each_role_follows_an_item_from_its_home(page, role: str, email: str, se
         assert response is not None and response.status == 200, href
         assert page.url.endswith(href), (page.url, href)
         fits(page, width)  # the pages items lead to fit phones too (issue 14 item 5)
+    every_kind_leads_somewhere(page)
+    in_english(page)
+
+
+def every_kind_leads_somewhere(page) -> None:  # type: ignore[no-untyped-def]
+    """Each kind of item on the home (each section's first), on a phone: its page opens and
+    fits the screen."""
+    page.goto("/")
+    links = page.locator(".home-section li.home-item a")
+    hrefs: dict[str, str] = {}
+    for n in range(links.count()):
+        link = links.nth(n)
+        section = link.evaluate("a => a.closest('section').id")
+        hrefs.setdefault(section, link.get_attribute("href") or "")
+    for section, href in hrefs.items():
+        response = page.goto(href, timeout=60_000)
+        assert response is not None and response.status == 200, (section, href)
+        fits(page, PHONE)
+
+
+def in_english(page) -> None:  # type: ignore[no-untyped-def]
+    """The same home in English: translated titles, no raw codes; then back to Korean (the
+    language is kept on the demo account)."""
+    page.goto("/")
+    korean = page.locator(".home-section h2").all_inner_texts()
+    switch(page, "en")
+    try:
+        assert page.locator("html").get_attribute("lang") == "en"
+        english = page.locator(".home-section h2").all_inner_texts()
+        assert len(english) == len(korean) and english != korean
+        text = page.locator("main").inner_text()
+        assert not any("\uac00" <= ch <= "\ud7a3" for ch in " ".join(english)), english
+        for raw in ("_to_", "bids_to_compare", "new_accounts", "None"):
+            assert raw not in text, raw
+        fits(page, PHONE)
+    finally:
+        switch(page, "ko")
+
+
+def switch(page, lang: str) -> None:  # type: ignore[no-untyped-def]
+    if page.locator("#menu-button").is_visible():
+        page.click("#menu-button")  # a phone's header menu opens first
+    with page.expect_navigation():
+        page.click(f"button[name=locale][value={lang}]")
 
 
 def test_the_coordinator_sees_overdue_and_stalled_cards_on_the_board(page) -> None:  # type: ignore[no-untyped-def]
