@@ -297,7 +297,7 @@ def accept_invitation(
 
     def act(parsed: AcceptInvite) -> Response:
         new_user = service.accept_invitation(session, secret, parsed, request_locale(request))
-        return _login_response(request, service.start_session(session, new_user))
+        return _login_response(request, service.start_session(session, new_user), "/welcome")
 
     def again(errors: dict[str, str], status: int) -> Response:
         shown = {k: v for k, v in data.items() if k != "password"}

@@ -132,7 +132,8 @@ def test_invite_a_colleague_who_joins_the_same_organisation(browser, session) ->
     browser.logout()
     path = link.replace("http://testserver", "")
     assert browser.get(path).status_code == 200
-    assert browser.post(path, {"name": "새직원", "password": PASSWORD}).status_code == 303
+    joining = browser.post(path, {"name": "새직원", "password": PASSWORD})
+    assert joining.status_code == 303 and joining.headers["location"] == "/welcome"
     joined = session.scalar(select(User).where(User.email == "new@mfr.example.kr"))
     assert joined.organization_id == owner.organization_id and joined.role is Role.manufacturer
     assert browser.get(path).status_code == 404  # used once
