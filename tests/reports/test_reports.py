@@ -105,3 +105,4 @@ def test_a_table_after_a_chart_is_not_filled_with_the_charts_blue(tmp_path) -> N
     assert report.pdf.fill_color is not None
     assert tuple(round(c * 255) for c in report.pdf.fill_color.colors) != BAR
     assert tuple(round(c * 255) for c in report.pdf.fill_color.colors) == (255, 255, 255)
+    assert report.output().startswith(b"%PDF")  # output() closes the font file
