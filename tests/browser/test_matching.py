@@ -27,7 +27,7 @@ SUPPLIER = "info@nurivision.example.kr"
 COORDINATOR = "coordinator@gn-ai.example.kr"
 LEVELS = {"ko": ("높음", "보통", "낮음"), "en": ("High", "Medium", "Low")}
 CODES = re.compile(r"\b[a-z]+(_[a-z]+)+\b")  # out_of_province, missing_certification, ...
-SCORE = re.compile(r"\d\.\d{2}")
+SCORE = re.compile(r"(?<![\d.])\d\.\d{2}(?![\d.])")  # 0.82, not a date's 2027.01.06
 
 
 def demo_need(external_id: str = "need-press-bracket-visual-check") -> dict:
