@@ -323,6 +323,7 @@ BY_ENTITY: dict[tuple[str, str], dict[str, _]] = {
         "draft": _("Draft"),
         "awaiting_check": _("Awaiting check"),
         "open": _("Open"),
+        "awaiting_selection": _("Closed · awaiting selection"),  # Need.phase(), not stored
         "closed": _("Closed"),
     },
     ("bids", "status"): {"submitted": _("Submitted"), "withdrawn": _("Withdrawn")},

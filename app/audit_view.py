@@ -50,6 +50,7 @@ VOCABULARIES: dict[str, dict[str, vocab.Term]] = {
     "min_sf_level": vocab.SF_LEVELS,
     "systems": vocab.SYSTEMS,
     "metric": vocab.KPI_METRICS,
+    "unit": vocab.KPI_UNITS,
     "revenue_band": vocab.REVENUE_BANDS,
     "readiness_data": DATA,
     "readiness_staff": STAFF,
@@ -266,6 +267,11 @@ def _reference_kind(entity_type: str, key: str) -> str | None:
     if entity_type == "cohorts" and key in COHORT_REFERENCES:
         return COHORT_REFERENCES[key]
     return REFERENCES.get(key)
+
+
+def word(entity_type: str, key: str, value: Any, locale: str) -> str:
+    """One coded value in the reader's words, as the log shows it (exports' CSV use it)."""
+    return _text(entity_type, key, value, locale)
 
 
 def _text(entity_type: str, key: str, value: Any, locale: str) -> str:

@@ -42,6 +42,9 @@ class Column:
     key: str  # the JSON Lines field name (stable, English)
     header: Msgid  # the CSV header, in the reader's language
     value: Callable[[Any], Any]
+    # a coded value (a vocabulary code, a status): the CSV has it in words as the audit log
+    # words that (entity type, field), the JSON Lines keep the code
+    coded: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -81,25 +84,47 @@ NEED_COLUMNS = (
     Column("id", _("Need"), lambda n: n.id),
     Column("title", _("Title"), lambda n: n.title),
     Column("organization", _("Manufacturer"), lambda n: n.organization.name),
-    Column("status", _("Status"), lambda n: n.phase()),
-    Column("industry", _("Sector"), lambda n: n.industry),
-    Column("process", _("Process"), lambda n: n.process),
-    Column("ai_techniques", _("AI techniques"), lambda n: _codes(n.ai_techniques)),
-    Column("region", _("Region"), lambda n: n.region),
+    Column("status", _("Status"), lambda n: n.phase(), ("needs", "status")),
+    Column("industry", _("Sector"), lambda n: n.industry, ("needs", "industry")),
+    Column("process", _("Process"), lambda n: n.process, ("needs", "process")),
+    Column(
+        "ai_techniques",
+        _("AI techniques"),
+        lambda n: _codes(n.ai_techniques),
+        ("needs", "ai_techniques"),
+    ),
+    Column("region", _("Region"), lambda n: n.region, ("needs", "region")),
     Column("budget_min", _("Budget from (10,000 won)"), lambda n: n.budget_min),
     Column("budget_max", _("Budget to (10,000 won)"), lambda n: n.budget_max),
     Column("deadline_at", _("Bidding deadline"), lambda n: n.deadline_at),
     Column("published_at", _("Published"), lambda n: n.published_at),
-    Column("kpis", _("Goal KPIs"), lambda n: [k.metric for k in n.kpis]),
+    Column("kpis", _("Goal KPIs"), lambda n: [k.metric for k in n.kpis], ("needs", "metric")),
 )
 SUPPLIER_COLUMNS = (
     Column("organization_id", _("Organisation"), lambda s: s.organization_id),
     Column("name", _("Supplier"), lambda s: s.organization.name),
-    Column("membership", _("Membership"), lambda s: s.membership.value),
-    Column("region", _("Region"), lambda s: s.region),
-    Column("specialties", _("Specialty fields"), lambda s: _codes(s.specialties)),
-    Column("ai_techniques", _("AI techniques"), lambda s: _codes(s.ai_techniques)),
-    Column("industries", _("Industries"), lambda s: _codes(s.industries)),
+    Column(
+        "membership", _("Membership"), lambda s: s.membership.value, ("organizations", "membership")
+    ),
+    Column("region", _("Region"), lambda s: s.region, ("organizations", "region")),
+    Column(
+        "specialties",
+        _("Specialty fields"),
+        lambda s: _codes(s.specialties),
+        ("organizations", "specialties"),
+    ),
+    Column(
+        "ai_techniques",
+        _("AI techniques"),
+        lambda s: _codes(s.ai_techniques),
+        ("organizations", "ai_techniques"),
+    ),
+    Column(
+        "industries",
+        _("Industries"),
+        lambda s: _codes(s.industries),
+        ("organizations", "industries"),
+    ),
     Column("capacity", _("Capacity"), lambda s: s.capacity),
     Column("updated_at", _("Updated on"), lambda s: s.updated_at),
 )
@@ -108,7 +133,7 @@ BID_COLUMNS = (
     Column("need_id", _("Need"), lambda b: b.need_id),
     Column("need_title", _("Need title"), lambda b: b.need.title),
     Column("supplier", _("Supplier"), lambda b: b.supplier.name),
-    Column("status", _("Status"), lambda b: b.status.value),
+    Column("status", _("Status"), lambda b: b.status.value, ("bids", "status")),
     Column("price_total", _("Price (10,000 won)"), lambda b: b.price_total),
     Column("price_subsidy", _("Subsidy (10,000 won)"), lambda b: b.price_subsidy),
     Column("price_copay", _("Co-payment (10,000 won)"), lambda b: b.price_copay),
@@ -121,7 +146,7 @@ ENGAGEMENT_COLUMNS = (
     Column("need_title", _("Need title"), lambda e: e.need.title),
     Column("manufacturer", _("Manufacturer"), lambda e: e.manufacturer.name),
     Column("supplier", _("Supplier"), lambda e: e.supplier.name),
-    Column("stage", _("Stage"), lambda e: e.stage.value),
+    Column("stage", _("Stage"), lambda e: e.stage.value, ("engagements", "stage")),
     Column("overdue", _("Overdue"), lambda e: is_overdue(e)),
     Column("created_at", _("Started on"), lambda e: e.created_at),
     Column("updated_at", _("Updated on"), lambda e: e.updated_at),
@@ -130,11 +155,11 @@ ENGAGEMENT_COLUMNS = (
 RESULT_COLUMNS = (
     Column("id", _("Result"), lambda r: r.id),
     Column("engagement_id", _("Engagement"), lambda r: r.kpi.engagement_id),
-    Column("metric", _("KPI"), lambda r: r.kpi.metric),
-    Column("unit", _("Unit"), lambda r: r.kpi.unit),
+    Column("metric", _("KPI"), lambda r: r.kpi.metric, ("engagements", "metric")),
+    Column("unit", _("Unit"), lambda r: r.kpi.unit, ("engagements", "unit")),
     Column("baseline", _("Baseline"), lambda r: r.kpi.baseline),
     Column("target", _("Target"), lambda r: r.kpi.target),
-    Column("phase", _("Phase"), lambda r: r.phase.value),
+    Column("phase", _("Phase"), lambda r: r.phase.value, ("engagements", "phase")),
     Column("value", _("Result"), lambda r: r.value),
     Column("verified_at", _("Verified on"), lambda r: r.verified_at),
     Column("rejected_reason", _("Rejected because"), lambda r: r.rejected_reason),
@@ -144,7 +169,7 @@ PAYMENT_COLUMNS = (
     Column("id", _("Payment"), lambda p: p.id),
     Column("engagement_id", _("Engagement"), lambda p: p.engagement_id),
     Column("milestone", _("Milestone"), lambda p: p.milestone.title),
-    Column("kind", _("Kind"), lambda p: p.kind.value),
+    Column("kind", _("Kind"), lambda p: p.kind.value, ("engagements", "kind")),
     Column("amount", _("Amount (won)"), lambda p: p.amount),
     Column("paid_on", _("Paid on"), lambda p: p.paid_on),
     Column("reference", _("Voucher / programme reference"), lambda p: p.reference),

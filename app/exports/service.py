@@ -15,9 +15,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from app.audit_view import word
 from app.db import Database
 from app.errors import Forbidden, Invalid, NotFound
-from app.exports.kinds import KINDS, ExportKind
+from app.exports.kinds import KINDS, Column, ExportKind
 from app.formats import SEOUL
 from app.i18n import gettext
 from app.models import User
@@ -81,6 +82,15 @@ def csv_text(value: Any, locale: str) -> str:
     return str(value)
 
 
+def csv_cell_text(column: Column, row: Any, locale: str) -> str:
+    """A cell for people: a coded value in words (several joined by "; "), else as is."""
+    value = column.value(row)
+    if column.coded is None or value is None:
+        return csv_text(value, locale)
+    items = value if isinstance(value, list) else [value]
+    return "; ".join(word(*column.coded, item, locale) for item in items)
+
+
 def _csv_line(cells: list[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow([csv_cell(c) for c in cells])
@@ -93,7 +103,7 @@ def csv_lines(kind: ExportKind, rows: Iterator[list[Any]], locale: str) -> Itera
     columns = kind.fields("csv")
     yield "\ufeff" + _csv_line([c.header.label(locale) for c in columns])
     for batch in rows:
-        yield "".join(_csv_line([csv_text(c.value(row), locale) for c in columns]) for row in batch)
+        yield "".join(_csv_line([csv_cell_text(c, row, locale) for c in columns]) for row in batch)
 
 
 def _json(value: Any) -> Any:

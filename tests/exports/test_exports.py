@@ -193,7 +193,31 @@ def test_payments_export_to_staff_and_the_parties_only(browser, session):
         table = rows(browser.get(f"/exports/payments.csv?engagement_id={c.engagement.id}"))
         assert table[0][:3] == ["지급", "프로젝트", "마일스톤"]
         assert [(r[3], r[4], r[6]) for r in table[1:]] == [
-            ("subsidy", "40000000", "AI바우처-2026-0042")
+            ("정부지원금 지급", "40000000", "AI바우처-2026-0042")
         ]
     browser.login(c.stranger)
     assert lines(browser.api("GET", "/api/exports/payments?format=jsonl")) == []
+
+
+def test_the_csv_has_codes_in_words_and_the_json_lines_keep_the_codes(browser, session):
+    """Sector, region, status, stage, KPI metric and unit read as the pages word them in the
+    reader's language; machines get the codes in JSON Lines."""
+    maker, supplier = make_manufacturer(session), make_supplier(session, "비전공급사")
+    engagement = make_engagement(session, maker, supplier, title="공개 수요")
+    engagement.kpis[0].results.append(
+        KpiResult(phase=ResultPhase.demonstration, value=1.5, verified_at=utcnow())
+    )
+    session.commit()
+    browser.login(make_staff(session))
+    needs = rows(browser.get("/exports/needs.csv"))
+    head, row = needs[0], next(r for r in needs[1:] if r[1] == "공개 수요")
+    cell = dict(zip(head, row, strict=True))
+    assert cell["상태"] == "마감" and cell["지역"] == "경남 창원시", cell
+    assert "gn-" not in ";".join(row) and "defect_rate" not in ";".join(row)
+    [coded] = [n for n in lines(browser.get("/exports/needs.jsonl")) if n["title"] == "공개 수요"]
+    assert coded["status"] == "closed" and coded["region"].startswith("gn-")
+    results = rows(browser.get("/exports/kpi_results.csv"))
+    result = dict(zip(results[0], results[1], strict=True))
+    assert result["KPI"] == "불량률" and result["단위"] == "%" and result["시점"] == "실증 후"
+    engagements = rows(browser.get("/exports/engagements.csv"))
+    assert engagements[1][5] == "컨설팅"
