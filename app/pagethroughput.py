@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from app.benchserver import stop, wait_up
 from app.pagesbench import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,28 +48,13 @@ class Target:
     cookies: dict[str, str]
 
 
-def stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 def _serve(module: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "uvicorn", module, "--host", "127.0.0.1"]
     server = subprocess.Popen(
         [*command, "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT
     )
-    for _ in range(600):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    stop(server)
-    raise RuntimeError(f"{module} did not start")
+    wait_up(server, f"http://127.0.0.1:{port}/", module)
+    return server
 
 
 def _prepare(env: dict[str, str]) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from tqdm import tqdm
 
 import matching
+from app.benchserver import stop, wait_up
 from app.db import Database
 from app.matches import service
 from app.matches.bench import percentiles
@@ -122,14 +123,8 @@ def start_workers(env: dict[str, str], port: int, workers: int) -> subprocess.Po
     # busy 2-core machine can miss it, and each restart began the load again.
     command += ["--timeout-worker-healthcheck", "120"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    for _ in range(600):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("the bench server did not start")
+    wait_up(server, f"http://127.0.0.1:{port}/healthz", "the bench server", pause=0.1, status=200)
+    return server
 
 
 def _search(port: int, token: str, text: str) -> float:
@@ -180,7 +175,6 @@ def worker_figures(
 ) -> dict[str, Any]:
     """PSS per worker once every worker has answered manufacturer searches (requests in
     parallel, several rounds, so the kernel spreads them), and a fresh worker's warm-up."""
-    from app.matches.benchrun import stop
 
     figures: dict[str, Any] = {}
     warm_kb = 0.0  # 0.8 x the RSS of a warm single worker

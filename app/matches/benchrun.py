@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 import matching
 from app.accounts.service import create_api_token, create_staff, create_user
+from app.benchserver import stop, wait_up
 from app.cli import alembic_config
 from app.config import Settings, get_settings
 from app.db import Database
@@ -193,14 +194,8 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    for _ in range(600):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("the bench server did not start")
+    wait_up(server, f"http://127.0.0.1:{port}/healthz", "the bench server", status=200)
+    return server
 
 
 _PORTS = [int(p) for p in os.environ.get("AXMATCH_BENCH_PORTS", "").split(",") if p]
@@ -213,15 +208,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
 
 
 def api_token(db: Database) -> str:
