@@ -27,6 +27,7 @@ from app.models import (
     Stage,
     User,
 )
+from app.money import MANWON  # bids are in 만원, agreements in won
 
 OPEN_STAGES = (Stage.consulting, Stage.design, Stage.demonstration, Stage.deployment)
 WORK_STAGES = OPEN_STAGES
@@ -73,9 +74,6 @@ def start_engagement(
         after={"need_id": need.id, "supplier_org_id": supplier_org_id, "stage": "consulting"},
     )
     return engagement
-
-
-MANWON = 10_000  # bids are in 만원, agreements in won
 
 
 def first_agreement(engagement: Engagement, award: Award | None) -> Agreement:
